@@ -1,0 +1,133 @@
+"""The data every stage exchanges: findings, locations, notifications and hub references."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Level(str, enum.Enum):
+    """Severity level, ordered note < warning < error (SARIF's vocabulary)."""
+
+    NOTE = "note"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _LEVEL_RANK[self]
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Level):
+            return NotImplemented
+        return self.rank >= other.rank
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Level):
+            return NotImplemented
+        return self.rank > other.rank
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Level):
+            return NotImplemented
+        return self.rank <= other.rank
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Level):
+            return NotImplemented
+        return self.rank < other.rank
+
+
+_LEVEL_RANK = {Level.NOTE: 1, Level.WARNING: 2, Level.ERROR: 3}
+
+
+@dataclass(frozen=True, order=True)
+class Region:
+    """1-based lines and columns; columns count Unicode code points; end_column is exclusive."""
+
+    start_line: int
+    start_column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a finding sits.
+
+    ``path`` is a root-relative POSIX path for files in the scanned tree, or an absolute
+    ``https://`` URL for remote files (a hub file at a resolved commit).
+    """
+
+    path: str
+    region: Region | None = None
+    description: str | None = None
+
+    @property
+    def is_remote(self) -> bool:
+        return self.path.startswith(("https://", "http://"))
+
+
+@dataclass
+class Finding:
+    """One problem found, reported at ``location`` (always the consumer's own code when local)."""
+
+    rule_id: str
+    message: str
+    location: Location
+    level: Level
+    related: tuple[Location, ...] = ()
+    suppressed: bool = False
+    properties: dict[str, Any] = field(default_factory=dict)
+
+    def sort_key(self) -> tuple[Any, ...]:
+        region = self.location.region or Region(0, 0, 0, 0)
+        return (self.location.path, region, self.rule_id, self.message)
+
+
+@dataclass(frozen=True)
+class Notification:
+    """Something the tool could not do (a file it could not parse, a repo it could not reach)."""
+
+    message: str
+    path: str | None = None
+    level: Level = Level.WARNING
+    kind: str = "parse-error"
+
+
+class RevisionState(str, enum.Enum):
+    PINNED = "pinned"  # a full 40-hex commit SHA
+    WEAK = "weak"  # short SHA or tag-like name: mutable or ambiguous
+    UNPINNED = "unpinned"  # missing, a branch, refs/pr/N, or an API that ignores revision
+    UNKNOWN = "unknown"  # not a literal the analysis could resolve
+
+
+@dataclass(frozen=True)
+class HubReference:
+    """A model or dataset the consumer's code loads from a hub, as the static pass resolved it."""
+
+    hub: str  # "huggingface", "modelscope", "opencsg", "torchhub"
+    repo_type: str  # "model", "dataset", "space", "github"
+    repo_id: str
+    revision: str | None  # literal revision as written; None when absent or unresolved
+    revision_state: RevisionState
+    location: Location  # the call site in the consumer's code
+    sink: str  # catalogue ID of the loader, e.g. "A1"
+    runs_remote_code: bool  # the call lets repo code execute (trust_remote_code etc.)
+    loads_weights: bool  # the call reads weight files (so pickles matter)
+
+
+@dataclass
+class ScanResult:
+    findings: list[Finding] = field(default_factory=list)
+    notifications: list[Notification] = field(default_factory=list)
+    references: list[HubReference] = field(default_factory=list)
+    files_scanned: int = 0
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def extend(self, other: ScanResult) -> None:
+        self.findings.extend(other.findings)
+        self.notifications.extend(other.notifications)
+        self.references.extend(other.references)
+        self.files_scanned += other.files_scanned
