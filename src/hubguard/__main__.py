@@ -1,0 +1,5 @@
+import sys
+
+from hubguard.cli import main
+
+sys.exit(main())

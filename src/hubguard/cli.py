@@ -1,0 +1,225 @@
+"""Command line: ``hubguard scan``, ``hubguard model``, ``hubguard rules``, ``hubguard explain``."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+
+from hubguard import __version__
+from hubguard.config import Config, ConfigError, load_config, parse_fail_on, parse_rule_list
+from hubguard.findings import Finding, Level, ScanResult
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"hubguard: error: {message}\n")
+
+
+def _add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    parser.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
+    parser.add_argument("--fail-on", help="lowest level that makes the exit code 1: note, warning, error or none")
+    parser.add_argument("--category", default="hubguard/", help="SARIF automationDetails.id (default: hubguard/)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary or notices")
+    parser.add_argument("--show-suppressed", action="store_true", help="list suppressed findings in text output")
+    parser.add_argument("--stats", action="store_true", help="print files scanned and bytes transferred")
+
+
+def _add_remote_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--offline", action="store_true", default=None, help="never touch the network")
+    parser.add_argument("--timeout", type=float, help="seconds allowed per repository lookup (default 30)")
+    parser.add_argument("--cache-dir", type=Path, help="remote-scan cache (default: $XDG_CACHE_HOME/hubguard)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _ArgumentParser(
+        prog="hubguard",
+        description="Find model-hub loads that run somebody else's code, and what that code would do.",
+    )
+    parser.add_argument("--version", action="version", version=f"hubguard {__version__}")
+    commands = parser.add_subparsers(dest="command", parser_class=_ArgumentParser)
+
+    scan = commands.add_parser("scan", help="scan Python files, notebooks and directories")
+    scan.add_argument("paths", nargs="*", type=Path, default=[Path(".")])
+    scan.add_argument("--config", type=Path, help="pyproject.toml or hubguard.toml to read settings from")
+    scan.add_argument("--select", help="comma-separated rule IDs or prefixes to report (e.g. HG1,HG201)")
+    scan.add_argument("--ignore", help="comma-separated rule IDs or prefixes not to report")
+    scan.add_argument("--exclude", action="append", default=[], help="glob of paths to skip (repeatable)")
+    scan.add_argument("--jobs", "-j", type=int, help="worker processes for the static pass")
+    scan.add_argument("--fix", action="store_true", help="pin revisions and add weights_only=True in place")
+    scan.add_argument("--diff", action="store_true", help="with --fix: print the patch instead of writing it")
+    _add_report_options(scan)
+    _add_remote_options(scan)
+
+    model = commands.add_parser("model", help="inspect model files (local file/dir or hub repo ID) without loading")
+    model.add_argument("target", help="a weights file, a directory, or a hub repo ID such as org/name")
+    model.add_argument("--revision", help="hub revision (branch, tag or commit SHA)")
+    model.add_argument("--repo-type", choices=("model", "dataset"), default="model")
+    _add_report_options(model)
+    _add_remote_options(model)
+
+    commands.add_parser("rules", help="list the rules")
+    explain = commands.add_parser("explain", help="show a rule's documentation")
+    explain.add_argument("rule_id")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    console = Console(highlight=False)
+    err_console = Console(stderr=True, highlight=False)
+    try:
+        if args.command == "scan":
+            return _scan(args, console, err_console)
+        if args.command == "model":
+            return _model(args, console, err_console)
+        if args.command == "rules":
+            from hubguard.formats import print_rules
+
+            print_rules(console)
+            return EXIT_OK
+        if args.command == "explain":
+            from hubguard.formats import print_explain
+
+            if print_explain(args.rule_id.upper(), console):
+                return EXIT_OK
+            err_console.print(f"hubguard: unknown rule {args.rule_id!r}; see 'hubguard rules'", markup=False)
+            return EXIT_USAGE
+    except ConfigError as error:
+        err_console.print(f"hubguard: configuration error: {error}", markup=False)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        err_console.print("hubguard: interrupted", markup=False)
+        return 130
+    parser.print_help()
+    return EXIT_USAGE
+
+
+def _root() -> Path:
+    try:
+        top = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return Path.cwd().resolve()
+    return Path(top.stdout.strip()).resolve() if top.returncode == 0 and top.stdout.strip() else Path.cwd().resolve()
+
+
+def _config(args: argparse.Namespace) -> Config:
+    explicit = getattr(args, "config", None)
+    if explicit is not None and not explicit.is_file():
+        raise ConfigError(f"config file not found: {explicit}")
+    config = load_config(explicit, Path.cwd())
+    if getattr(args, "select", None):
+        config.select = parse_rule_list(args.select, "--select")
+    if getattr(args, "ignore", None):
+        config.ignore = config.ignore | parse_rule_list(args.ignore, "--ignore")
+    if getattr(args, "exclude", None):
+        config.exclude = config.exclude + tuple(args.exclude)
+    if args.fail_on:
+        config.fail_on = parse_fail_on(args.fail_on, "--fail-on")
+    if args.offline:
+        config.offline = True
+    if args.timeout is not None:
+        if args.timeout <= 0:
+            raise ConfigError("--timeout must be a positive number of seconds")
+        config.timeout = args.timeout
+    if args.cache_dir is not None:
+        config.cache_dir = args.cache_dir
+    if getattr(args, "jobs", None) is not None:
+        if args.jobs < 1:
+            raise ConfigError("--jobs must be at least 1")
+        config.jobs = args.jobs
+    return config
+
+
+def _scan(args: argparse.Namespace, console: Console, err_console: Console) -> int:
+    from hubguard.pipeline import ScanOptions, run_scan
+
+    config = _config(args)
+    if args.diff and not args.fix:
+        raise ConfigError("--diff needs --fix")
+    missing = [str(path) for path in args.paths if not path.exists()]
+    if missing:
+        raise ConfigError(f"no such file or directory: {', '.join(missing)}")
+    root = _root()
+    result = run_scan(ScanOptions(list(args.paths), root, config, progress=not args.quiet))
+    if args.fix:
+        _fix(result, root, args, console, err_console)
+    return _report(result, args, config, root, console, err_console)
+
+
+def _fix(result: ScanResult, root: Path, args: argparse.Namespace, console: Console, err_console: Console) -> None:
+    from hubguard.fix import apply_fixes
+
+    outcomes = apply_fixes([f for f in result.findings if not f.suppressed], root, write=not args.diff)
+    for outcome in outcomes:
+        if args.diff and outcome.diff:
+            console.out(outcome.diff, end="", highlight=False)
+        for applied in outcome.applied:
+            err_console.print(f"fixed {outcome.path}: {applied}", markup=False)
+        for what, reason in outcome.skipped:
+            err_console.print(f"not fixed {outcome.path}: {what}: {reason}", markup=False)
+
+
+def _model(args: argparse.Namespace, console: Console, err_console: Console) -> int:
+    from hubguard.model_command import inspect_target
+
+    config = _config(args)
+    root = Path.cwd().resolve()
+    result = inspect_target(args.target, args.revision, args.repo_type, config, root)
+    return _report(result, args, config, root, console, err_console)
+
+
+def _report(
+    result: ScanResult, args: argparse.Namespace, config: Config, root: Path, console: Console, err_console: Console
+) -> int:
+    from hubguard.formats import ReportContext, print_text, render
+
+    ctx = ReportContext(
+        root=root,
+        tool_version=__version__,
+        fail_on=config.fail_on or Level.ERROR,
+        category=args.category,
+        command_line=shlex.join(["hubguard", *sys.argv[1:]]),
+        show_suppressed=args.show_suppressed,
+        stats=args.stats,
+    )
+    if args.format == "text":
+        if args.output is not None:
+            with args.output.open("w", encoding="utf-8") as stream:
+                print_text(result, ctx, Console(file=stream, width=120, no_color=True), err_console)
+        else:
+            print_text(result, ctx, console, Console(stderr=True, quiet=args.quiet))
+    else:
+        report = render(result, args.format, ctx)
+        if args.output is not None:
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            args.output.write_text(report, encoding="utf-8")
+        else:
+            sys.stdout.write(report)
+        if not args.quiet:
+            for notification in result.notifications:
+                where = f"{notification.path}: " if notification.path else ""
+                err_console.print(f"hubguard: {where}{notification.message}", markup=False)
+    return exit_code(result.findings, config.fail_on)
+
+
+def exit_code(findings: list[Finding], fail_on: Level | None) -> int:
+    if fail_on is None:
+        return EXIT_OK
+    return EXIT_FINDINGS if any(f.level >= fail_on and not f.suppressed for f in findings) else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

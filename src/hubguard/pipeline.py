@@ -1,0 +1,66 @@
+"""A whole scan: static pass, then the remote pass over the references it resolved."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from hubguard.config import Config
+from hubguard.findings import Finding, HubReference, ScanResult
+from hubguard.static import scan_paths
+
+
+@dataclass
+class ScanOptions:
+    paths: list[Path]
+    root: Path
+    config: Config
+    progress: bool = False
+
+
+def run_scan(options: ScanOptions) -> ScanResult:
+    result = scan_paths(options.paths, options.config, options.root)
+    if result.references and not options.config.offline:
+        _run_remote(result, options)
+    elif result.references:
+        result.stats["remote"] = "skipped (--offline)"
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def _run_remote(result: ScanResult, options: ScanOptions) -> None:
+    from hubguard.hub.remote_pass import RemoteOptions, run_remote_pass
+
+    config = options.config
+    remote = run_remote_pass(
+        result.references,
+        RemoteOptions(
+            offline=config.offline,
+            timeout=config.timeout,
+            cache_dir=config.cache_dir,
+            endpoint=os.environ.get("HF_ENDPOINT"),
+            token=os.environ.get("HF_TOKEN") or None,
+            progress=options.progress and sys.stderr.isatty(),
+        ),
+    )
+    result.findings.extend(f for f in remote.findings if config.rule_enabled(f.rule_id))
+    result.notifications.extend(remote.notifications)
+    result.stats["remote"] = remote.stats
+    _attach_resolutions(result.findings, remote.resolutions)
+
+
+def _attach_resolutions(findings: list[Finding], resolutions: list[tuple[HubReference, str]]) -> None:
+    """Give each HG201 finding the commit its reference resolved to, so --fix can pin it."""
+    for reference, sha in resolutions:
+        region = reference.location.region
+        call_start = {"line": region.start_line, "column": region.start_column} if region else None
+        for finding in findings:
+            if (
+                finding.rule_id == "HG201"
+                and finding.location.path == reference.location.path
+                and finding.properties.get("repoId") == reference.repo_id
+                and ("notebook" in finding.properties or finding.properties.get("call") == call_start)
+            ):
+                finding.properties["resolvedRevision"] = sha

@@ -1,0 +1,5 @@
+"""Static pass: find risky model loads in the consumer's own code."""
+
+from hubguard.static.engine import analyze_file, scan_paths
+
+__all__ = ["analyze_file", "scan_paths"]

@@ -1,0 +1,124 @@
+"""Analyse one parsed module: find candidate calls, resolve them, run the catalogue's checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
+
+from hubguard.findings import HubReference, Location, Region
+from hubguard.static.bindings import BindingCollector, Scope
+from hubguard.static.calls import CallContext
+from hubguard.static.catalogue import GENERIC_KEYWORD_CHECKS, SINK_ROOT_MODULES, Sink, find_sink
+from hubguard.static.checks import CHECKS, Hit
+from hubguard.static.values import Resolver
+
+
+@dataclass
+class CallHit:
+    hit: Hit
+    call_range: CodeRange
+    anchor_range: CodeRange
+
+
+@dataclass
+class ModuleAnalysis:
+    hits: list[CallHit]
+    references: list[tuple[HubReference, CodeRange]]  # with the range of the callee, a tight one-line anchor
+
+
+class _CandidateCollector(BindingCollector):
+    """Collects every call whose callee is a plain name or attribute chain, with its scope.
+
+    Whether it is a sink is decided after the walk, when every import and binding of the module is known.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[cst.Call, Scope]] = []
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if isinstance(node.func, (cst.Name, cst.Attribute)) or node.args:
+            self.calls.append((node, self.scope))
+
+
+def analyze_module(module: cst.Module) -> ModuleAnalysis:
+    collector = _CandidateCollector()
+    module.visit(collector)
+    if not collector.calls:
+        return ModuleAnalysis([], [])
+    resolver = Resolver(module)
+    pending: list[tuple[cst.Call, Hit]] = []
+    pending_refs: list[tuple[cst.Call, HubReference]] = []
+    for call, scope in collector.calls:
+        ctx = _context(call, scope, resolver)
+        if ctx is None:
+            continue
+        pending.extend((call, hit) for hit in _run_checks(ctx))
+        reference = _reference(ctx)
+        if reference is not None:
+            pending_refs.append((call, reference))
+    if not pending and not pending_refs:
+        return ModuleAnalysis([], [])
+    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
+    hits = [CallHit(hit, positions[call], positions[hit.anchor]) for call, hit in pending]
+    references = [(reference, positions[call.func]) for call, reference in pending_refs]
+    return ModuleAnalysis(hits, references)
+
+
+def _context(call: cst.Call, scope: Scope, resolver: Resolver) -> CallContext | None:
+    """The call resolved against the catalogue; an unknown callee still gets the generic keyword checks."""
+    names = resolver.qualified_names(call.func, scope)
+    for name in names:
+        if name.split(".", 1)[0] in SINK_ROOT_MODULES:
+            sink = find_sink(name)
+            if sink is not None:
+                return CallContext(call, scope, resolver, name, sink)
+    if any(arg.keyword is not None and arg.keyword.value in GENERIC_KEYWORD_CHECKS for arg in call.args) or any(
+        arg.star == "**" for arg in call.args
+    ):
+        return CallContext(call, scope, resolver, names[0] if names else "", None)
+    return None
+
+
+def _run_checks(ctx: CallContext) -> list[Hit]:
+    sink: Sink | None = ctx.sink
+    names = list(sink.checks) if sink else []
+    for keyword, check_name in GENERIC_KEYWORD_CHECKS.items():
+        if check_name not in names and ctx.keyword(keyword) is not None:
+            names.append(check_name)
+    hits: list[Hit] = []
+    for name in names:
+        hits.extend(CHECKS[name](ctx))
+    sink_id = sink.id if sink else "generic"
+    repo_id = ctx.repo.repo_id if ctx.repo else None
+    for hit in hits:
+        hit.properties.setdefault("sink", sink_id)
+        if repo_id:
+            hit.properties.setdefault("repoId", repo_id)
+    return hits
+
+
+def _reference(ctx: CallContext) -> HubReference | None:
+    sink = ctx.sink
+    repo = ctx.repo
+    if sink is None or repo is None or not repo.repo_id:
+        return None
+    return HubReference(
+        hub=sink.hub,
+        repo_type=sink.repo_type,
+        repo_id=repo.repo_id,
+        revision=repo.revision,
+        revision_state=repo.revision_state,
+        location=Location(""),  # filled in by the caller, which knows the file
+        sink=sink.id,
+        runs_remote_code=ctx.trust_enabled is not False and "trust_remote_code" in sink.checks or sink.id == "A7",
+        loads_weights=sink.loads_weights,
+    )
+
+
+def region_of(code_range: CodeRange) -> Region:
+    return Region(
+        code_range.start.line, code_range.start.column + 1, code_range.end.line, code_range.end.column + 1
+    )

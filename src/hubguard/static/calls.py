@@ -1,0 +1,170 @@
+"""A candidate call with its arguments bound the way the callee would see them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import libcst as cst
+
+from hubguard.findings import RevisionState
+from hubguard.revisions import classify_revision
+from hubguard.static.bindings import Scope
+from hubguard.static.catalogue import PACKAGED_DATASET_BUILDERS, Arg, Sink
+from hubguard.static.values import Known, LocalPath, Resolver, Unknown, Value
+
+
+@dataclass(frozen=True)
+class BoundArg:
+    value: Value
+    node: cst.CSTNode  # what to point at: the keyword argument, or the call when it came through **kwargs
+    at_call_site: bool  # written literally in this call (a fix can rewrite it)
+
+
+@dataclass(frozen=True)
+class RepoRef:
+    repo_id: str | None  # None when unknown at analysis time
+    revision: str | None
+    revision_state: RevisionState
+    revision_arg: BoundArg | None
+
+
+_LOCAL_PREFIXES = ("./", "../", "/", "~", ".\\", "..\\", "\\", "file:")
+_WEIGHT_SUFFIXES = (".pt", ".pth", ".bin", ".ckpt", ".pkl", ".safetensors", ".h5", ".keras", ".onnx", ".gguf", ".json")
+
+
+def looks_local(path: str) -> bool:
+    if path.startswith(_LOCAL_PREFIXES) or (len(path) > 2 and path[1] == ":" and path[2] in "\\/"):
+        return True
+    return path.count("/") > 1 or path.lower().endswith(_WEIGHT_SUFFIXES) or path in ("", ".", "..")
+
+
+class CallContext:
+    def __init__(self, call: cst.Call, scope: Scope, resolver: Resolver, qualified_name: str, sink: Sink | None):
+        self.call = call
+        self.scope = scope
+        self.resolver = resolver
+        self.qualified_name = qualified_name
+        self.sink = sink
+
+    @cached_property
+    def display_name(self) -> str:
+        return self.resolver.source(self.call.func)
+
+    @cached_property
+    def _spread_kwargs(self) -> list[tuple[dict[str, Value] | None, cst.Arg]]:
+        spreads = []
+        for arg in self.call.args:
+            if arg.star == "**":
+                value = self.resolver.value(arg.value, self.scope)
+                known = value.value if isinstance(value, Known) and isinstance(value.value, dict) else None
+                spreads.append((known, arg))
+        return spreads
+
+    @cached_property
+    def has_star_args(self) -> bool:
+        return any(arg.star == "*" for arg in self.call.args)
+
+    @cached_property
+    def has_unknown_kwargs(self) -> bool:
+        return any(known is None for known, _ in self._spread_kwargs)
+
+    def argument(self, spec: Arg | None) -> BoundArg | None:
+        if spec is None:
+            return None
+        for arg in self.call.args:
+            if arg.keyword is not None and arg.keyword.value == spec.keyword:
+                return BoundArg(self.resolver.value(arg.value, self.scope), arg, True)
+        if spec.position is not None and not self.has_star_args:
+            positional = [arg for arg in self.call.args if arg.keyword is None and not arg.star]
+            if spec.position < len(positional):
+                arg = positional[spec.position]
+                return BoundArg(self.resolver.value(arg.value, self.scope), arg, True)
+        for known, arg in self._spread_kwargs:
+            if known is not None and spec.keyword in known:
+                return BoundArg(known[spec.keyword], arg, False)
+        if self.sink is not None:
+            for name in self.sink.nested_kwargs:
+                nested = self.argument(Arg(name))
+                if nested and isinstance(nested.value, Known) and isinstance(nested.value.value, dict):
+                    if spec.keyword in nested.value.value:
+                        return BoundArg(nested.value.value[spec.keyword], nested.node, False)
+        return None
+
+    def keyword(self, name: str) -> BoundArg | None:
+        return self.argument(Arg(name))
+
+    @cached_property
+    def repo_arg(self) -> BoundArg | None:
+        return self.argument(self.sink.repo) if self.sink else None
+
+    @cached_property
+    def repo(self) -> RepoRef | None:
+        """The hub reference this call makes, or None when it plainly reads a local path."""
+        sink = self.sink
+        if sink is None or sink.repo is None:
+            return None
+        bound = self.repo_arg
+        if bound is None or isinstance(bound.value, LocalPath):
+            return None
+        value = bound.value
+        repo_id: str | None = None
+        revision: str | None = None
+        revision_arg = self.argument(sink.revision)
+        if isinstance(value, Known):
+            if not isinstance(value.value, str):
+                return None
+            text = value.value
+            if sink.revision_style.startswith("hf-hub-suffix"):
+                prefix = next((p for p in ("hf-hub:", "hf_hub:") if text.startswith(p)), None)
+                if prefix is None:
+                    return None
+                repo_id, _, revision = text[len(prefix):].partition("@")
+            elif sink.revision_style == "torchhub-suffix":
+                source = self.keyword("source")
+                if source and isinstance(source.value, Known) and source.value.value == "local":
+                    return None
+                if looks_local(text):
+                    return None
+                repo_id, _, revision = text.partition(":")
+            else:
+                if looks_local(text):
+                    return None
+                if sink.repo_type == "dataset" and text.lower() in PACKAGED_DATASET_BUILDERS:
+                    return None
+                repo_id = text
+            revision = revision or None
+        if sink.revision_style in ("ignored", "hf-hub-suffix-unpinnable"):
+            return RepoRef(repo_id, revision, RevisionState.UNPINNED, revision_arg)
+        if revision_arg is not None:
+            rev_value = revision_arg.value
+            if isinstance(rev_value, Known) and isinstance(rev_value.value, str):
+                revision = rev_value.value
+            elif isinstance(rev_value, Known) and rev_value.value is None:
+                revision = None
+            else:
+                return RepoRef(repo_id, None, RevisionState.UNKNOWN, revision_arg)
+        return RepoRef(repo_id, revision, classify_revision(revision), revision_arg)
+
+    @cached_property
+    def trust(self) -> BoundArg | None:
+        spec = self.sink.trust if self.sink else Arg("trust_remote_code")
+        return self.argument(spec)
+
+    @property
+    def trust_enabled(self) -> bool | None:
+        """True when remote code is enabled, None when it may be (dynamic), False otherwise."""
+        bound = self.trust
+        if bound is None:
+            return False
+        if isinstance(bound.value, Known):
+            return bool(bound.value.value) if not isinstance(bound.value.value, dict) else None
+        return None
+
+
+def describe_unknown(value: Value) -> str:
+    if isinstance(value, Unknown):
+        return value.source
+    if isinstance(value, LocalPath):
+        return value.source
+    return repr(value.value)

@@ -1,0 +1,386 @@
+"""The sink catalogue: every loader the static pass knows, as data.
+
+Each ``Sink`` names the callables (qualified-name globs), where the hub reference and its revision are
+passed, and which checks apply. Row IDs follow ``shared/research/sinks.md`` (A = remote code, B = unsafe
+deserialization, C = download only). The analysis reads this table and nothing else knows loader names.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+
+
+@dataclass(frozen=True)
+class Arg:
+    """An argument by keyword and, where stable across versions, by 0-based position (excluding self)."""
+
+    keyword: str
+    position: int | None = None
+
+
+@dataclass(frozen=True)
+class Sink:
+    id: str
+    names: tuple[str, ...]
+    checks: tuple[str, ...]  # names of functions in hubguard.static.checks
+    hub: str = "huggingface"
+    repo_type: str = "model"
+    repo: Arg | None = None
+    revision: Arg | None = None
+    revision_style: str = "keyword"  # keyword | torchhub-suffix | hf-hub-suffix | ignored | none
+    nested_kwargs: tuple[str, ...] = ()  # dict-valued keywords forwarded to a loader (model_kwargs=...)
+    loads_weights: bool = True
+    trust: Arg = field(default_factory=lambda: Arg("trust_remote_code"))
+    library: str = ""
+
+    def matches(self, qualified_name: str) -> bool:
+        return any(fnmatchcase(qualified_name, pattern) for pattern in self.names)
+
+
+REMOTE_CODE = ("trust_remote_code", "unpinned_revision")
+_MODEL = Arg("pretrained_model_name_or_path", 0)
+
+SINKS: tuple[Sink, ...] = (
+    # --- A. remote code executed at load time -------------------------------------------------
+    Sink(
+        "A1",
+        ("transformers.Auto*.from_pretrained", "transformers.*.Auto*.from_pretrained"),
+        REMOTE_CODE + ("cross_repo_code_revision",),
+        repo=_MODEL,
+        revision=Arg("revision"),
+        library="transformers",
+    ),
+    Sink(
+        "A1",
+        ("transformers.Auto*.from_config", "transformers.*.Auto*.from_config"),
+        ("trust_remote_code",),
+        loads_weights=False,
+        library="transformers",
+    ),
+    Sink(
+        "A1",
+        ("transformers.*.from_pretrained",),
+        ("unpinned_revision",),
+        repo=_MODEL,
+        revision=Arg("revision"),
+        library="transformers",
+    ),
+    Sink(
+        "A2",
+        ("transformers.pipeline", "transformers.pipelines.pipeline"),
+        REMOTE_CODE,
+        repo=Arg("model", 1),
+        revision=Arg("revision"),
+        nested_kwargs=("model_kwargs",),
+        library="transformers",
+    ),
+    Sink(
+        "A4",
+        ("datasets.load_dataset", "datasets.load_dataset_builder", "datasets.load.load_dataset"),
+        REMOTE_CODE,
+        repo_type="dataset",
+        repo=Arg("path", 0),
+        revision=Arg("revision"),
+        loads_weights=False,
+        library="datasets",
+    ),
+    Sink(
+        "A5",
+        (
+            "sentence_transformers.SentenceTransformer",
+            "sentence_transformers.CrossEncoder",
+            "sentence_transformers.SparseEncoder",
+            "sentence_transformers.cross_encoder.CrossEncoder",
+        ),
+        REMOTE_CODE,
+        repo=Arg("model_name_or_path", 0),
+        revision=Arg("revision"),
+        nested_kwargs=("model_kwargs", "config_kwargs", "tokenizer_kwargs"),
+        library="sentence-transformers",
+    ),
+    Sink(
+        "A6",
+        ("diffusers.*.from_pretrained", "diffusers.*.download", "diffusers.*.from_pipe"),
+        REMOTE_CODE + ("custom_pipeline",),
+        repo=_MODEL,
+        revision=Arg("revision"),
+        library="diffusers",
+    ),
+    Sink(
+        "A7",
+        ("torch.hub.load", "torch.hub.list", "torch.hub.help"),
+        ("torch_hub", "unpinned_revision"),
+        hub="torchhub",
+        repo_type="github",
+        repo=Arg("repo_or_dir", 0),
+        revision_style="torchhub-suffix",
+        library="torch.hub",
+    ),
+    Sink(
+        "A8",
+        ("vllm.LLM", "vllm.EngineArgs", "vllm.AsyncEngineArgs", "vllm.engine.arg_utils.*EngineArgs"),
+        REMOTE_CODE,
+        repo=Arg("model", 0),
+        revision=Arg("revision"),
+        library="vllm",
+    ),
+    Sink(
+        "A10",
+        ("modelscope.pipeline", "modelscope.pipelines.pipeline"),
+        REMOTE_CODE,
+        hub="modelscope",
+        repo=Arg("model", 1),
+        revision=Arg("model_revision", 7),
+        library="modelscope",
+    ),
+    Sink(
+        "A10",
+        (
+            "modelscope.Model.from_pretrained",
+            "modelscope.models.Model.from_pretrained",
+            "modelscope.Auto*.from_pretrained",
+        ),
+        REMOTE_CODE,
+        hub="modelscope",
+        repo=Arg("model_name_or_path", 0),
+        revision=Arg("revision", 1),
+        library="modelscope",
+    ),
+    Sink(
+        "A10",
+        ("modelscope.snapshot_download", "modelscope.hub.snapshot_download.snapshot_download"),
+        ("unpinned_revision",),
+        hub="modelscope",
+        repo=Arg("model_id", 0),
+        revision=Arg("revision", 1),
+        library="modelscope",
+    ),
+    Sink(
+        "A11",
+        ("pycsghub.repo_reader.Auto*.from_pretrained", "pycsghub.repo_reader.load_dataset"),
+        REMOTE_CODE,
+        hub="opencsg",
+        repo=Arg("pretrained_model_name_or_path", 0),
+        revision_style="ignored",
+        library="pycsghub",
+    ),
+    Sink(
+        "A11",
+        ("pycsghub.snapshot_download.snapshot_download", "pycsghub.file_download.file_download"),
+        ("unpinned_revision",),
+        hub="opencsg",
+        repo=Arg("repo_id", 0),
+        revision=Arg("revision"),
+        library="pycsghub",
+    ),
+    Sink(
+        "A14",
+        ("smolagents.load_tool", "smolagents.tools.load_tool"),
+        REMOTE_CODE,
+        repo_type="space",
+        repo=Arg("repo_id", 0),
+        revision=Arg("revision"),
+        trust=Arg("trust_remote_code", 3),
+        loads_weights=False,
+        library="smolagents",
+    ),
+    Sink(
+        "A14",
+        ("smolagents.Tool.from_hub", "smolagents.ToolCollection.from_hub", "smolagents.tools.*.from_hub"),
+        REMOTE_CODE,
+        repo_type="space",
+        repo=Arg("repo_id", 0),
+        revision=Arg("revision"),
+        loads_weights=False,
+        library="smolagents",
+    ),
+    Sink(
+        "A15",
+        ("mlx_lm.load", "mlx_lm.utils.load"),
+        REMOTE_CODE,
+        repo=Arg("path_or_hf_repo", 0),
+        revision=Arg("revision", 6),
+        trust=Arg("trust_remote_code", 7),
+        library="mlx-lm",
+    ),
+    Sink(
+        "A16",
+        ("mlflow.transformers.load_model",),
+        ("implicit_remote_code",),
+        loads_weights=False,
+        library="mlflow",
+    ),
+    Sink(
+        "A17",
+        ("peft.AutoPeftModel*.from_pretrained",),
+        REMOTE_CODE,
+        repo=Arg("pretrained_model_name_or_path", 0),
+        revision=Arg("revision"),
+        library="peft",
+    ),
+    Sink(
+        "A17",
+        ("peft.PeftModel.from_pretrained", "peft.PeftModel*.from_pretrained"),
+        REMOTE_CODE,
+        repo=Arg("model_id", 1),
+        revision=Arg("revision"),
+        library="peft",
+    ),
+    # --- B. unsafe deserialization --------------------------------------------------------------
+    Sink("B1", ("torch.load", "torch.serialization.load"), ("torch_load",), library="torch"),
+    Sink(
+        "B2",
+        ("torch.hub.load_state_dict_from_url", "torch.utils.model_zoo.load_url"),
+        ("weights_only_default_false",),
+        library="torch",
+    ),
+    Sink("B4", ("numpy.load",), ("numpy_allow_pickle",), library="numpy"),
+    Sink("B5", ("pandas.read_pickle",), ("always_unpickles",), library="pandas"),
+    Sink(
+        "B6",
+        (
+            "pickle.load",
+            "pickle.loads",
+            "pickle.Unpickler",
+            "_pickle.load",
+            "_pickle.loads",
+            "_pickle.Unpickler",
+            "cPickle.load",
+            "cPickle.loads",
+            "cPickle.Unpickler",
+            "dill.load",
+            "dill.loads",
+            "dill.Unpickler",
+            "cloudpickle.load",
+            "cloudpickle.loads",
+            "joblib.load",
+            "shelve.open",
+            "shelve.DbfilenameShelf",
+            "jsonpickle.decode",
+            "jsonpickle.unpickler.decode",
+            "marshal.load",
+            "marshal.loads",
+        ),
+        ("always_unpickles",),
+        library="pickle",
+    ),
+    Sink(
+        "B7",
+        (
+            "keras.models.load_model",
+            "keras.saving.load_model",
+            "keras.saving.*.load_model",
+            "tensorflow.keras.models.load_model",
+            "tensorflow.keras.saving.load_model",
+            "tf_keras.models.load_model",
+        ),
+        ("keras_safe_mode",),
+        library="keras",
+    ),
+    Sink(
+        "B7",
+        ("keras.config.enable_unsafe_deserialization", "tensorflow.keras.config.enable_unsafe_deserialization"),
+        ("always_unpickles",),
+        library="keras",
+    ),
+    Sink("B8", ("skops.io.load", "skops.io.loads"), ("skops_trusted",), library="skops"),
+    Sink(
+        "B9",
+        ("mlflow.pyfunc.load_model", "mlflow.sklearn.load_model", "mlflow.pytorch.load_model"),
+        ("always_unpickles",),
+        library="mlflow",
+    ),
+    Sink(
+        "B10",
+        (
+            "langchain_community.vectorstores.*.load_local",
+            "langchain.vectorstores.*.load_local",
+            "langchain_community.retrievers.*.load_local",
+        ),
+        ("dangerous_deserialization_flag",),
+        library="langchain",
+    ),
+    Sink(
+        "B11",
+        ("fastai.learner.load_learner", "fastai.basics.load_learner", "fastai.vision.all.load_learner"),
+        ("always_unpickles",),
+        library="fastai",
+    ),
+    Sink(
+        "B11",
+        ("huggingface_hub.from_pretrained_fastai",),
+        ("always_unpickles", "unpinned_revision"),
+        repo=Arg("repo_id", 0),
+        revision=Arg("revision", 1),
+        library="huggingface_hub",
+    ),
+    Sink("B12", ("ultralytics.YOLO", "ultralytics.RTDETR"), ("always_unpickles",), library="ultralytics"),
+    Sink(
+        "B13",
+        ("nemo.*.restore_from", "nemo.*.from_pretrained"),
+        ("always_unpickles",),
+        library="nemo",
+    ),
+    # --- C. download only -------------------------------------------------------------------
+    Sink(
+        "C1",
+        (
+            "huggingface_hub.hf_hub_download",
+            "huggingface_hub.snapshot_download",
+            "huggingface_hub.hf_hub_url",
+            "huggingface_hub.HfApi.hf_hub_download",
+            "huggingface_hub.HfApi.snapshot_download",
+            "huggingface_hub.file_download.hf_hub_download",
+            "huggingface_hub._snapshot_download.snapshot_download",
+        ),
+        ("unpinned_revision",),
+        repo=Arg("repo_id", 0),
+        revision=Arg("revision"),
+        loads_weights=False,
+        library="huggingface_hub",
+    ),
+    Sink(
+        "C2",
+        ("timm.create_model", "timm.models.create_model"),
+        ("unpinned_revision",),
+        repo=Arg("model_name", 0),
+        revision_style="hf-hub-suffix",
+        library="timm",
+    ),
+    Sink(
+        "C2",
+        (
+            "open_clip.create_model",
+            "open_clip.create_model_and_transforms",
+            "open_clip.create_model_from_pretrained",
+        ),
+        ("unpinned_revision",),
+        repo=Arg("model_name", 0),
+        revision_style="hf-hub-suffix-unpinnable",
+        library="open_clip",
+    ),
+)
+
+# Checks that apply to any call, whatever the callee, keyed by the keyword that triggers them.
+GENERIC_KEYWORD_CHECKS: dict[str, str] = {
+    "trust_remote_code": "trust_remote_code",
+    "allow_dangerous_deserialization": "dangerous_deserialization_flag",
+}
+
+SINK_ROOT_MODULES: frozenset[str] = frozenset(
+    pattern.split(".", 1)[0] for sink in SINKS for pattern in sink.names
+)
+
+# datasets' packaged builders: load_dataset("json", ...) reads local files, not a hub repo.
+PACKAGED_DATASET_BUILDERS = frozenset(
+    {"json", "csv", "parquet", "arrow", "text", "imagefolder", "audiofolder", "videofolder", "webdataset",
+     "pandas", "sql", "generator", "spark", "xml", "pdffolder", "niftifolder", "hdf5", "eval", "lance"}
+)
+
+
+def find_sink(qualified_name: str) -> Sink | None:
+    for sink in SINKS:
+        if sink.matches(qualified_name):
+            return sink
+    return None

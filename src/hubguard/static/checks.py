@@ -1,0 +1,446 @@
+"""One small function per check (Bandit-plugin style). Each reads a CallContext and yields Hits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import libcst as cst
+
+from hubguard.findings import Level, RevisionState
+from hubguard.revisions import classify_revision
+from hubguard.static.catalogue import Arg
+from hubguard.static.calls import BoundArg, CallContext, describe_unknown, looks_local
+from hubguard.static.values import Known, LocalPath
+
+
+@dataclass
+class Hit:
+    rule_id: str
+    level: Level
+    message: str
+    anchor: cst.CSTNode
+    properties: dict[str, Any] = field(default_factory=dict)
+
+
+Check = Callable[[CallContext], Iterator[Hit]]
+CHECKS: dict[str, Check] = {}
+
+
+def check(function: Check) -> Check:
+    CHECKS[function.__name__] = function
+    return function
+
+
+def _anchor(ctx: CallContext, bound: BoundArg | None) -> cst.CSTNode:
+    return bound.node if bound is not None and bound.at_call_site else ctx.call.func
+
+
+def _repo_phrase(ctx: CallContext) -> str:
+    repo = ctx.repo
+    kind = ctx.sink.repo_type if ctx.sink else "model"
+    if repo is not None and repo.repo_id:
+        return f"the {kind} repository '{repo.repo_id}'"
+    return f"the {kind} repository"
+
+
+def _is_truthy_literal(bound: BoundArg) -> bool:
+    return isinstance(bound.value, Known) and bool(bound.value.value)
+
+
+def _is_dynamic(bound: BoundArg) -> bool:
+    return not isinstance(bound.value, Known)
+
+
+# --- HG101 / HG102: remote code ---------------------------------------------------------------
+@check
+def trust_remote_code(ctx: CallContext) -> Iterator[Hit]:
+    bound = ctx.trust
+    if bound is None:
+        return
+    enabled = ctx.trust_enabled
+    where = _repo_phrase(ctx)
+    if enabled:
+        via = "" if bound.at_call_site else " (passed through keyword arguments)"
+        yield Hit(
+            "HG101",
+            Level.ERROR,
+            f"{ctx.display_name} is called with trust_remote_code=True{via}: Python files from {where} "
+            "run on load with this process's privileges.",
+            _anchor(ctx, bound),
+        )
+    elif enabled is None:
+        yield Hit(
+            "HG101",
+            Level.WARNING,
+            f"{ctx.display_name} gets trust_remote_code={describe_unknown(bound.value)}, which may be enabled at "
+            f"run time: then Python files from {where} run on load.",
+            _anchor(ctx, bound),
+        )
+
+
+@check
+def implicit_remote_code(ctx: CallContext) -> Iterator[Hit]:
+    yield Hit(
+        "HG101",
+        Level.WARNING,
+        f"{ctx.display_name} loads transformers models with trust_remote_code=True when the saved architecture is "
+        "not built in; set MLFLOW_ALLOW_MODEL_CODE_EXECUTION=false to refuse repository code.",
+        ctx.call.func,
+    )
+
+
+@check
+def custom_pipeline(ctx: CallContext) -> Iterator[Hit]:
+    bound = ctx.keyword("custom_pipeline")
+    if bound is None:
+        return
+    value = bound.value
+    if isinstance(value, LocalPath) or (isinstance(value, Known) and value.value is None):
+        return
+    if isinstance(value, Known) and isinstance(value.value, str):
+        name = value.value
+        if looks_local(name):
+            return
+        if "/" in name:
+            message = (
+                f"custom_pipeline='{name}' makes {ctx.display_name} download and run pipeline code from the hub "
+                "repository it names (diffusers < 0.38 does not ask for trust_remote_code)."
+            )
+            yield Hit("HG101", Level.ERROR, message, _anchor(ctx, bound), {"customPipeline": name})
+            yield from _custom_pipeline_revision(ctx, name)
+        else:
+            message = (
+                f"custom_pipeline='{name}' makes {ctx.display_name} run a community pipeline fetched from the "
+                "diffusers community mirror at a mutable revision, with no trust_remote_code gate."
+            )
+            yield Hit("HG101", Level.WARNING, message, _anchor(ctx, bound), {"customPipeline": name})
+        return
+    yield Hit(
+        "HG101",
+        Level.WARNING,
+        f"custom_pipeline={describe_unknown(value)} may name a hub repository whose pipeline code "
+        f"{ctx.display_name} would run.",
+        _anchor(ctx, bound),
+    )
+
+
+def _custom_pipeline_revision(ctx: CallContext, repo_id: str) -> Iterator[Hit]:
+    bound = ctx.keyword("custom_revision")
+    revision = bound.value.value if bound and isinstance(bound.value, Known) else None
+    if bound is not None and not isinstance(bound.value, Known):
+        return
+    if classify_revision(revision if isinstance(revision, str) else None) is RevisionState.PINNED:
+        return
+    shown = f"custom_revision='{revision}'" if revision else "no custom_revision"
+    yield Hit(
+        "HG201",
+        Level.ERROR,
+        f"The custom pipeline code from '{repo_id}' is loaded with {shown}: pin custom_revision to a commit SHA.",
+        _anchor(ctx, bound),
+        {"revisionStyle": "unfixable", "repoId": repo_id},
+    )
+
+
+@check
+def torch_hub(ctx: CallContext) -> Iterator[Hit]:
+    repo = ctx.repo
+    if repo is None:
+        return
+    trust = ctx.keyword("trust_repo")
+    target = f"'{repo.repo_id}'" if repo.repo_id else "the GitHub repository"
+    if trust is not None and isinstance(trust.value, Known) and (trust.value.value is True or trust.value.value is None):
+        shown = "True" if trust.value.value else "None"
+        yield Hit(
+            "HG102",
+            Level.ERROR,
+            f"{ctx.display_name} runs hubconf.py from {target} with trust_repo={shown}: the repository is trusted "
+            "without asking, and its code runs on load.",
+            _anchor(ctx, trust),
+        )
+    elif trust is not None and _is_dynamic(trust):
+        yield Hit(
+            "HG102",
+            Level.WARNING,
+            f"{ctx.display_name} runs hubconf.py from {target}; trust_repo={describe_unknown(trust.value)} may "
+            "trust it without asking at run time.",
+            _anchor(ctx, trust),
+        )
+    else:
+        yield Hit(
+            "HG102",
+            Level.WARNING,
+            f"{ctx.display_name} downloads {target} from GitHub and runs its hubconf.py (and everything it imports).",
+            ctx.call.func,
+        )
+
+
+# --- HG201: unpinned revisions ----------------------------------------------------------------
+@check
+def unpinned_revision(ctx: CallContext) -> Iterator[Hit]:
+    sink = ctx.sink
+    repo = ctx.repo
+    if sink is None or repo is None or repo.revision_state is RevisionState.PINNED:
+        return
+    remote_code = ctx.trust_enabled is not False and "trust_remote_code" in sink.checks
+    remote_code = remote_code or sink.id == "A7"
+    name = f"'{repo.repo_id}'" if repo.repo_id else "the referenced repository"
+    properties = _fix_properties(ctx)
+    state = repo.revision_state
+    if sink.revision_style == "ignored":
+        level = Level.ERROR if remote_code else Level.WARNING
+        message = (
+            f"{ctx.display_name} ignores revision and always loads {name} at 'main': the code and weights that "
+            "load tomorrow are not the ones reviewed today."
+        )
+    elif sink.revision_style == "hf-hub-suffix-unpinnable":
+        level = Level.WARNING
+        message = f"{ctx.display_name} cannot pin hf-hub:{repo.repo_id or ''}: it always downloads the 'main' branch."
+    elif state is RevisionState.UNKNOWN:
+        level = Level.NOTE
+        shown = describe_unknown(repo.revision_arg.value) if repo.revision_arg else "a run-time value"
+        message = f"{ctx.display_name} loads {name} at revision {shown}, which is not known to be a commit SHA."
+    elif repo.repo_id is None:
+        level = Level.NOTE
+        shown = describe_unknown(ctx.repo_arg.value) if ctx.repo_arg else "a run-time value"
+        message = (
+            f"{ctx.display_name} loads {shown} without a pinned revision: if that is a hub ID, it resolves to the "
+            "mutable default branch."
+        )
+    else:
+        level = _pin_level(state, remote_code)
+        message = _unpinned_message(ctx, name, repo.revision, state)
+    anchor = _anchor(ctx, repo.revision_arg) if repo.revision_arg else _anchor(ctx, ctx.repo_arg)
+    yield Hit("HG201", level, message, anchor, properties)
+
+
+def _pin_level(state: RevisionState, remote_code: bool) -> Level:
+    if state is RevisionState.WEAK:
+        return Level.WARNING if remote_code else Level.NOTE
+    return Level.ERROR if remote_code else Level.WARNING
+
+
+def _unpinned_message(ctx: CallContext, name: str, revision: str | None, state: RevisionState) -> str:
+    hub = {"modelscope": "ModelScope", "opencsg": "OpenCSG", "torchhub": "GitHub"}.get(
+        ctx.sink.hub if ctx.sink else "", "the hub"
+    )
+    if revision is None:
+        default = "master" if ctx.sink and ctx.sink.hub == "modelscope" else "main"
+        if ctx.sink and ctx.sink.hub == "torchhub":
+            default = "main/master"
+        return (
+            f"{ctx.display_name} loads {name} from {hub} without a revision, so it follows the mutable "
+            f"'{default}' branch: pin it to a commit SHA."
+        )
+    if state is RevisionState.WEAK:
+        return (
+            f"{ctx.display_name} loads {name} at '{revision}', a tag or short SHA that can be moved or is "
+            "ambiguous: pin the full 40-character commit SHA."
+        )
+    return f"{ctx.display_name} loads {name} at '{revision}', a mutable branch or ref: pin it to a commit SHA."
+
+
+def _fix_properties(ctx: CallContext) -> dict[str, Any]:
+    sink = ctx.sink
+    repo = ctx.repo
+    assert sink is not None and repo is not None
+    style = sink.revision_style
+    if style in ("ignored", "hf-hub-suffix-unpinnable"):
+        style = "unfixable"
+    repo_bound = ctx.repo_arg
+    repo_literal = bool(
+        repo_bound and repo_bound.at_call_site and isinstance(getattr(repo_bound.node, "value", None), cst.SimpleString)
+    )
+    revision_literal = bool(
+        repo.revision_arg
+        and repo.revision_arg.at_call_site
+        and isinstance(getattr(repo.revision_arg.node, "value", None), cst.SimpleString)
+    )
+    properties: dict[str, Any] = {
+        "revisionStyle": style,
+        "requestedRevision": repo.revision,
+        "revisionArgIsLiteral": revision_literal,
+        "repoArgIsLiteral": repo_literal,
+        "hub": sink.hub,
+        "repoType": sink.repo_type,
+    }
+    if repo.repo_id:
+        properties["repoId"] = repo.repo_id
+    if style == "keyword" and sink.revision is not None:
+        properties["revisionKeyword"] = sink.revision.keyword
+    return properties
+
+
+@check
+def cross_repo_code_revision(ctx: CallContext) -> Iterator[Hit]:
+    """code_revision given as a non-SHA literal: the code of a cross-repo auto_map follows that ref."""
+    bound = ctx.keyword("code_revision")
+    if bound is None or not isinstance(bound.value, Known) or not isinstance(bound.value.value, str):
+        return
+    state = classify_revision(bound.value.value)
+    if state is RevisionState.PINNED:
+        return
+    yield Hit(
+        "HG201",
+        _pin_level(state, ctx.trust_enabled is not False),
+        f"{ctx.display_name} loads repository code at code_revision='{bound.value.value}', which is not a "
+        "commit SHA.",
+        _anchor(ctx, bound),
+        {"revisionStyle": "unfixable", "requestedRevision": bound.value.value},
+    )
+
+
+# --- HG301: unsafe deserialization ------------------------------------------------------------
+@check
+def always_unpickles(ctx: CallContext) -> Iterator[Hit]:
+    yield Hit(
+        "HG301",
+        Level.WARNING,
+        f"{ctx.display_name} deserializes with pickle (or an equivalent): a crafted file runs arbitrary code "
+        "when loaded.",
+        ctx.call.func,
+    )
+
+
+@check
+def torch_load(ctx: CallContext) -> Iterator[Hit]:
+    weights_only = ctx.keyword("weights_only")
+    pickle_module = ctx.argument(Arg("pickle_module", 2))
+    if pickle_module is not None:
+        yield Hit(
+            "HG301",
+            Level.ERROR,
+            f"{ctx.display_name} is given pickle_module=, which turns off the weights_only safeguard: a crafted "
+            "checkpoint runs arbitrary code.",
+            _anchor(ctx, pickle_module),
+        )
+        return
+    if weights_only is None:
+        if ctx.has_unknown_kwargs:
+            return
+        yield Hit(
+            "HG301",
+            Level.WARNING,
+            f"{ctx.display_name} is called without weights_only=True: torch < 2.6 (and TORCH_FORCE_NO_WEIGHTS_ONLY_"
+            "LOAD=1) unpickles arbitrary objects, so a crafted checkpoint runs code.",
+            ctx.call.func,
+            {"fix": "weights_only"},
+        )
+    elif isinstance(weights_only.value, Known) and not weights_only.value.value:
+        yield Hit(
+            "HG301",
+            Level.ERROR,
+            f"{ctx.display_name} is called with weights_only=False: the checkpoint is fully unpickled and a crafted "
+            "file runs arbitrary code.",
+            _anchor(ctx, weights_only),
+        )
+    elif _is_dynamic(weights_only):
+        yield Hit(
+            "HG301",
+            Level.NOTE,
+            f"{ctx.display_name} gets weights_only={describe_unknown(weights_only.value)}, which may disable the "
+            "safeguard at run time.",
+            _anchor(ctx, weights_only),
+        )
+
+
+@check
+def weights_only_default_false(ctx: CallContext) -> Iterator[Hit]:
+    weights_only = ctx.keyword("weights_only")
+    if weights_only is not None and isinstance(weights_only.value, Known) and weights_only.value.value is True:
+        return
+    level = Level.NOTE if weights_only is not None and _is_dynamic(weights_only) else Level.WARNING
+    yield Hit(
+        "HG301",
+        level,
+        f"{ctx.display_name} calls torch.load with weights_only=False unless weights_only=True is passed: a "
+        "crafted checkpoint at that URL runs arbitrary code.",
+        _anchor(ctx, weights_only),
+    )
+
+
+@check
+def numpy_allow_pickle(ctx: CallContext) -> Iterator[Hit]:
+    bound = ctx.argument(Arg("allow_pickle", 2))
+    if bound is None:
+        return
+    if _is_truthy_literal(bound):
+        yield Hit(
+            "HG301",
+            Level.WARNING,
+            f"{ctx.display_name} is called with allow_pickle=True: object arrays in the file are unpickled, so a "
+            "crafted .npy/.npz runs arbitrary code.",
+            _anchor(ctx, bound),
+            {"explain": "allow_pickle"},
+        )
+    elif _is_dynamic(bound):
+        yield Hit(
+            "HG301",
+            Level.NOTE,
+            f"{ctx.display_name} gets allow_pickle={describe_unknown(bound.value)}, which may enable unpickling "
+            "at run time.",
+            _anchor(ctx, bound),
+        )
+
+
+@check
+def keras_safe_mode(ctx: CallContext) -> Iterator[Hit]:
+    bound = ctx.keyword("safe_mode")
+    if bound is None:
+        return
+    if isinstance(bound.value, Known) and not bound.value.value:
+        yield Hit(
+            "HG301",
+            Level.ERROR,
+            f"{ctx.display_name} is called with safe_mode=False: Lambda layers and arbitrary callables in the "
+            "model file run on load.",
+            _anchor(ctx, bound),
+        )
+    elif _is_dynamic(bound):
+        yield Hit(
+            "HG301",
+            Level.NOTE,
+            f"{ctx.display_name} gets safe_mode={describe_unknown(bound.value)}, which may disable Keras's safe "
+            "mode at run time.",
+            _anchor(ctx, bound),
+        )
+
+
+@check
+def skops_trusted(ctx: CallContext) -> Iterator[Hit]:
+    bound = ctx.keyword("trusted")
+    if bound is None or (isinstance(bound.value, Known) and not bound.value.value):
+        return
+    level = Level.ERROR if _is_truthy_literal(bound) and bound.value.value is True else Level.WARNING  # type: ignore[union-attr]
+    yield Hit(
+        "HG301",
+        level,
+        f"{ctx.display_name} is given trusted={describe_unknown(bound.value)}: every type it lists (or, with "
+        "True, every type) is instantiated from the file, which can run arbitrary code.",
+        _anchor(ctx, bound),
+    )
+
+
+@check
+def dangerous_deserialization_flag(ctx: CallContext) -> Iterator[Hit]:
+    bound = ctx.keyword("allow_dangerous_deserialization")
+    if bound is None:
+        return
+    if _is_truthy_literal(bound):
+        yield Hit(
+            "HG301",
+            Level.ERROR,
+            f"{ctx.display_name} is called with allow_dangerous_deserialization=True: the stored index is "
+            "unpickled, so a crafted file runs arbitrary code.",
+            _anchor(ctx, bound),
+        )
+    elif _is_dynamic(bound):
+        yield Hit(
+            "HG301",
+            Level.WARNING,
+            f"{ctx.display_name} gets allow_dangerous_deserialization={describe_unknown(bound.value)}, which may "
+            "enable unpickling at run time.",
+            _anchor(ctx, bound),
+        )
+

@@ -1,0 +1,153 @@
+"""Analyse files into findings, in a process pool when there are many."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+from fnmatch import fnmatchcase
+from pathlib import Path
+
+import libcst as cst
+
+from hubguard.config import Config
+from hubguard.findings import Finding, Level, Location, Notification, Region, ScanResult
+from hubguard.static.analyzer import CallHit, analyze_module, region_of
+from hubguard.static.files import discover, relative_path
+from hubguard.static.notebook import NotebookSource
+from hubguard.static.sources import Source, UnreadableSource, might_contain_sinks, read_source
+from hubguard.static.suppression import is_suppressed, suppressions_by_line
+
+_POOL_THRESHOLD = 64
+_CHUNK = 16
+
+
+def scan_paths(paths: list[Path], config: Config, root: Path | None = None) -> ScanResult:
+    root = (root or Path.cwd()).resolve()
+    files = list(discover(paths, root, config.exclude))
+    jobs = [(str(path), relative_path(path, root)) for path in files]
+    workers = config.jobs if config.jobs is not None else (os.cpu_count() or 1)
+    result = ScanResult()
+    if len(jobs) < _POOL_THRESHOLD or workers <= 1:
+        partials = [analyze_file(path, relative, config) for path, relative in jobs]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            partials = list(pool.map(_analyze_job, jobs, [config] * len(jobs), chunksize=_CHUNK))
+    for partial in partials:
+        result.extend(partial)
+    result.findings.sort(key=Finding.sort_key)
+    return result
+
+
+def _analyze_job(job: tuple[str, str], config: Config) -> ScanResult:
+    return analyze_file(*job, config)
+
+
+def analyze_file(path: str, relative: str, config: Config) -> ScanResult:
+    """Analyse one file; every failure becomes a notification, never an exception."""
+    result = ScanResult(files_scanned=1)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        result.notifications.append(Notification(f"cannot read file: {error.strerror or error}", relative))
+        return result
+    if not might_contain_sinks(data):
+        return result
+    try:
+        source = read_source(Path(path), data)
+        if source.notebook is not None:
+            result.notifications.extend(
+                Notification(f"cell {index + 1} not analysed: {reason}", relative, Level.NOTE)
+                for index, reason in source.notebook.skipped_cells
+                if reason != "cell magic"
+            )
+        module = cst.parse_module(source.text)
+    except UnreadableSource as error:
+        result.notifications.append(Notification(str(error), relative))
+        return result
+    except cst.ParserSyntaxError as error:
+        result.notifications.append(
+            Notification(f"syntax error at line {error.raw_line}, column {error.raw_column}: {error.message}", relative)
+        )
+        return result
+    except RecursionError:
+        result.notifications.append(Notification("source nests too deeply to analyse", relative))
+        return result
+    _collect(module, source, relative, config, result)
+    return result
+
+
+def _collect(module: cst.Module, source: Source, relative: str, config: Config, result: ScanResult) -> None:
+    analysis = analyze_module(module)
+    suppressed = suppressions_by_line(source.text)
+    for call_hit in analysis.hits:
+        finding = _finding(call_hit, source, relative, suppressed)
+        if finding is not None and _reported(finding, config):
+            result.findings.append(finding)
+    for reference, callee_range in analysis.references:
+        location = _location(relative, region_of(callee_range), source.notebook)
+        if location is not None:
+            result.references.append(replace(reference, location=location))
+
+
+def _finding(call_hit: CallHit, source: Source, relative: str, suppressed: dict[int, frozenset[str]]) -> Finding | None:
+    hit = call_hit.hit
+    anchor = call_hit.anchor_range
+    region = Region(anchor.start.line, anchor.start.column + 1, anchor.start.line, _end_column(anchor, source))
+    location = _location(relative, region, source.notebook)
+    if location is None:
+        return None
+    call = call_hit.call_range
+    properties = dict(hit.properties)
+    properties["call"] = {"line": call.start.line, "column": call.start.column + 1}
+    message = hit.message
+    if source.notebook is not None:
+        cell = source.notebook.cell_of(anchor.start.line)
+        if cell is not None:
+            properties["notebook"] = {
+                "cellIndex": cell.cell_index,
+                "cellNumber": cell.cell_index + 1,
+                "lineInCell": cell.line_in_cell,
+                "cellId": cell.cell_id,
+            }
+            message = f"{message} (cell {cell.cell_index + 1}, line {cell.line_in_cell})"
+    lines = (anchor.start.line, call.start.line, call.end.line)
+    return Finding(
+        rule_id=hit.rule_id,
+        message=message,
+        location=location,
+        level=hit.level,
+        suppressed=is_suppressed(hit.rule_id, lines, suppressed),
+        properties=properties,
+    )
+
+
+def _end_column(anchor: object, source: Source) -> int:
+    """Regions stay on one line so GitHub can show them in the PR diff; a multi-line anchor ends at its line's end."""
+    start, end = anchor.start, anchor.end  # type: ignore[attr-defined]
+    if end.line == start.line:
+        return end.column + 1
+    line_text = source.text.splitlines()[start.line - 1]
+    return len(line_text.rstrip()) + 1
+
+
+def _location(relative: str, region: Region, notebook: NotebookSource | None) -> Location | None:
+    if notebook is None:
+        return Location(relative, region)
+    start = notebook.raw_position(region.start_line, region.start_column - 1)
+    end = notebook.raw_position(region.end_line, region.end_column - 1)
+    if start is None:
+        return None
+    if end is None or end[0] != start[0]:
+        end = (start[0], start[1] + 1)
+    return Location(relative, Region(start[0], start[1] + 1, end[0], end[1] + 1))
+
+
+def _reported(finding: Finding, config: Config) -> bool:
+    if not config.rule_enabled(finding.rule_id):
+        return False
+    if finding.rule_id in ("HG101", "HG102") and config.allow_remote_code:
+        repo_id = finding.properties.get("repoId") or finding.properties.get("customPipeline")
+        if isinstance(repo_id, str) and any(fnmatchcase(repo_id, glob) for glob in config.allow_remote_code):
+            return False
+    return True

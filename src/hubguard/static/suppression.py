@@ -1,0 +1,33 @@
+"""Inline suppressions: ``# hubguard: ignore``, ``# hubguard: ignore[HG101]``, ``# hubguard: ignore[HG101,HG201]``."""
+
+from __future__ import annotations
+
+import re
+
+_IGNORE = re.compile(r"#\s*hubguard:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
+ALL_RULES = "*"
+
+
+def suppressions_by_line(text: str) -> dict[int, frozenset[str]]:
+    """1-based line -> rule IDs suppressed there (``*`` for all)."""
+    if "hubguard" not in text:
+        return {}
+    result: dict[int, frozenset[str]] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _IGNORE.search(line)
+        if match is None:
+            continue
+        listed = match.group(1)
+        if listed is None:
+            result[number] = frozenset({ALL_RULES})
+        else:
+            result[number] = frozenset(rule.strip().upper() for rule in listed.split(",") if rule.strip())
+    return result
+
+
+def is_suppressed(rule_id: str, lines: tuple[int, ...], table: dict[int, frozenset[str]]) -> bool:
+    for line in lines:
+        rules = table.get(line)
+        if rules and (ALL_RULES in rules or rule_id in rules):
+            return True
+    return False
