@@ -10,7 +10,7 @@ import libcst as cst
 from hubguard.findings import RevisionState
 from hubguard.revisions import classify_revision
 from hubguard.static.bindings import Scope
-from hubguard.static.catalogue import PACKAGED_DATASET_BUILDERS, Arg, Sink
+from hubguard.static.catalogue import PACKAGED_DATASET_BUILDERS, UNPINNABLE_STYLES, Arg, Sink
 from hubguard.static.values import Known, LocalPath, Resolver, Unknown, Value
 
 
@@ -69,7 +69,7 @@ class CallContext:
     def has_unknown_kwargs(self) -> bool:
         return any(known is None for known, _ in self._spread_kwargs)
 
-    def argument(self, spec: Arg | None) -> BoundArg | None:
+    def argument(self, spec: Arg | None, *, search_nested: bool = True) -> BoundArg | None:
         if spec is None:
             return None
         for arg in self.call.args:
@@ -83,9 +83,9 @@ class CallContext:
         for known, arg in self._spread_kwargs:
             if known is not None and spec.keyword in known:
                 return BoundArg(known[spec.keyword], arg, False)
-        if self.sink is not None:
+        if self.sink is not None and search_nested:
             for name in self.sink.nested_kwargs:
-                nested = self.argument(Arg(name))
+                nested = self.argument(Arg(name), search_nested=False)
                 if nested and isinstance(nested.value, Known) and isinstance(nested.value.value, dict):
                     if spec.keyword in nested.value.value:
                         return BoundArg(nested.value.value[spec.keyword], nested.node, False)
@@ -115,11 +115,13 @@ class CallContext:
             if not isinstance(value.value, str):
                 return None
             text = value.value
-            if sink.revision_style.startswith("hf-hub-suffix"):
-                prefix = next((p for p in ("hf-hub:", "hf_hub:") if text.startswith(p)), None)
+            if sink.repo_prefixes:
+                prefix = next((p for p in sink.repo_prefixes if text.startswith(p)), None)
                 if prefix is None:
                     return None
-                repo_id, _, revision = text[len(prefix):].partition("@")
+                text = text[len(prefix) :]
+            if sink.revision_style == "hf-hub-suffix":
+                repo_id, _, revision = text.partition("@")
             elif sink.revision_style == "torchhub-suffix":
                 source = self.keyword("source")
                 if source and isinstance(source.value, Known) and source.value.value == "local":
@@ -134,7 +136,9 @@ class CallContext:
                     return None
                 repo_id = text
             revision = revision or None
-        if sink.revision_style in ("ignored", "hf-hub-suffix-unpinnable"):
+        elif sink.repo_prefixes:
+            return None  # a run-time value may or may not carry the hub prefix
+        if sink.revision_style in UNPINNABLE_STYLES:
             return RepoRef(repo_id, revision, RevisionState.UNPINNED, revision_arg)
         if revision_arg is not None:
             rev_value = revision_arg.value

@@ -28,7 +28,9 @@ class Sink:
     repo_type: str = "model"
     repo: Arg | None = None
     revision: Arg | None = None
-    revision_style: str = "keyword"  # keyword | torchhub-suffix | hf-hub-suffix | ignored | none
+    # keyword | torchhub-suffix | hf-hub-suffix (org/x@rev) | ignored (API drops it) | unpinnable (API has none)
+    revision_style: str = "keyword"
+    repo_prefixes: tuple[str, ...] = ()  # the repo argument is a hub reference only with one of these prefixes
     nested_kwargs: tuple[str, ...] = ()  # dict-valued keywords forwarded to a loader (model_kwargs=...)
     loads_weights: bool = True
     trust: Arg = field(default_factory=lambda: Arg("trust_remote_code"))
@@ -202,6 +204,7 @@ SINKS: tuple[Sink, ...] = (
         repo=Arg("path_or_hf_repo", 0),
         revision=Arg("revision", 6),
         trust=Arg("trust_remote_code", 7),
+        nested_kwargs=("tokenizer_config", "model_config"),
         library="mlx-lm",
     ),
     Sink(
@@ -275,7 +278,10 @@ SINKS: tuple[Sink, ...] = (
             "tensorflow.keras.saving.load_model",
             "tf_keras.models.load_model",
         ),
-        ("keras_safe_mode",),
+        ("keras_safe_mode", "unpinned_revision"),
+        repo=Arg("filepath", 0),
+        revision_style="unpinnable",
+        repo_prefixes=("hf://",),
         library="keras",
     ),
     Sink(
@@ -316,10 +322,13 @@ SINKS: tuple[Sink, ...] = (
         library="huggingface_hub",
     ),
     Sink("B12", ("ultralytics.YOLO", "ultralytics.RTDETR"), ("always_unpickles",), library="ultralytics"),
+    Sink("B13", ("nemo.*.restore_from",), ("always_unpickles",), library="nemo"),
     Sink(
         "B13",
-        ("nemo.*.restore_from", "nemo.*.from_pretrained"),
-        ("always_unpickles",),
+        ("nemo.*.from_pretrained",),
+        ("always_unpickles", "unpinned_revision"),
+        repo=Arg("model_name", 0),
+        revision_style="unpinnable",
         library="nemo",
     ),
     # --- C. download only -------------------------------------------------------------------
@@ -346,6 +355,7 @@ SINKS: tuple[Sink, ...] = (
         ("unpinned_revision",),
         repo=Arg("model_name", 0),
         revision_style="hf-hub-suffix",
+        repo_prefixes=("hf-hub:", "hf_hub:"),
         library="timm",
     ),
     Sink(
@@ -357,7 +367,8 @@ SINKS: tuple[Sink, ...] = (
         ),
         ("unpinned_revision",),
         repo=Arg("model_name", 0),
-        revision_style="hf-hub-suffix-unpinnable",
+        revision_style="unpinnable",
+        repo_prefixes=("hf-hub:", "hf_hub:"),
         library="open_clip",
     ),
 )
@@ -377,6 +388,9 @@ PACKAGED_DATASET_BUILDERS = frozenset(
     {"json", "csv", "parquet", "arrow", "text", "imagefolder", "audiofolder", "videofolder", "webdataset",
      "pandas", "sql", "generator", "spark", "xml", "pdffolder", "niftifolder", "hdf5", "eval", "lance"}
 )
+
+
+UNPINNABLE_STYLES = frozenset({"ignored", "unpinnable"})
 
 
 def find_sink(qualified_name: str) -> Sink | None:

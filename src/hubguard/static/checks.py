@@ -10,7 +10,7 @@ import libcst as cst
 
 from hubguard.findings import Level, RevisionState
 from hubguard.revisions import classify_revision
-from hubguard.static.catalogue import Arg
+from hubguard.static.catalogue import UNPINNABLE_STYLES, Arg
 from hubguard.static.calls import BoundArg, CallContext, describe_unknown, looks_local
 from hubguard.static.values import Known, LocalPath
 
@@ -194,9 +194,12 @@ def unpinned_revision(ctx: CallContext) -> Iterator[Hit]:
             f"{ctx.display_name} ignores revision and always loads {name} at 'main': the code and weights that "
             "load tomorrow are not the ones reviewed today."
         )
-    elif sink.revision_style == "hf-hub-suffix-unpinnable":
+    elif sink.revision_style == "unpinnable":
         level = Level.WARNING
-        message = f"{ctx.display_name} cannot pin hf-hub:{repo.repo_id or ''}: it always downloads the 'main' branch."
+        message = (
+            f"{ctx.display_name} has no way to pin {name} to a revision: it always downloads the default branch. "
+            "Download it at a commit SHA (snapshot_download(..., revision=<sha>)) and load the local copy."
+        )
     elif state is RevisionState.UNKNOWN:
         level = Level.NOTE
         shown = describe_unknown(repo.revision_arg.value) if repo.revision_arg else "a run-time value"
@@ -246,7 +249,7 @@ def _fix_properties(ctx: CallContext) -> dict[str, Any]:
     repo = ctx.repo
     assert sink is not None and repo is not None
     style = sink.revision_style
-    if style in ("ignored", "hf-hub-suffix-unpinnable"):
+    if style in UNPINNABLE_STYLES:
         style = "unfixable"
     repo_bound = ctx.repo_arg
     repo_literal = bool(

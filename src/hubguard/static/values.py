@@ -29,6 +29,8 @@ class LocalPath:
 Value = Union[Known, Unknown, LocalPath]
 
 _PATH_CALLS = ("os.path.", "pathlib.", "posixpath.", "ntpath.")
+# Calls that return a local directory or file already downloaded (the download itself is checked on its own).
+_DOWNLOAD_CALLS = ("snapshot_download", "hf_hub_download", "cached_file", "cached_path", "file_download")
 _MAX_DEPTH = 8
 
 
@@ -59,9 +61,12 @@ class Resolver:
             return [qualified + suffix for qualified in imports]
         bound = owner.values.get(head)
         if bound is not None and owner.binding_counts.get(head) == 1 and depth < _MAX_DEPTH:
-            # ``api = HfApi()`` then ``api.snapshot_download``; ``Model = AutoModel`` then ``Model.from_pretrained``
+            # ``Model = AutoModel`` then ``Model.from_pretrained``; ``api = HfApi()`` then ``api.snapshot_download``
+            # (an instance's method is named after the class; calling the instance itself matches no sink).
             targets = self.qualified_names(bound, owner, depth + 1)
-            return [target.removesuffix("()") + suffix for target in targets]
+            if suffix:
+                return [target.removesuffix("()") + suffix for target in targets]
+            return targets
         return []
 
     # --- values -----------------------------------------------------------------------------
@@ -89,6 +94,9 @@ class Resolver:
             return Known([self.value(element.value, scope, depth + 1) for element in expr.elements])
         if isinstance(expr, cst.Call):
             return self._call_value(expr, scope, depth)
+        if isinstance(expr, cst.Attribute):
+            base = self.value(expr.value, scope, depth + 1)
+            return LocalPath(self.source(expr)) if isinstance(base, LocalPath) else Unknown(self.source(expr))
         if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Not):
             inner = self.value(expr.expression, scope, depth + 1)
             return Known(not inner.value) if _is_scalar(inner) else Unknown(self.source(expr))
@@ -151,7 +159,9 @@ class Resolver:
 
     def _call_value(self, expr: cst.Call, scope: Scope, depth: int) -> Value:
         names = self.qualified_names(expr.func, scope)
-        if any(name.startswith(_PATH_CALLS) for name in names):
+        if any(name.startswith(_PATH_CALLS) or name.endswith(_DOWNLOAD_CALLS) for name in names):
+            return LocalPath(self.source(expr))
+        if isinstance(expr.func, cst.Attribute) and isinstance(self.value(expr.func.value, scope, depth + 1), LocalPath):
             return LocalPath(self.source(expr))
         if dotted_name(expr.func) == "dict" and scope.binding_scope("dict") is None:
             items: dict[str, Value] = {}
