@@ -1,7 +1,7 @@
 """The rule catalogue: the single source of every rule's ID, metadata and documentation.
 
 SARIF ``tool.driver.rules``, ``hubguard rules``, ``hubguard explain`` and the README's rule
-table are all rendered from ``RULES``.
+table are all rendered from ``RULES`` (see ``hubguard.formats.rule_docs``).
 """
 
 from __future__ import annotations
@@ -10,6 +10,21 @@ from dataclasses import dataclass
 
 from hubguard.findings import Level
 
+CWE_NAMES: dict[int, str] = {
+    94: "Improper Control of Generation of Code ('Code Injection')",
+    494: "Download of Code Without Integrity Check",
+    502: "Deserialization of Untrusted Data",
+    506: "Embedded Malicious Code",
+    829: "Inclusion of Functionality from Untrusted Control Sphere",
+    1357: "Reliance on Insufficiently Trustworthy Component",
+}
+
+
+@dataclass(frozen=True)
+class Reference:
+    title: str
+    url: str
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -17,7 +32,7 @@ class Rule:
     name: str
     short_description: str
     what: str  # what it detects
-    why: str  # why it is dangerous
+    why: str  # why it is dangerous, one line (terminal output)
     bad_example: str
     good_example: str
     fix: str  # one-line concrete fix, shown in terminal output
@@ -25,7 +40,9 @@ class Rule:
     level: Level  # default level
     security_severity: float
     precision: str  # very-high | high | medium | low
-    references: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
+    details: str = ""  # the full "why is this bad?" explanation
+    remediation: str = ""  # the full "how to fix" explanation
 
 
 RULES: dict[str, Rule] = {}
@@ -35,20 +52,70 @@ def _register(rule: Rule) -> None:
     RULES[rule.id] = rule
 
 
+_TRANSFORMERS_CUSTOM_MODELS = Reference(
+    "Transformers: Customizing models (trust_remote_code)",
+    "https://huggingface.co/docs/transformers/custom_models",
+)
+_HUB_PICKLE = Reference("Hugging Face Hub: Pickle scanning", "https://huggingface.co/docs/hub/security-pickle")
+_PYTHON_PICKLE = Reference(
+    "Python documentation: pickle (security warning)", "https://docs.python.org/3/library/pickle.html"
+)
+_SAFETENSORS = Reference("safetensors documentation", "https://huggingface.co/docs/safetensors/index")
+_NAMESPACE_REUSE = Reference(
+    "Unit 42: Model Namespace Reuse", "https://unit42.paloaltonetworks.com/model-namespace-reuse/"
+)
+_HUB_DOWNLOAD = Reference(
+    "huggingface_hub: Download files (revision)",
+    "https://huggingface.co/docs/huggingface_hub/guides/download",
+)
+_JFROG_MALICIOUS_MODELS = Reference(
+    "JFrog: Malicious Hugging Face ML models with silent backdoor",
+    "https://jfrog.com/blog/data-scientists-targeted-by-malicious-hugging-face-ml-models-with-silent-backdoor/",
+)
+
 _register(
     Rule(
         id="HG101",
         name="remote-code-enabled",
         short_description="A loader is allowed to run code from the model or dataset repository.",
-        what="Calls that pass trust_remote_code=True (or an equivalent such as diffusers custom_pipeline).",
+        what=(
+            "Finds hub loads that pass `trust_remote_code=True` or an equivalent switch: diffusers "
+            "`custom_pipeline=`, sentence-transformers `model_kwargs={'trust_remote_code': True}`, "
+            "vLLM `LLM(..., trust_remote_code=True)`, ModelScope `pipeline(..., trust_remote_code=True)`."
+        ),
         why="The repository's Python files are imported and run with the caller's privileges.",
-        bad_example='AutoModel.from_pretrained("org/model", trust_remote_code=True)',
-        good_example='AutoModel.from_pretrained("org/model", revision="<40-hex sha>", trust_remote_code=True)  # reviewed code',
+        details=(
+            "With the switch on, transformers (and the libraries built on it) imports the modules named "
+            "by `auto_map` in the repository's config files and runs them in your process: they can read "
+            "your files and credentials, open network connections and start programs. Whoever can push "
+            "to the repository, or to the branch you load, decides what that code is. Without a pinned "
+            "commit the code can change between the review and the next load, and past bypasses "
+            "(CVE-2025-66448 in vLLM) show that the flag is the last line of defence."
+        ),
+        bad_example='model = AutoModel.from_pretrained("org/model", trust_remote_code=True)',
+        good_example=(
+            "# Either load a natively supported architecture without remote code:\n"
+            'model = AutoModel.from_pretrained("org/model", revision="<40-hex commit sha>")\n'
+            "# or, after reviewing the code at that commit, pin it:\n"
+            "model = AutoModel.from_pretrained(\n"
+            '    "org/model", revision="<40-hex commit sha>", trust_remote_code=True\n'
+            ")"
+        ),
         fix="remove trust_remote_code, or pin revision to a reviewed commit SHA",
-        cwe=(94,),
+        remediation=(
+            "Drop `trust_remote_code=True` when the architecture is supported by the installed library. "
+            "If the custom code is really needed, read it at one commit, pin `revision=` to that full "
+            "40-hex commit SHA (and `code_revision=` when the code lives in another repository), and "
+            "add the repository to `allow_remote_code` in `[tool.hubguard]` to record the review."
+        ),
+        cwe=(94, 829),
         level=Level.ERROR,
         security_severity=8.8,
         precision="high",
+        references=(
+            _TRANSFORMERS_CUSTOM_MODELS,
+            Reference("CVE-2025-66448 (vLLM auto_map remote code)", "https://nvd.nist.gov/vuln/detail/CVE-2025-66448"),
+        ),
     )
 )
 _register(
@@ -56,15 +123,30 @@ _register(
         id="HG102",
         name="torch-hub-remote-code",
         short_description="torch.hub runs hubconf.py from a GitHub repository.",
-        what="torch.hub.load/list/help on a GitHub repository.",
+        what=(
+            "Finds `torch.hub.load`, `torch.hub.list` and `torch.hub.help` calls on a GitHub repository "
+            "(`source='github'`, the default)."
+        ),
         why="hubconf.py and everything it imports run on load.",
-        bad_example='torch.hub.load("owner/repo", "model", trust_repo=True)',
-        good_example='torch.hub.load("owner/repo:<40-hex sha>", "model", trust_repo="check")',
+        details=(
+            "torch.hub downloads the repository archive and imports its `hubconf.py`, which can run any "
+            "Python code. `trust_repo=True` (or `None` before torch 2.11) skips the confirmation prompt, "
+            "and a reference without `:<ref>` loads whatever `main` or `master` holds today. A cached "
+            "checkout is reused silently, so a compromised branch stays compromised on your machine."
+        ),
+        bad_example='model = torch.hub.load("owner/repo", "resnet50", trust_repo=True)',
+        good_example='model = torch.hub.load("owner/repo:<40-hex commit sha>", "resnet50", trust_repo="check")',
         fix="pin the repo to a commit SHA and keep trust_repo='check'",
-        cwe=(829,),
+        remediation=(
+            "Append `:<40-hex commit sha>` to the repository after reviewing `hubconf.py` at that commit "
+            "(an older commit may also need `skip_validation=True`), keep `trust_repo='check'`, or vendor "
+            "the model code into your own repository and load weights with `torch.load(..., weights_only=True)`."
+        ),
+        cwe=(94, 829),
         level=Level.WARNING,
         security_severity=7.5,
         precision="high",
+        references=(Reference("PyTorch: torch.hub", "https://pytorch.org/docs/stable/hub.html"),),
     )
 )
 _register(
@@ -72,15 +154,31 @@ _register(
         id="HG201",
         name="unpinned-revision",
         short_description="A hub reference is not pinned to a commit SHA.",
-        what="A model, dataset or hub repo loaded without a full 40-hex commit SHA revision.",
+        what=(
+            "Finds models, datasets and hub repositories loaded without a full 40-hex commit SHA: no "
+            "`revision`, a branch such as `main`, a tag, a short SHA, or `refs/pr/N`."
+        ),
         why="Branches and tags are mutable: the files that load tomorrow are not the files reviewed today.",
-        bad_example='AutoModel.from_pretrained("org/model")',
-        good_example='AutoModel.from_pretrained("org/model", revision="<40-hex sha>")',
+        details=(
+            "A hub repository is a git repository and its owner (or anyone who compromises the owner's "
+            "token, or re-registers a deleted namespace) can move a branch or tag at any time. Code, "
+            "configs and pickle weights are fetched at load time, so an unpinned reference turns every "
+            "run into a fresh, unreviewed download. Only a full commit SHA is immutable, and it also "
+            "survives a namespace takeover because the new owner cannot serve the old commit."
+        ),
+        bad_example='tokenizer = AutoTokenizer.from_pretrained("org/model")',
+        good_example='tokenizer = AutoTokenizer.from_pretrained("org/model", revision="<40-hex commit sha>")',
         fix="pin revision to a commit SHA (hubguard scan --fix does it)",
+        remediation=(
+            'Look up the commit you reviewed (the hub\'s "Files and versions" history, or '
+            "`HfApi().model_info(repo_id).sha`) and pass it as `revision=`. `hubguard scan --fix` writes "
+            "the SHA of the current branch head for you; review that commit before committing the change."
+        ),
         cwe=(494,),
         level=Level.WARNING,
         security_severity=5.3,
         precision="high",
+        references=(_HUB_DOWNLOAD, _NAMESPACE_REUSE),
     )
 )
 _register(
@@ -88,15 +186,42 @@ _register(
         id="HG301",
         name="unsafe-deserialization",
         short_description="A pickle-family load can run code embedded in the file.",
-        what="pickle/dill/joblib/torch.load(weights_only=False)/numpy allow_pickle and similar loads.",
+        what=(
+            "Finds pickle, dill, joblib and cloudpickle loads, `torch.load` without `weights_only=True`, "
+            "`numpy.load(..., allow_pickle=True)`, pandas `read_pickle` and similar loaders."
+        ),
         why="Unpickling calls whatever callables the file names: opening a file is running a program.",
-        bad_example='torch.load("model.pt")',
-        good_example='torch.load("model.pt", weights_only=True)',
+        details=(
+            "The pickle format stores instructions, not data: a file can ask the loader to import "
+            "`os.system` and call it. Model checkpoints shared on hubs are a known delivery vehicle for "
+            "such payloads, and `weights_only=True` was itself bypassable before torch 2.6 "
+            "(CVE-2025-32434)."
+        ),
+        bad_example='state = torch.load("model.pt")',
+        good_example=(
+            "from safetensors.torch import load_file\n"
+            'state = load_file("model.safetensors")\n'
+            "# or, for a checkpoint you must keep, with torch >= 2.6:\n"
+            'state = torch.load("model.pt", weights_only=True)'
+        ),
         fix="use safetensors, or pass weights_only=True",
+        remediation=(
+            "Store and load weights as safetensors. Where a pickle is unavoidable, use "
+            "`torch.load(..., weights_only=True)` on torch >= 2.6, keep the allowlist "
+            "(`add_safe_globals`) minimal, and only load files whose origin you control."
+        ),
         cwe=(502,),
         level=Level.WARNING,
         security_severity=7.8,
         precision="high",
+        references=(
+            _PYTHON_PICKLE,
+            Reference("PyTorch: torch.load", "https://pytorch.org/docs/stable/generated/torch.load.html"),
+            Reference(
+                "CVE-2025-32434 (torch.load weights_only bypass)", "https://nvd.nist.gov/vuln/detail/CVE-2025-32434"
+            ),
+            _HUB_PICKLE,
+        ),
     )
 )
 _register(
@@ -104,15 +229,34 @@ _register(
         id="HG401",
         name="remote-code-present",
         short_description="The referenced repository ships code this call would execute.",
-        what="Files named by auto_map, custom_pipelines, model_index.json, modules.json or a dataset script.",
+        what=(
+            "Reports, for a call that lets repository code run, the files that would execute: modules "
+            "named by `auto_map` or `custom_pipelines`, diffusers `model_index.json` components, "
+            "sentence-transformers `modules.json` entries, dataset loading scripts, `hubconf.py`."
+        ),
         why="That code runs with the caller's privileges when the model is loaded.",
-        bad_example='AutoModel.from_pretrained("org/custom", trust_remote_code=True)',
-        good_example='AutoModel.from_pretrained("org/custom", revision="<reviewed sha>", trust_remote_code=True)',
+        details=(
+            "The remote pass fetched the repository at the revision the call would load and found Python "
+            "code on the load path. Nothing dangerous was necessarily matched in it, but it is code you "
+            "are about to run, written by someone else, and it deserves the same review as a new dependency."
+        ),
+        bad_example='model = AutoModel.from_pretrained("org/custom", trust_remote_code=True)',
+        good_example=(
+            "model = AutoModel.from_pretrained(\n"
+            '    "org/custom", revision="<reviewed commit sha>", trust_remote_code=True\n'
+            ")"
+        ),
         fix="review the listed files at the resolved commit and pin revision to it",
+        remediation=(
+            "Open the related locations (the files at the resolved commit), review them, and pin "
+            "`revision=` to that commit. If you do not need the custom code, load a repository that the "
+            "library supports natively instead."
+        ),
         cwe=(94, 829),
         level=Level.WARNING,
         security_severity=6.5,
         precision="high",
+        references=(_TRANSFORMERS_CUSTOM_MODELS,),
     )
 )
 _register(
@@ -120,15 +264,30 @@ _register(
         id="HG402",
         name="dangerous-remote-code",
         short_description="Code in the referenced repository matches a dangerous pattern.",
-        what="A Semgrep rule or byte signature matched in code the call would execute.",
+        what=(
+            "Reports a Semgrep rule or byte-signature match in code the call would execute: obfuscated "
+            "`exec`/`eval`, shell commands, network exfiltration, downloads of further payloads."
+        ),
         why="Obfuscated exec, shells, exfiltration or downloads in model code are signs of a payload.",
-        bad_example='AutoModel.from_pretrained("org/evil", trust_remote_code=True)',
-        good_example="do not load the repository; report it to the hub",
+        details=(
+            "Model code has no reason to start shells, decode and execute blobs, or send data to hosts "
+            "other than the hub. These patterns are how malicious repositories deliver backdoors and "
+            "steal credentials; a match in code on the load path means loading the model may compromise "
+            "the machine."
+        ),
+        bad_example='model = AutoModel.from_pretrained("org/evil", trust_remote_code=True)',
+        good_example="# Do not load the repository; report it to the hub and load a reviewed alternative.",
         fix="do not load this repository; pin to a reviewed commit or drop trust_remote_code",
+        remediation=(
+            "Do not run the code. Inspect the matched lines (related locations) without executing them; "
+            "if they are malicious, report the repository to the hub. Otherwise pin `revision=` to a "
+            "commit you reviewed, or load a repository that needs no remote code."
+        ),
         cwe=(94, 506),
         level=Level.ERROR,
         security_severity=9.6,
         precision="medium",
+        references=(_JFROG_MALICIOUS_MODELS, _TRANSFORMERS_CUSTOM_MODELS),
     )
 )
 _register(
@@ -136,15 +295,30 @@ _register(
         id="HG403",
         name="malicious-pickle",
         short_description="A pickle the call would load imports callables outside the safe set.",
-        what="Pickle opcodes that import or call globals outside the checkpoint allowlist.",
+        what=(
+            "Reports pickle weight files (also inside PyTorch zip checkpoints) whose opcodes import or "
+            "call globals outside the checkpoint allowlist, such as `os.system`, `builtins.exec` or "
+            "`subprocess.Popen`."
+        ),
         why="Unpickling runs those callables: os.system, exec, subprocess and friends.",
-        bad_example='torch.load("evil.pt", weights_only=False)',
-        good_example='safetensors.torch.load_file("model.safetensors")',
+        details=(
+            "A checkpoint only needs tensor-rebuilding functions and a few collections. Any other import "
+            "in the pickle stream is either a payload or a format the loader cannot vouch for; with "
+            "`weights_only=False`, or a library that loads pickles by default, it runs as soon as the "
+            "file is loaded."
+        ),
+        bad_example='model = torch.load("evil.pt", weights_only=False)',
+        good_example='state = safetensors.torch.load_file("model.safetensors")',
         fix="do not load this file; use safetensors weights",
+        remediation=(
+            "Do not load the file. Use safetensors weights from a trusted repository, or convert a "
+            "checkpoint you trust in an isolated environment, and report malicious files to the hub."
+        ),
         cwe=(502,),
         level=Level.ERROR,
         security_severity=9.8,
         precision="high",
+        references=(_HUB_PICKLE, _JFROG_MALICIOUS_MODELS, _PYTHON_PICKLE),
     )
 )
 _register(
@@ -152,15 +326,30 @@ _register(
         id="HG404",
         name="pickle-only-weights",
         short_description="The call would load pickle-format weights because the repo has no safetensors.",
-        what="A repository whose weights exist only as .bin/.pt/.ckpt/.pkl pickles.",
+        what=(
+            "Reports repositories whose weights exist only as pickle-based files (`.bin`, `.pt`, "
+            "`.pth`, `.ckpt`, `.pkl`) for a call that loads weights."
+        ),
         why="Pickle weights can run code when loaded; safetensors cannot.",
-        bad_example='AutoModel.from_pretrained("org/pickle-only")',
-        good_example='AutoModel.from_pretrained("org/with-safetensors", use_safetensors=True)',
+        details=(
+            "Without a safetensors file the library falls back to unpickling, which is only as safe as "
+            "its allowlist and the installed torch version. No payload was found, but the format leaves "
+            "the door open for the next push to the repository."
+        ),
+        bad_example='model = AutoModel.from_pretrained("org/pickle-only")',
+        good_example=(
+            'model = AutoModel.from_pretrained("org/with-safetensors", revision="<sha>", use_safetensors=True)'
+        ),
         fix="use a repository or revision that ships safetensors, and pass use_safetensors=True",
+        remediation=(
+            "Prefer a revision or mirror with `.safetensors` weights and pass `use_safetensors=True` so "
+            "the library refuses to fall back to pickles; pin `revision=` to a commit SHA."
+        ),
         cwe=(502,),
         level=Level.WARNING,
         security_severity=5.0,
         precision="high",
+        references=(_SAFETENSORS, _HUB_PICKLE),
     )
 )
 _register(
@@ -168,15 +357,31 @@ _register(
         id="HG405",
         name="remote-scan-incomplete",
         short_description="The referenced repository could not be scanned fully.",
-        what="Gated or private repos without a token, rate limits, timeouts, oversize files, offline runs.",
+        what=(
+            "Reports references the remote pass could not fully analyse: gated or private repositories "
+            "without a token, rate limits, timeouts, oversized files, offline runs with an empty cache."
+        ),
         why="An unscanned repository is not a clean one.",
+        details=(
+            "hubguard reports what it could see. When files were skipped, the repository may still hold "
+            "remote code or malicious pickles; treat the reference as unreviewed until a complete scan "
+            "succeeds."
+        ),
         bad_example="hubguard scan --offline  # with a reference not in the local cache",
         good_example="HF_TOKEN=... hubguard scan",
         fix="provide HF_TOKEN, raise --timeout, or run online once to fill the cache",
-        cwe=(1104,),
+        remediation=(
+            "Export `HF_TOKEN` with read access for gated or private repositories, raise `--timeout`, or "
+            "run once online to fill the cache; the message says which of these applies."
+        ),
+        cwe=(1357,),
         level=Level.NOTE,
         security_severity=3.0,
         precision="high",
+        references=(
+            Reference("Hugging Face Hub: Gated models", "https://huggingface.co/docs/hub/models-gated"),
+            Reference("Hugging Face Hub: User access tokens", "https://huggingface.co/docs/hub/security-tokens"),
+        ),
     )
 )
 _register(
@@ -184,15 +389,30 @@ _register(
         id="HG406",
         name="cross-repo-code",
         short_description="auto_map pulls code from another repository, which revision does not pin.",
-        what="auto_map values of the form other/repo--module.Class.",
+        what='Reports `auto_map` values of the form `"other/repo--module.Class"` on the load path.',
         why="The code comes from the other repo's main branch unless code_revision pins it.",
-        bad_example='AutoModel.from_pretrained("org/model", revision="<sha>", trust_remote_code=True)',
-        good_example='AutoModel.from_pretrained("org/model", revision="<sha>", code_revision="<sha of other repo>", trust_remote_code=True)',
+        details=(
+            "transformers fetches cross-repository code at `code_revision`, which defaults to `main` of "
+            "the *other* repository. Pinning `revision=` of the model therefore does not pin the code "
+            "that runs, and the other repository's owner can change it at any time."
+        ),
+        bad_example='model = AutoModel.from_pretrained("org/model", revision="<sha>", trust_remote_code=True)',
+        good_example=(
+            "model = AutoModel.from_pretrained(\n"
+            '    "org/model", revision="<sha>", code_revision="<sha of the code repository>",\n'
+            "    trust_remote_code=True,\n"
+            ")"
+        ),
         fix="pass code_revision pinned to a commit SHA of the code repository",
+        remediation=(
+            "Review the code in the repository named by `auto_map` and pass `code_revision=` set to the "
+            "full commit SHA you reviewed there."
+        ),
         cwe=(829, 494),
         level=Level.ERROR,
         security_severity=8.1,
         precision="high",
+        references=(_TRANSFORMERS_CUSTOM_MODELS,),
     )
 )
 _register(
@@ -200,15 +420,25 @@ _register(
         id="HG407",
         name="missing-repo",
         short_description="The referenced repository does not exist on the hub.",
-        what="A hub reference that the hub answers with 'repository not found'.",
+        what="Reports hub references that the hub answers with 'repository not found'.",
         why="Anyone can register the name and serve code to this line.",
-        bad_example='AutoModel.from_pretrained("typo-org/model")',
-        good_example='AutoModel.from_pretrained("real-org/model", revision="<sha>")',
+        details=(
+            "A missing repository is a typo, a deleted model or a deleted account. Hub namespaces are "
+            "reusable: whoever registers the name next decides what this line loads, including remote "
+            "code and pickles (model namespace reuse)."
+        ),
+        bad_example='model = AutoModel.from_pretrained("typo-org/model")',
+        good_example='model = AutoModel.from_pretrained("real-org/model", revision="<40-hex commit sha>")',
         fix="fix the repository ID, or vendor the model locally",
+        remediation=(
+            "Correct the repository ID and pin `revision=` to a commit SHA, or keep a copy of the model "
+            "in storage you control and load it from a local path."
+        ),
         cwe=(829,),
         level=Level.ERROR,
         security_severity=8.0,
         precision="high",
+        references=(_NAMESPACE_REUSE,),
     )
 )
 

@@ -1,0 +1,34 @@
+"""Report formats: SARIF 2.1.0, JSON, GitHub workflow commands and rich terminal text."""
+
+from __future__ import annotations
+
+from hubguard.findings import ScanResult
+from hubguard.formats.context import ReportContext
+from hubguard.formats.github import render_github
+from hubguard.formats.json_report import render_json
+from hubguard.formats.rule_docs import print_explain, print_rules, rules_table_markdown
+from hubguard.formats.sarif import render_sarif
+from hubguard.formats.text import print_text
+
+FORMATS = ("sarif", "json", "github")
+
+__all__ = [
+    "FORMATS",
+    "ReportContext",
+    "print_explain",
+    "print_rules",
+    "print_text",
+    "render",
+    "rules_table_markdown",
+]
+
+
+def render(result: ScanResult, fmt: str, ctx: ReportContext) -> str:
+    """The report as a string, for ``fmt`` in ``FORMATS`` (text output goes through ``print_text``)."""
+    if fmt == "sarif":
+        return render_sarif(result, ctx)
+    if fmt == "json":
+        return render_json(result, ctx)
+    if fmt == "github":
+        return render_github(result)
+    raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
