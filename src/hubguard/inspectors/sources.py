@@ -1,0 +1,109 @@
+"""Random-access byte sources: every byte an inspector looks at comes through ``read(offset, length)``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+
+class SourceError(Exception):
+    """The bytes could not be fetched (I/O or network trouble)."""
+
+
+@runtime_checkable
+class ByteSource(Protocol):
+    name: str
+    size: int | None
+
+    def read(self, offset: int, length: int) -> bytes: ...
+
+    @property
+    def bytes_read(self) -> int: ...
+
+
+class FileSource:
+    """A local file, opened for each read so no handle outlives a call."""
+
+    def __init__(self, path: Path, name: str | None = None) -> None:
+        self.path = path
+        self.name = name if name is not None else str(path)
+        try:
+            self.size: int | None = path.stat().st_size
+        except OSError as error:
+            raise SourceError(f"cannot stat {path}: {error.strerror or error}") from error
+        self._bytes_read = 0
+
+    def read(self, offset: int, length: int) -> bytes:
+        if offset < 0 or length < 0:
+            raise SourceError(f"invalid read at {offset} of {length} bytes")
+        try:
+            with self.path.open("rb") as handle:
+                handle.seek(offset)
+                data = handle.read(length)
+        except OSError as error:
+            raise SourceError(f"cannot read {self.path}: {error.strerror or error}") from error
+        self._bytes_read += len(data)
+        return data
+
+    @property
+    def bytes_read(self) -> int:
+        return self._bytes_read
+
+
+class BytesSource:
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name = name
+        self.size: int | None = len(data)
+        self._data = data
+        self._bytes_read = 0
+
+    def read(self, offset: int, length: int) -> bytes:
+        if offset < 0 or length < 0:
+            raise SourceError(f"invalid read at {offset} of {length} bytes")
+        data = self._data[offset : offset + length]
+        self._bytes_read += len(data)
+        return data
+
+    @property
+    def bytes_read(self) -> int:
+        return self._bytes_read
+
+
+class SliceSource:
+    """A window [start, start + length) of another source, e.g. a stored zip or tar member."""
+
+    def __init__(self, parent: ByteSource, start: int, length: int, name: str) -> None:
+        self.name = name
+        self.size: int | None = length
+        self._parent = parent
+        self._start = start
+        self._bytes_read = 0
+
+    def read(self, offset: int, length: int) -> bytes:
+        if offset < 0 or length < 0:
+            raise SourceError(f"invalid read at {offset} of {length} bytes")
+        assert self.size is not None
+        length = max(0, min(length, self.size - offset))
+        if length == 0:
+            return b""
+        data = self._parent.read(self._start + offset, length)
+        self._bytes_read += len(data)
+        return data
+
+    @property
+    def bytes_read(self) -> int:
+        return self._bytes_read
+
+
+def read_exact(source: ByteSource, offset: int, length: int) -> bytes:
+    """Read exactly ``length`` bytes or raise SourceError (sources may return short reads at EOF)."""
+    parts: list[bytes] = []
+    wanted = length
+    while wanted > 0:
+        chunk = source.read(offset, wanted)
+        if not chunk:
+            raise SourceError(f"{source.name}: unexpected end of data at byte {offset}")
+        parts.append(chunk)
+        offset += len(chunk)
+        wanted -= len(chunk)
+    return b"".join(parts)
