@@ -1,0 +1,22 @@
+"""Hub client and remote pass: resolve referenced repos and scan what loading them would run."""
+
+from __future__ import annotations
+
+from hubguard.hub.client import HubClient
+from hubguard.hub.errors import HubError
+from hubguard.hub.remote_pass import RemoteOptions, RemoteResult, run_remote_pass
+from hubguard.hub.repo_ids import InvalidReference, validate_repo_id, validate_revision
+from hubguard.hub.snapshot import FileInfo, RepoSnapshot
+
+__all__ = [
+    "FileInfo",
+    "HubClient",
+    "HubError",
+    "InvalidReference",
+    "RemoteOptions",
+    "RemoteResult",
+    "RepoSnapshot",
+    "run_remote_pass",
+    "validate_repo_id",
+    "validate_revision",
+]

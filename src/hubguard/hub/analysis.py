@@ -1,0 +1,222 @@
+"""Per-repository work of the remote pass: resolve, plan and fetch code, inspect weights, read hub flags."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from hubguard.findings import Level, Location
+from hubguard.hub.errors import EntryNotFound, HubError, Offline, RepoNotFound, TooLarge
+from hubguard.hub.outcome import RepoIssue, RepoOutcome, plain
+from hubguard.hub.readers import RepoReader
+from hubguard.hub.scanners import Scanners
+from hubguard.hub.snapshot import RepoSnapshot
+from hubguard.hub.weights import MAX_WEIGHT_FILES, pickle_weights
+from hubguard.rules import RULES
+
+MAX_CONFIG_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What a call does with the repo; the same repo can be loaded differently at several call sites."""
+
+    runs_remote_code: bool
+    loads_weights: bool
+
+    def cache_tag(self) -> str:
+        return f"code={int(self.runs_remote_code)},weights={int(self.loads_weights)}"
+
+
+@dataclass
+class ProfileWork:
+    outcome: RepoOutcome
+    code_paths: set[str] = field(default_factory=set)
+
+
+@dataclass
+class RepoWork:
+    """One (repo, requested revision): its snapshot, code fetched to disk and per-profile results."""
+
+    snapshot: RepoSnapshot | None
+    reader: RepoReader | None
+    code_dir: Path
+    max_code_bytes: int
+    profiles: dict[Profile, ProfileWork] = field(default_factory=dict)
+    _fetched: dict[str, bytes | None] = field(default_factory=dict)
+    _code_bytes: int = 0
+
+    def read(self, path: str, max_bytes: int, problems: list[HubError]) -> bytes | None:
+        """A repo file's bytes (memoised), or None when absent or unreadable (noted in ``problems``)."""
+        assert self.snapshot is not None and self.reader is not None
+        if path not in self.snapshot.files:
+            return None
+        if path not in self._fetched:
+            try:
+                self._fetched[path] = self.reader.read_bytes(path, max_bytes)
+            except HubError as error:
+                problems.append(error)
+                self._fetched[path] = None
+        return self._fetched[path]
+
+    def stage_code(self, path: str, problems: list[HubError]) -> bool:
+        """Copy a repo code file into ``code_dir`` for the one code scan of the run."""
+        relative = _safe_relative(path)
+        if relative is None:
+            problems.append(EntryNotFound(f"refused to stage the file {plain(path)}: unsafe path"))
+            return False
+        data = self.read(path, self.max_code_bytes, problems)
+        if data is None:
+            return False
+        target = self.code_dir / relative
+        if not target.exists():
+            if self._code_bytes + len(data) > self.max_code_bytes:
+                problems.append(TooLarge(f"code beyond the {self.max_code_bytes}-byte cap; {plain(path)} not scanned"))
+                return False
+            self._code_bytes += len(data)
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(data)
+        return True
+
+
+def failure_outcome(error: HubError, repo_id: str, revision: str | None) -> RepoOutcome:
+    if isinstance(error, RepoNotFound):
+        message = (
+            f"{plain(repo_id)} does not exist on the hub (or is private): whoever registers the name "
+            "serves code and weights to this line"
+        )
+        return RepoOutcome(None, [RepoIssue("HG407", message, RULES["HG407"].level)], complete=False)
+    return incomplete_outcome(None, repo_id, revision, [error.reason], error.fix)
+
+
+def incomplete_outcome(
+    sha: str | None, repo_id: str, revision: str | None, reasons: list[str], fix: str
+) -> RepoOutcome:
+    return RepoOutcome(sha, [incomplete_issue(repo_id, revision, reasons, fix)], complete=False)
+
+
+def incomplete_issue(repo_id: str, revision: str | None, reasons: list[str], fix: str) -> RepoIssue:
+    message = f"could not fully scan {plain(repo_id)}@{revision or 'main'}: {'; '.join(reasons)}. Fix: {fix}"
+    return RepoIssue("HG405", message, RULES["HG405"].level, properties={"reasons": reasons})
+
+
+def analyse_profile(work: RepoWork, profile: Profile, scanners: Scanners) -> ProfileWork:
+    snapshot, reader = work.snapshot, work.reader
+    assert snapshot is not None and reader is not None
+    problems: list[HubError] = []
+    result = ProfileWork(RepoOutcome(snapshot.sha))
+    issues = result.outcome.issues
+    issues.extend(_hub_flag_issues(snapshot, reader))
+
+    def read_json(path: str) -> dict | None:
+        data = work.read(path, MAX_CONFIG_BYTES, problems)
+        try:
+            parsed = json.loads(data) if data is not None else None
+        except ValueError:
+            return None
+        return parsed if isinstance(parsed, dict) else None
+
+    def read_text(path: str) -> str | None:
+        data = work.read(path, work.max_code_bytes, problems)
+        return data.decode("utf-8", errors="replace") if data is not None else None
+
+    files = {path: info.size for path, info in snapshot.files.items()}
+    plan = scanners.plan_code(
+        files, read_json, repo_type=snapshot.repo_type, runs_remote_code=profile.runs_remote_code
+    )
+    entries = [module.path for module in plan.modules]
+    closure = scanners.import_closure(entries, read_text, set(files)) if entries else []
+    result.code_paths = {path for path in closure if work.stage_code(path, problems)}
+    if profile.runs_remote_code and plan.modules:
+        issues.append(_remote_code_issue(snapshot, reader, plan, closure))
+    if profile.runs_remote_code:
+        issues.extend(_cross_repo_issue(snapshot, reader, cross) for cross in plan.cross_repo)
+    if profile.loads_weights:
+        issues.extend(_weight_issues(snapshot, reader, scanners, problems))
+    if not snapshot.complete:
+        problems.append(Offline("offline: only the files in the local Hugging Face cache were scanned"))
+    if problems:
+        reasons = list(dict.fromkeys(problem.reason for problem in problems))
+        fix = "; ".join(dict.fromkeys(problem.fix for problem in problems))
+        issues.append(incomplete_issue(snapshot.repo_id, snapshot.requested_revision, reasons, fix))
+        result.outcome.complete = False
+    return result
+
+
+def _where(snapshot: RepoSnapshot) -> str:
+    return f"{plain(snapshot.repo_id)} at {snapshot.sha[:12]}"
+
+
+def _hub_flag_issues(snapshot: RepoSnapshot, reader: RepoReader) -> list[RepoIssue]:
+    status = snapshot.security_status
+    if status is None:
+        return []
+    return [
+        RepoIssue(
+            "HG402",
+            f"the hub's own scanner flags {plain(path)} in {_where(snapshot)} as {plain(level)}",
+            Level.ERROR,
+            (Location(reader.web_url(path)),) if path in snapshot.files else (),
+            {"source": "hub-security-status"},
+        )
+        for path, level in sorted(status.flagged.items())
+    ]
+
+
+def _remote_code_issue(snapshot: RepoSnapshot, reader: RepoReader, plan: Any, closure: list[str]) -> RepoIssue:
+    modules = plan.modules
+    described = ", ".join(
+        plain(module.path) + (f" ({', '.join(plain(c) for c in module.classes)})" if module.classes else "")
+        for module in modules
+    )
+    message = f"{_where(snapshot)} ships code this call would run: {described}"
+    related = tuple(Location(reader.web_url(path), description="runs on load") for path in closure)
+    properties = {"codeFiles": closure, "notes": list(plan.notes)}
+    return RepoIssue("HG401", message, RULES["HG401"].level, related, properties)
+
+
+def _cross_repo_issue(snapshot: RepoSnapshot, reader: RepoReader, cross: Any) -> RepoIssue:
+    repo_id, module, class_name, key = cross.repo_id, cross.module, cross.class_name, cross.key
+    message = (
+        f"{_where(snapshot)} maps {plain(key)} to {plain(module + '.' + class_name)} in another repository, "
+        f"{plain(repo_id)}, which is loaded from its main branch unless code_revision pins a commit"
+    )
+    related = tuple(Location(reader.web_url(path)) for path in ("config.json",) if path in snapshot.files)
+    return RepoIssue("HG406", message, RULES["HG406"].level, related, {"codeRepoId": repo_id})
+
+
+def _weight_issues(
+    snapshot: RepoSnapshot, reader: RepoReader, scanners: Scanners, problems: list[HubError]
+) -> list[RepoIssue]:
+    pickles = pickle_weights(snapshot.files, scanners.is_weight_candidate)
+    if not pickles:
+        return []
+    listed = ", ".join(plain(path) for path in pickles[:5]) + (" ..." if len(pickles) > 5 else "")
+    issues = [
+        RepoIssue(
+            "HG404",
+            f"{_where(snapshot)} has no safetensors weights, so the call loads pickles: {listed}",
+            RULES["HG404"].level,
+            tuple(Location(reader.web_url(path)) for path in pickles),
+        )
+    ]
+    if len(pickles) > MAX_WEIGHT_FILES:
+        problems.append(TooLarge(f"only the first {MAX_WEIGHT_FILES} of {len(pickles)} weight files were inspected"))
+    for path in pickles[:MAX_WEIGHT_FILES]:
+        verdict = scanners.inspect_source(reader.open_source(path))
+        for finding in scanners.verdict_findings(verdict, Location(reader.web_url(path))):
+            related = (finding.location, *finding.related)
+            issues.append(RepoIssue(finding.rule_id, finding.message, finding.level, related, finding.properties))
+    return issues
+
+
+def _safe_relative(path: str) -> PurePosixPath | None:
+    candidate = PurePosixPath(path)
+    if candidate.is_absolute() or "\\" in path or any(part in ("", ".", "..") for part in path.split("/")):
+        return None
+    return candidate

@@ -1,0 +1,60 @@
+"""On-disk cache of per-commit results and snapshots: JSON, written atomically, ignored when corrupt.
+
+Keys always include a commit SHA (immutable), so entries never go stale; a branch or tag is
+re-resolved online on every run. Tokens are never part of a key or a value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hubguard.revisions import is_commit_sha
+
+_FORMAT = 1
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "hubguard"
+
+
+class ResultCache:
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root if root is not None else default_cache_dir()
+
+    def get(self, kind: str, key: tuple[str, ...]) -> dict[str, Any] | None:
+        path = self._path(kind, key)
+        try:
+            entry = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(entry, dict) or entry.get("format") != _FORMAT or entry.get("key") != list(key):
+            return None
+        value = entry.get("value")
+        return value if isinstance(value, dict) else None
+
+    def put(self, kind: str, key: tuple[str, ...], value: dict[str, Any]) -> None:
+        """Best effort: a read-only or full disk only costs the cache, never the scan."""
+        if not any(is_commit_sha(part) for part in key):
+            raise ValueError("cache keys must contain a commit SHA")
+        path = self._path(kind, key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        except OSError:
+            return
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump({"format": _FORMAT, "key": list(key), "value": value}, stream)
+            os.replace(temp_name, path)
+        except OSError:
+            Path(temp_name).unlink(missing_ok=True)
+
+    def _path(self, kind: str, key: tuple[str, ...]) -> Path:
+        digest = hashlib.sha256("\0".join(key).encode("utf-8")).hexdigest()
+        return self.root / kind / digest[:2] / f"{digest}.json"

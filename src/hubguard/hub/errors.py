@@ -1,0 +1,53 @@
+"""Typed failures of the hub client; messages are safe to show (no tokens, no tracebacks)."""
+
+from __future__ import annotations
+
+
+class HubError(Exception):
+    """Base class. ``reason`` is a one-line explanation; ``fix`` says what the user can do."""
+
+    fix = "re-run later or raise --timeout"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class RepoNotFound(HubError):
+    fix = "fix the repository ID (or provide HF_TOKEN if it is private)"
+
+
+class RevisionNotFound(HubError):
+    fix = "use a revision that exists in the repository"
+
+
+class EntryNotFound(HubError):
+    fix = "the file is listed but missing; re-run later"
+
+
+class AccessDenied(HubError):
+    fix = "provide an HF_TOKEN with access to the repository"
+
+
+class RateLimited(HubError):
+    fix = "re-run later, or provide HF_TOKEN for a higher rate limit"
+
+
+class HubTimeout(HubError):
+    fix = "raise --timeout"
+
+
+class Truncated(HubError):
+    fix = "re-run later; the hub or a proxy cut the transfer"
+
+
+class Unavailable(HubError):
+    """The hub answered with a server error or could not be reached."""
+
+
+class Offline(HubError):
+    fix = "run once online to fill the local Hugging Face cache"
+
+
+class TooLarge(HubError):
+    fix = "review the file manually; it exceeds hubguard's size cap"

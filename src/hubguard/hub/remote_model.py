@@ -1,0 +1,26 @@
+"""``hubguard model <repo-id>``: inspect every weight file of a hub repo through Range requests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hubguard.hub.client import HubClient, default_endpoint
+from hubguard.hub.range_source import HttpRangeSource
+from hubguard.hub.remote_pass import RemoteOptions
+from hubguard.hub.scanners import Scanners
+from hubguard.hub.transport import Deadline
+
+
+def inspect_remote_repo(
+    repo_id: str, revision: str | None, options: RemoteOptions, *, scanners: Scanners | None = None
+) -> list[tuple[str, Any]]:
+    """(path, FileVerdict) for each weight candidate at the resolved commit; raises HubError subclasses."""
+    scanners = scanners or Scanners.default()
+    client = HubClient(options.endpoint or default_endpoint(), options.token, options.retry)
+    deadline = Deadline(options.timeout)
+    snapshot = client.resolve("model", repo_id, revision, deadline)
+    return [
+        (path, scanners.inspect_source(HttpRangeSource(client, snapshot, path, deadline)))
+        for path in sorted(snapshot.files)
+        if scanners.is_weight_candidate(path)
+    ]

