@@ -1,0 +1,263 @@
+"""hooks/action-scan.sh, the Action's scan step, run as GitHub would: inputs in env, outputs to files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.delivery.gitrepo import CLEAN, PROJECT, VENV_BIN, VULNERABLE, git, git_env, init_repo
+
+SCRIPT = PROJECT / "hooks" / "action-scan.sh"
+TOKEN = "hf_secretTOKEN1234567890abcdef"
+
+FAKE_HUBGUARD = """\
+#!{python}
+import json, os, sys
+argv = sys.argv[1:]
+with open(os.environ["FAKE_ARGV"], "w") as f:
+    json.dump({{"argv": argv, "cwd": os.getcwd(), "hf_token": os.environ.get("HF_TOKEN")}}, f)
+out = argv[argv.index("--output") + 1]
+with open(out, "w") as f:
+    json.dump({{"version": "2.1.0", "runs": [{{"tool": {{"driver": {{"name": "hubguard"}}}}, "results": []}}]}}, f)
+"""
+
+
+class Run:
+    def __init__(self, completed: subprocess.CompletedProcess[str], output_file: Path) -> None:
+        self.returncode = completed.returncode
+        self.stdout = completed.stdout
+        self.stderr = completed.stderr
+        text = output_file.read_text() if output_file.exists() else ""
+        self.outputs = dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    return init_repo(tmp_path / "workspace", git_env(tmp_path / "home"), {"README.md": "demo\n"})
+
+
+def run_action(
+    tmp_path: Path,
+    workspace: Path,
+    hubguard: Path = VENV_BIN / "hubguard",
+    env_extra: dict[str, str] | None = None,
+    **inputs: str,
+) -> Run:
+    """Run the scan step; ``inputs`` are action inputs by their kebab-case names with ``_`` for ``-``."""
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir(exist_ok=True)
+    output_file = tmp_path / "github-output"
+    output_file.write_text("")
+    env = git_env(tmp_path / "home")
+    env.update(
+        RUNNER_TEMP=str(runner_temp),
+        GITHUB_OUTPUT=str(output_file),
+        GITHUB_STEP_SUMMARY=str(tmp_path / "step-summary"),
+        GITHUB_WORKSPACE=str(workspace),
+        HUBGUARD_ACTION_PATH=str(PROJECT),
+        HUBGUARD_BIN=str(hubguard),
+        INPUT_PYTHON=sys.executable,
+        INPUT_REMOTE="false",
+    )
+    env.update({f"INPUT_{name.upper()}": value for name, value in inputs.items()})
+    env.update(env_extra or {})
+    completed = subprocess.run(["bash", str(SCRIPT)], cwd=tmp_path, env=env, capture_output=True, text=True)
+    return Run(completed, output_file)
+
+
+def results(sarif_path: str) -> list[dict]:
+    return json.loads(Path(sarif_path).read_text())["runs"][0]["results"]
+
+
+def test_findings_produce_sarif_outputs_and_a_failing_gate(tmp_path: Path, workspace: Path) -> None:
+    (workspace / "train.py").write_text(VULNERABLE)
+    run = run_action(tmp_path, workspace, fail_on="error")
+    assert run.returncode == 0, run.stderr
+    sarif_file = run.outputs["sarif-file"]
+    assert Path(sarif_file).parent == tmp_path / "runner-temp" / "hubguard"  # never inside the workspace
+    assert {r["ruleId"] for r in results(sarif_file)} == {"HG101", "HG201"}
+    assert run.outputs["findings"] == "2" and run.outputs["gate"] == "fail"
+    assert "2 finding(s)" in (tmp_path / "step-summary").read_text()
+
+
+def test_clean_code_passes_the_gate(tmp_path: Path, workspace: Path) -> None:
+    (workspace / "util.py").write_text(CLEAN)
+    run = run_action(tmp_path, workspace, fail_on="note")
+    assert run.returncode == 0, run.stderr
+    assert run.outputs["findings"] == "0" and run.outputs["gate"] == "pass"
+
+
+def test_fail_on_none_reports_without_failing(tmp_path: Path, workspace: Path) -> None:
+    (workspace / "train.py").write_text(VULNERABLE)
+    run = run_action(tmp_path, workspace)
+    assert run.outputs["findings"] == "2" and run.outputs["gate"] == "pass"
+
+
+def test_changed_lines_only_gates_on_lines_the_pull_request_touches(tmp_path: Path, workspace: Path) -> None:
+    env = git_env(tmp_path / "home")
+    (workspace / "old model.py").write_text(VULNERABLE)  # already on the base branch
+    git(workspace, "add", "--all", env=env)
+    git(workspace, "commit", "--quiet", "-m", "base", env=env)
+    base = git(workspace, "rev-parse", "HEAD", env=env).stdout.strip()
+    (workspace / "new model.py").write_text("import torch\n\nstate = torch.load('w.pt')\n")
+    with (workspace / "old model.py").open("a") as f:
+        f.write("print('unrelated change')\n")
+    git(workspace, "add", "--all", env=env)
+    git(workspace, "commit", "--quiet", "-m", "pull request", env=env)
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"base": {"sha": base}, "head": {"sha": "0" * 40}}}))
+    pull_request = {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)}
+
+    run = run_action(tmp_path, workspace, env_extra=pull_request, fail_on="warning", changed_lines_only="true")
+
+    assert run.returncode == 0, run.stderr
+    full = results(run.outputs["sarif-file"])
+    assert sorted(r["ruleId"] for r in full) == ["HG101", "HG201", "HG301"]  # the upload keeps everything
+    changed = results(run.outputs["changed-sarif-file"])
+    assert [r["ruleId"] for r in changed] == ["HG301"]
+    assert run.outputs["findings"] == "1" and run.outputs["gate"] == "fail"
+
+
+def test_changed_lines_only_outside_pull_requests_reports_everything(tmp_path: Path, workspace: Path) -> None:
+    (workspace / "train.py").write_text(VULNERABLE)
+    run = run_action(tmp_path, workspace, env_extra={"GITHUB_EVENT_NAME": "push"}, changed_lines_only="true")
+    assert "changed-sarif-file" not in run.outputs
+    assert run.outputs["findings"] == "2"
+    assert "::notice" in run.stdout
+
+
+def test_unreachable_pull_request_base_falls_back_to_every_finding(tmp_path: Path, workspace: Path) -> None:
+    (workspace / "train.py").write_text(VULNERABLE)
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {"base": {"sha": "f" * 40}}}))
+    pull_request = {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event)}
+    run = run_action(tmp_path, workspace, env_extra=pull_request, changed_lines_only="true")
+    assert run.returncode == 0, run.stderr
+    assert "::warning" in run.stdout and run.outputs["findings"] == "2"
+
+
+@pytest.fixture
+def fake_hubguard(tmp_path: Path) -> Path:
+    script = tmp_path / "fake-hubguard"
+    script.write_text(FAKE_HUBGUARD.format(python=sys.executable))
+    script.chmod(0o755)
+    return script
+
+
+def recorded(tmp_path: Path) -> dict:
+    return json.loads((tmp_path / "argv.json").read_text())
+
+
+def test_inputs_become_arguments(tmp_path: Path, workspace: Path, fake_hubguard: Path) -> None:
+    run = run_action(
+        tmp_path,
+        workspace,
+        fake_hubguard,
+        env_extra={"FAKE_ARGV": str(tmp_path / "argv.json")},
+        paths="src\nmy notebooks\n",
+        remote="true",
+        config="ci/hubguard.toml",
+        category="ml-code",
+    )
+    assert run.returncode == 0, run.stderr
+    call = recorded(tmp_path)
+    sarif = str(tmp_path / "runner-temp" / "hubguard" / "hubguard.sarif")
+    assert call["argv"] == [
+        "scan", "--format", "sarif", "--output", sarif, "--fail-on", "none", "--category", "ml-code",
+        "--config", "ci/hubguard.toml", "--", "src", "my notebooks",
+    ]
+    assert call["cwd"] == str(workspace)
+
+
+def test_single_line_paths_split_on_whitespace_and_remote_false_is_offline(
+    tmp_path: Path, workspace: Path, fake_hubguard: Path
+) -> None:
+    run_action(tmp_path, workspace, fake_hubguard, env_extra={"FAKE_ARGV": str(tmp_path / "argv.json")}, paths="a.py  b")
+    argv = recorded(tmp_path)["argv"]
+    assert "--offline" in argv and argv[-3:] == ["--", "a.py", "b"]
+
+
+def test_hf_token_is_masked_and_passed_only_through_the_environment(
+    tmp_path: Path, workspace: Path, fake_hubguard: Path
+) -> None:
+    run = run_action(
+        tmp_path, workspace, fake_hubguard, env_extra={"FAKE_ARGV": str(tmp_path / "argv.json"), "HF_TOKEN": TOKEN}
+    )
+    assert run.stdout.splitlines()[0] == f"::add-mask::{TOKEN}"
+    assert run.stdout.count(TOKEN) == 1 and TOKEN not in run.stderr
+    call = recorded(tmp_path)
+    assert call["hf_token"] == TOKEN and TOKEN not in json.dumps(call["argv"])
+    assert TOKEN not in (tmp_path / "github-output").read_text()
+
+
+def test_empty_hf_token_is_not_exported(tmp_path: Path, workspace: Path, fake_hubguard: Path) -> None:
+    run = run_action(tmp_path, workspace, fake_hubguard, env_extra={"FAKE_ARGV": str(tmp_path / "argv.json"), "HF_TOKEN": ""})
+    assert "add-mask" not in run.stdout and recorded(tmp_path)["hf_token"] is None
+
+
+@pytest.mark.parametrize(
+    ("inputs", "message"),
+    [
+        ({"fail_on": "critical"}, "fail-on must be none, note, warning or error, got 'critical'"),
+        ({"remote": "maybe"}, "expected true or false, got 'maybe'"),
+    ],
+)
+def test_bad_inputs_fail_with_a_clear_error(tmp_path: Path, workspace: Path, inputs: dict, message: str) -> None:
+    run = run_action(tmp_path, workspace, **inputs)
+    assert run.returncode == 2
+    assert f"::error title=hubguard::{message}" in run.stdout
+
+
+def test_bad_version_is_rejected_before_anything_is_installed(tmp_path: Path, workspace: Path) -> None:
+    run = run_action(tmp_path, workspace, env_extra={"HUBGUARD_BIN": ""}, version="1.0 --index-url=http://evil")
+    assert run.returncode == 2
+    assert "version must be a release number" in run.stdout
+    assert not (tmp_path / "runner-temp" / "hubguard-venv").exists()
+
+
+def test_scan_errors_fail_the_step(tmp_path: Path, workspace: Path) -> None:
+    run = run_action(tmp_path, workspace, paths="does-not-exist")
+    assert run.returncode == 2
+    assert "::error title=hubguard::hubguard scan failed (exit 2)" in run.stdout
+    assert "sarif-file" not in run.outputs
+
+
+FAKE_PYTHON = """\
+#!/usr/bin/env bash
+# Stands in for python3: records venv creation and pip installs, runs everything else for real.
+if [[ "$1 $2" == "-m venv" ]]; then
+  mkdir -p "$3/bin" && cp "$0" "$3/bin/python" && cp "$FAKE_HUBGUARD" "$3/bin/hubguard" && exit 0
+fi
+if [[ "$1 $2 $3" == "-m pip install" ]]; then
+  printf '%s\\n' "$@" >"$FAKE_PIP_LOG" && exit 0
+fi
+exec "$REAL_PYTHON" "$@"
+"""
+
+
+@pytest.mark.parametrize(("version", "requirement"), [("", str(PROJECT)), ("0.1.0", "hubguard==0.1.0")])
+def test_hubguard_is_installed_into_a_venv_under_runner_temp(
+    tmp_path: Path, workspace: Path, fake_hubguard: Path, version: str, requirement: str
+) -> None:
+    fake_python = tmp_path / "fake-python"
+    fake_python.write_text(FAKE_PYTHON)
+    fake_python.chmod(0o755)
+    env_extra = {
+        "HUBGUARD_BIN": "",
+        "FAKE_HUBGUARD": str(fake_hubguard),
+        "FAKE_PIP_LOG": str(tmp_path / "pip.log"),
+        "FAKE_ARGV": str(tmp_path / "argv.json"),
+        "REAL_PYTHON": sys.executable,
+        "INPUT_PYTHON": str(fake_python),
+    }
+    run = run_action(tmp_path, workspace, env_extra=env_extra, version=version)
+    assert run.returncode == 0, run.stdout + run.stderr
+    pip_args = (tmp_path / "pip.log").read_text().splitlines()
+    assert pip_args[-1] == requirement
+    assert (tmp_path / "runner-temp" / "hubguard-venv" / "bin" / "hubguard").exists()
+    assert recorded(tmp_path)["argv"][0] == "scan"
