@@ -4,28 +4,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import ast
+
 import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from hubguard.findings import HubReference, Location, Region
 from hubguard.static.bindings import BindingCollector, Scope
 from hubguard.static.calls import CallContext
 from hubguard.static.catalogue import GENERIC_KEYWORD_CHECKS, SINK_ROOT_MODULES, Sink, find_sink
 from hubguard.static.checks import CHECKS, Hit
+from hubguard.static.positions import PositionIndex, Span
 from hubguard.static.values import Resolver
 
 
 @dataclass
 class CallHit:
     hit: Hit
-    call_range: CodeRange
-    anchor_range: CodeRange
+    call_range: Span
+    anchor_range: Span
 
 
 @dataclass
 class ModuleAnalysis:
     hits: list[CallHit]
-    references: list[tuple[HubReference, CodeRange]]  # with the range of the callee, a tight one-line anchor
+    references: list[tuple[HubReference, Span]]  # with the range of the callee, a tight one-line anchor
 
 
 class _CandidateCollector(BindingCollector):
@@ -37,13 +39,15 @@ class _CandidateCollector(BindingCollector):
     def __init__(self) -> None:
         super().__init__()
         self.calls: list[tuple[cst.Call, Scope]] = []
+        self.all_calls: list[cst.Call] = []  # in source order, for PositionIndex
 
     def visit_Call(self, node: cst.Call) -> None:
+        self.all_calls.append(node)
         if isinstance(node.func, (cst.Name, cst.Attribute)) or node.args:
             self.calls.append((node, self.scope))
 
 
-def analyze_module(module: cst.Module) -> ModuleAnalysis:
+def analyze_module(module: cst.Module, source: str, tree: ast.Module | None = None) -> ModuleAnalysis:
     collector = _CandidateCollector()
     module.visit(collector)
     if not collector.calls:
@@ -61,9 +65,9 @@ def analyze_module(module: cst.Module) -> ModuleAnalysis:
             pending_refs.append((call, reference))
     if not pending and not pending_refs:
         return ModuleAnalysis([], [])
-    positions = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
-    hits = [CallHit(hit, positions[call], positions[hit.anchor]) for call, hit in pending]
-    references = [(reference, positions[call.func]) for call, reference in pending_refs]
+    positions = PositionIndex(module, source, collector.all_calls, tree)
+    hits = [CallHit(hit, positions.span(call, call), positions.span(call, hit.anchor)) for call, hit in pending]
+    references = [(reference, positions.span(call, call.func)) for call, reference in pending_refs]
     return ModuleAnalysis(hits, references)
 
 
@@ -118,7 +122,5 @@ def _reference(ctx: CallContext) -> HubReference | None:
     )
 
 
-def region_of(code_range: CodeRange) -> Region:
-    return Region(
-        code_range.start.line, code_range.start.column + 1, code_range.end.line, code_range.end.column + 1
-    )
+def region_of(span: Span) -> Region:
+    return Region(span.start_line, span.start_column + 1, span.end_line, span.end_column + 1)

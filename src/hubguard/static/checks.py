@@ -262,6 +262,7 @@ def _fix_properties(ctx: CallContext) -> dict[str, Any]:
     )
     properties: dict[str, Any] = {
         "revisionStyle": style,
+        "revisionArgPresent": repo.revision_arg is not None,
         "requestedRevision": repo.revision,
         "revisionArgIsLiteral": revision_literal,
         "repoArgIsLiteral": repo_literal,

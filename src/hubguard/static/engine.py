@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
@@ -13,9 +14,11 @@ import libcst as cst
 from hubguard.config import Config
 from hubguard.findings import Finding, Level, Location, Notification, Region, ScanResult
 from hubguard.static.analyzer import CallHit, analyze_module, region_of
+from hubguard.static.positions import Span
 from hubguard.static.files import discover, relative_path
 from hubguard.static.notebook import NotebookSource
-from hubguard.static.sources import Source, UnreadableSource, might_contain_sinks, read_source
+from hubguard.static.prefilter import has_candidate_calls, might_call_sinks, might_contain_sinks
+from hubguard.static.sources import Source, UnreadableSource, read_source
 from hubguard.static.suppression import is_suppressed, suppressions_by_line
 
 _POOL_THRESHOLD = 64
@@ -61,6 +64,11 @@ def analyze_file(path: str, relative: str, config: Config) -> ScanResult:
                 for index, reason in source.notebook.skipped_cells
                 if reason != "cell magic"
             )
+        if not might_call_sinks(source.text):
+            return result
+        tree = _ast_tree(source.text)
+        if tree is not None and not has_candidate_calls(tree, source.text):
+            return result
         module = cst.parse_module(source.text)
     except UnreadableSource as error:
         result.notifications.append(Notification(str(error), relative))
@@ -73,12 +81,22 @@ def analyze_file(path: str, relative: str, config: Config) -> ScanResult:
     except RecursionError:
         result.notifications.append(Notification("source nests too deeply to analyse", relative))
         return result
-    _collect(module, source, relative, config, result)
+    _collect(module, tree, source, relative, config, result)
     return result
 
 
-def _collect(module: cst.Module, source: Source, relative: str, config: Config, result: ScanResult) -> None:
-    analysis = analyze_module(module)
+def _ast_tree(text: str) -> ast.Module | None:
+    """The file parsed by CPython, or None when only LibCST can say what is wrong with it."""
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _collect(
+    module: cst.Module, tree: ast.Module | None, source: Source, relative: str, config: Config, result: ScanResult
+) -> None:
+    analysis = analyze_module(module, source.text, tree)
     suppressed = suppressions_by_line(source.text)
     for call_hit in analysis.hits:
         finding = _finding(call_hit, source, relative, suppressed)
@@ -93,16 +111,16 @@ def _collect(module: cst.Module, source: Source, relative: str, config: Config, 
 def _finding(call_hit: CallHit, source: Source, relative: str, suppressed: dict[int, frozenset[str]]) -> Finding | None:
     hit = call_hit.hit
     anchor = call_hit.anchor_range
-    region = Region(anchor.start.line, anchor.start.column + 1, anchor.start.line, _end_column(anchor, source))
+    region = Region(anchor.start_line, anchor.start_column + 1, anchor.start_line, _end_column(anchor, source))
     location = _location(relative, region, source.notebook)
     if location is None:
         return None
     call = call_hit.call_range
     properties = dict(hit.properties)
-    properties["call"] = {"line": call.start.line, "column": call.start.column + 1}
+    properties["call"] = {"line": call.start_line, "column": call.start_column + 1}
     message = hit.message
     if source.notebook is not None:
-        cell = source.notebook.cell_of(anchor.start.line)
+        cell = source.notebook.cell_of(anchor.start_line)
         if cell is not None:
             properties["notebook"] = {
                 "cellIndex": cell.cell_index,
@@ -111,7 +129,7 @@ def _finding(call_hit: CallHit, source: Source, relative: str, suppressed: dict[
                 "cellId": cell.cell_id,
             }
             message = f"{message} (cell {cell.cell_index + 1}, line {cell.line_in_cell})"
-    lines = (anchor.start.line, call.start.line, call.end.line)
+    lines = (anchor.start_line, call.start_line, call.end_line)
     return Finding(
         rule_id=hit.rule_id,
         message=message,
@@ -122,12 +140,11 @@ def _finding(call_hit: CallHit, source: Source, relative: str, suppressed: dict[
     )
 
 
-def _end_column(anchor: object, source: Source) -> int:
+def _end_column(anchor: Span, source: Source) -> int:
     """Regions stay on one line so GitHub can show them in the PR diff; a multi-line anchor ends at its line's end."""
-    start, end = anchor.start, anchor.end  # type: ignore[attr-defined]
-    if end.line == start.line:
-        return end.column + 1
-    line_text = source.text.splitlines()[start.line - 1]
+    if anchor.end_line == anchor.start_line:
+        return anchor.end_column + 1
+    line_text = source.text.splitlines()[anchor.start_line - 1]
     return len(line_text.rstrip()) + 1
 
 

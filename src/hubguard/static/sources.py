@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import io
-import re
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
 
-from hubguard.static.catalogue import GENERIC_KEYWORD_CHECKS, SINK_ROOT_MODULES
 from hubguard.static.notebook import NotebookError, NotebookSource, read_notebook
 
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
 MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
-
-# A file can only contain a sink if it mentions a sink's top-level module or a risky keyword; most
-# files of a large tree mention neither and are never parsed.
-_PREFILTER = re.compile(
-    rb"\b(?:"
-    + b"|".join(re.escape(name.encode()) for name in sorted(SINK_ROOT_MODULES | set(GENERIC_KEYWORD_CHECKS)))
-    + rb"|custom_pipeline)\b"
-)
-
 
 class UnreadableSource(Exception):
     """The file cannot be analysed; the message says why in words a user can act on."""
@@ -31,10 +20,6 @@ class UnreadableSource(Exception):
 class Source:
     text: str
     notebook: NotebookSource | None = None
-
-
-def might_contain_sinks(data: bytes) -> bool:
-    return _PREFILTER.search(data) is not None
 
 
 def read_source(path: Path, data: bytes) -> Source:

@@ -1,0 +1,63 @@
+"""Cheap tests that keep most files away from LibCST (whose parse costs ten times CPython's).
+
+1. Bytes: a file that mentions no sink module and no risky keyword cannot contain a sink.
+2. Text: some call must end with a sink's final name (``.from_pretrained(``), or call a name imported from
+   a sink module (``tload(``), or the file must spell a risky keyword (``trust_remote_code``).
+3. ``ast``: the same test on real calls, so docstrings full of ``from_pretrained(`` do not count.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from hubguard.static.catalogue import GENERIC_KEYWORD_CHECKS, SINK_ROOT_MODULES, SINKS
+
+_RISKY_KEYWORDS = frozenset(GENERIC_KEYWORD_CHECKS) | {"custom_pipeline"}
+_BYTES = re.compile(
+    rb"\b(?:" + b"|".join(re.escape(name.encode()) for name in sorted(SINK_ROOT_MODULES | _RISKY_KEYWORDS)) + rb")\b"
+)
+_LEAVES = frozenset(pattern.rsplit(".", 1)[-1] for sink in SINKS for pattern in sink.names)
+_LEAF_PATTERN = "|".join(re.escape(leaf).replace(r"\*", r"\w*") for leaf in sorted(_LEAVES))
+_ATTRIBUTE_CALL = re.compile(rf"\.\s*(?:{_LEAF_PATTERN})\s*\(")
+_LEAF = re.compile(rf"(?:{_LEAF_PATTERN})\Z")
+_RISKY = re.compile(r"\b(?:" + "|".join(sorted(_RISKY_KEYWORDS)) + r")\b")
+_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]*\(?([^)#\n]*(?:\n[^)#]*)?)", re.M)
+_ALIAS = re.compile(r"(\w+)(?:\s+as\s+(\w+))?")
+
+
+def might_contain_sinks(data: bytes) -> bool:
+    return _BYTES.search(data) is not None
+
+
+def _names_from_sink_modules(text: str) -> set[str]:
+    names: set[str] = set()
+    for module, imported in _FROM_IMPORT.findall(text):
+        if module.split(".")[0] in SINK_ROOT_MODULES:
+            names.update(alias or name for name, alias in _ALIAS.findall(imported) if name != "as")
+    return names
+
+
+def might_call_sinks(text: str) -> bool:
+    """Stage 2: a textual call site that could be a sink."""
+    if _RISKY.search(text) or _ATTRIBUTE_CALL.search(text):
+        return True
+    names = _names_from_sink_modules(text)
+    return bool(names) and re.search(r"\b(?:" + "|".join(map(re.escape, names)) + r")\s*\(", text) is not None
+
+
+def has_candidate_calls(tree: ast.Module, text: str) -> bool:
+    """Stage 3: a real call (not one in a docstring or comment) that could be a sink."""
+    risky_text = _RISKY.search(text) is not None
+    imported = _names_from_sink_modules(text)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        if risky_text and any(keyword.arg is None or keyword.arg in _RISKY_KEYWORDS for keyword in node.keywords):
+            return True
+        func = node.func
+        if isinstance(func, ast.Attribute) and _LEAF.match(func.attr):
+            return True
+        if isinstance(func, ast.Name) and (func.id in imported or _LEAF.match(func.id)):
+            return True
+    return False
