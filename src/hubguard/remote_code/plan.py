@@ -1,0 +1,332 @@
+"""Work out which repository files a loader would import, from the repository's own config files.
+
+``plan_code`` never fetches anything itself: the caller hands it the file listing and a
+``read_json`` callback, so the same logic serves the live hub client, the cache and tests.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from hubguard.remote_code.names import (
+    UnsafeName,
+    check_module,
+    check_relative_path,
+    find_module,
+    label,
+    parse_class_ref,
+    shown,
+)
+
+AUTO_MAP_CONFIGS = (
+    "config.json",
+    "tokenizer_config.json",
+    "preprocessor_config.json",
+    "processor_config.json",
+    "video_preprocessor_config.json",
+)
+# Libraries diffusers imports by name for model_index.json components; anything else that is
+# not a file in the repository must be an installed package.
+KNOWN_COMPONENT_LIBRARIES = frozenset(
+    {"diffusers", "transformers", "onnxruntime", "k_diffusion", "peft", "torch", "sentence_transformers"}
+)
+MAX_CONFIG_BYTES = 5 * 1024 * 1024
+_MAX_ENTRIES = 500
+
+JsonReader = Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class CodeModule:
+    path: str
+    classes: tuple[str, ...]
+    reason: str  # e.g. "config.json auto_map AutoModel"
+
+
+@dataclass(frozen=True)
+class CrossRepoRef:
+    repo_id: str
+    module: str
+    class_name: str
+    key: str  # where it was named, e.g. "config.json auto_map AutoModel"
+
+
+@dataclass
+class CodePlan:
+    modules: list[CodeModule] = field(default_factory=list)
+    cross_repo: list[CrossRepoRef] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    configs_read: list[str] = field(default_factory=list)
+    pip_plugins: list[str] = field(default_factory=list)  # ModelScope configuration.json plugins
+
+    @property
+    def module_paths(self) -> list[str]:
+        return [module.path for module in self.modules]
+
+
+def plan_code(
+    files: Mapping[str, int],
+    read_json: JsonReader,
+    *,
+    repo_type: str,
+    runs_remote_code: bool,
+) -> CodePlan:
+    """List the repository code a load of this repo would run.
+
+    ``runs_remote_code`` is whether the call lets gated code run (``trust_remote_code=True``);
+    code that some supported library version runs without that flag (dataset scripts,
+    hubconf.py, ModelScope plugins, mlx ``model_file``) is listed either way.
+    """
+    planner = _Planner(files, read_json, runs_remote_code)
+    planner.transformers_configs()
+    planner.custom_generate()
+    planner.diffusers_model_index()
+    planner.diffusers_custom_pipeline()
+    planner.sentence_transformers_modules()
+    planner.modelscope_configuration()
+    planner.mlx_model_file()
+    if repo_type == "dataset":
+        planner.root_python_files("datasets loading script", gated=False)
+    elif repo_type == "github":
+        planner.hubconf()
+    elif repo_type == "space":
+        planner.add_path("tool.py", None, "smolagents tool.py", gated=True, required=False)
+    return planner.finish()
+
+
+class _Planner:
+    def __init__(self, files: Mapping[str, int], read_json: JsonReader, runs_remote_code: bool) -> None:
+        self.files = files
+        self.read_json = read_json
+        self.runs_remote_code = runs_remote_code
+        self.plan = CodePlan()
+        self.classes: dict[str, list[str]] = {}
+        self.reasons: dict[str, list[str]] = {}
+        self.parsed: dict[str, Any] = {}
+
+    def finish(self) -> CodePlan:
+        self.plan.modules = [
+            CodeModule(path, tuple(self.classes[path]), "; ".join(self.reasons[path])) for path in self.classes
+        ]
+        return self.plan
+
+    def note(self, message: str) -> None:
+        if message not in self.plan.notes:
+            self.plan.notes.append(message)
+
+    def read(self, path: str) -> Any:
+        if path not in self.parsed:
+            self.parsed[path] = self.read_uncached(path)
+        return self.parsed[path]
+
+    def read_uncached(self, path: str) -> Any:
+        size = self.files.get(path)
+        if size is None:
+            return None
+        if size > MAX_CONFIG_BYTES:
+            self.note(f"{path} is {size} bytes; not read (limit {MAX_CONFIG_BYTES})")
+            return None
+        data = self.read_json(path)
+        if data is None:
+            self.note(f"{path} could not be read as JSON")
+            return None
+        self.plan.configs_read.append(path)
+        return data
+
+    def add_path(self, path: str, class_name: str | None, reason: str, *, gated: bool, required: bool = True) -> None:
+        if path not in self.files:
+            if required:
+                self.note(f"{reason} names {path}, which is not in the repository (the load would fail)")
+            return
+        if gated and not self.runs_remote_code:
+            self.note(f"{reason} names {path}; it runs only with trust_remote_code=True")
+            return
+        classes = self.classes.setdefault(path, [])
+        reasons = self.reasons.setdefault(path, [])
+        if class_name and class_name not in classes:
+            classes.append(class_name)
+        if reason not in reasons:
+            reasons.append(reason)
+
+    def add_class_ref(self, value: object, reason: str, *, base_dir: str = "", gated: bool = True) -> None:
+        if not isinstance(value, str):
+            self.note(f"{reason}: ignored non-string value {shown(value)}")
+            return
+        try:
+            ref = parse_class_ref(value)
+        except UnsafeName as error:
+            self.note(f"{reason}: skipped {error}")
+            return
+        if ref.repo_id is not None:
+            if gated and not self.runs_remote_code:
+                self.note(f"{reason} names code in {ref.repo_id}; it runs only with trust_remote_code=True")
+                return
+            cross_ref = CrossRepoRef(ref.repo_id, ref.module, ref.class_name, reason)
+            if cross_ref not in self.plan.cross_repo:
+                self.plan.cross_repo.append(cross_ref)
+            return
+        path = find_module(ref.module, self.files, (base_dir,))
+        if path is None:
+            expected = posixpath.join(base_dir, ref.module.replace(".", "/") + ".py")
+            self.note(f"{reason} names {expected}, which is not in the repository (the load would fail)")
+            return
+        self.add_path(path, ref.class_name, reason, gated=gated)
+
+    def transformers_configs(self, base_dir: str = "") -> None:
+        for name in AUTO_MAP_CONFIGS:
+            path = posixpath.join(base_dir, name)
+            data = self.read(path)
+            if not isinstance(data, dict):
+                continue
+            if "auto_map" in data:
+                self.auto_map(path, data["auto_map"], base_dir)
+            if name == "config.json" and "custom_pipelines" in data:
+                self.custom_pipelines(path, data["custom_pipelines"], base_dir)
+
+    def auto_map(self, config_path: str, auto_map: object, base_dir: str) -> None:
+        if isinstance(auto_map, list):  # old tokenizer_config.json: [slow, fast]
+            auto_map = {"AutoTokenizer": auto_map}
+        if not isinstance(auto_map, dict):
+            self.note(f"{config_path} auto_map is not an object: {shown(auto_map)}")
+            return
+        for key, value in list(auto_map.items())[:_MAX_ENTRIES]:
+            reason = f"{config_path} auto_map {label(key)}"
+            values = value if isinstance(value, list) else [value]
+            for item in values[:_MAX_ENTRIES]:
+                if item is not None:
+                    self.add_class_ref(item, reason, base_dir=base_dir)
+
+    def custom_pipelines(self, config_path: str, pipelines: object, base_dir: str) -> None:
+        if not isinstance(pipelines, dict):
+            self.note(f"{config_path} custom_pipelines is not an object: {shown(pipelines)}")
+            return
+        for task, spec in list(pipelines.items())[:_MAX_ENTRIES]:
+            reason = f"{config_path} custom_pipelines {label(task)}"
+            if not isinstance(spec, dict) or "impl" not in spec:
+                self.note(f"{reason}: no impl in {shown(spec)}")
+                continue
+            self.add_class_ref(spec["impl"], reason, base_dir=base_dir)
+
+    def custom_generate(self) -> None:
+        self.add_path("custom_generate/generate.py", None, "custom_generate/generate.py", gated=True, required=False)
+        if "custom_generate/requirements.txt" in self.files:
+            self.note("custom_generate/requirements.txt lists packages the custom generate code needs")
+
+    def diffusers_model_index(self) -> None:
+        data = self.read("model_index.json")
+        if not isinstance(data, dict):
+            return
+        pipeline_class = data.get("_class_name")
+        if isinstance(pipeline_class, list):
+            self.diffusers_pair("model_index.json _class_name", pipeline_class, component=None)
+        for component, value in list(data.items())[:_MAX_ENTRIES]:
+            if isinstance(component, str) and not component.startswith("_") and isinstance(value, list):
+                self.diffusers_pair(f"model_index.json {label(component)}", value, component=component)
+
+    def diffusers_pair(self, reason: str, pair: list[Any], component: str | None) -> None:
+        if len(pair) != 2 or pair[0] is None:
+            return
+        library, class_name = pair
+        if not isinstance(library, str) or not isinstance(class_name, str):
+            self.note(f"{reason}: ignored non-string value {shown(pair)}")
+            return
+        module = library.removesuffix(".py")
+        try:
+            check_module(module)
+        except UnsafeName as error:
+            self.note(f"{reason}: skipped {error}")
+            return
+        try:
+            base_dirs = ("",) if component is None else (check_relative_path(component), "")
+        except UnsafeName as error:
+            self.note(f"{reason}: skipped {error}")
+            return
+        path = find_module(module, self.files, base_dirs)
+        if path is not None:
+            self.add_path(path, class_name, reason, gated=True)
+        elif component is None:
+            self.note(f"{reason} names {module}.py, which is not in the repository (the load would fail)")
+        elif module.split(".")[0] not in KNOWN_COMPONENT_LIBRARIES:
+            self.note(f"{reason} imports {module!r} from an installed package, not from the repository")
+
+    def diffusers_custom_pipeline(self) -> None:
+        self.add_path("pipeline.py", None, "diffusers custom_pipeline pipeline.py", gated=True, required=False)
+
+    def sentence_transformers_modules(self) -> None:
+        data = self.read("modules.json")
+        if data is None:
+            return
+        if not isinstance(data, list):
+            self.note(f"modules.json is not a list: {shown(data)}")
+            return
+        for entry in data[:_MAX_ENTRIES]:
+            module_type = entry.get("type") if isinstance(entry, dict) else None
+            if not isinstance(module_type, str):
+                self.note(f"modules.json: ignored entry {shown(entry)}")
+                continue
+            if module_type.startswith("sentence_transformers."):
+                continue
+            self.sentence_transformers_module(module_type, entry.get("path"))
+
+    def sentence_transformers_module(self, module_type: str, module_dir: object) -> None:
+        reason = f"modules.json type {label(module_type)}"
+        try:
+            ref = parse_class_ref(module_type)
+        except UnsafeName as error:
+            self.note(f"{reason}: skipped {error}")
+            return
+        if ref.repo_id is not None:
+            self.add_class_ref(module_type, reason)
+            return
+        base_dirs: tuple[str, ...] = ("",)
+        if isinstance(module_dir, str) and module_dir:
+            try:
+                base_dirs = ("", check_relative_path(module_dir))
+            except UnsafeName as error:
+                self.note(f"{reason}: module path skipped: {error}")
+        path = find_module(ref.module, self.files, base_dirs)
+        if path is None:
+            self.note(f"{reason} imports {ref.module!r} from an installed package, not from the repository")
+            return
+        self.add_path(path, ref.class_name, reason, gated=True)
+
+    def modelscope_configuration(self) -> None:
+        data = self.read("configuration.json")
+        if not isinstance(data, dict):
+            return
+        plugins = data.get("plugins")
+        for plugin in [plugins] if isinstance(plugins, str) else plugins if isinstance(plugins, list) else []:
+            if isinstance(plugin, str) and plugin.isprintable() and plugin.strip():
+                self.plan.pip_plugins.append(plugin.strip()[:200])
+            else:
+                self.note(f"configuration.json plugins: ignored {shown(plugin)}")
+        if self.plan.pip_plugins:
+            self.note("configuration.json plugins are pip-installed by ModelScope: " + ", ".join(self.plan.pip_plugins))
+        if data.get("allow_remote") is True:
+            self.root_python_files("ModelScope configuration.json allow_remote", gated=False)
+
+    def mlx_model_file(self) -> None:
+        data = self.read("config.json")
+        if not isinstance(data, dict) or "model_file" not in data:
+            return
+        value = data["model_file"]
+        if not isinstance(value, str):
+            self.note(f"config.json model_file: ignored non-string value {shown(value)}")
+            return
+        try:
+            path = check_relative_path(value)
+        except UnsafeName as error:
+            self.note(f"config.json model_file: skipped {error}")
+            return
+        self.add_path(path, None, "mlx config.json model_file", gated=False)
+
+    def root_python_files(self, reason: str, *, gated: bool) -> None:
+        for path in sorted(self.files):
+            if "/" not in path and path.endswith(".py"):
+                self.add_path(path, None, reason, gated=gated)
+
+    def hubconf(self) -> None:
+        self.add_path("hubconf.py", None, "torch.hub hubconf.py", gated=False)
