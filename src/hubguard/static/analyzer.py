@@ -9,7 +9,7 @@ import ast
 import libcst as cst
 
 from hubguard.findings import HubReference, Location, Region
-from hubguard.static.bindings import BindingCollector, Scope
+from hubguard.static.bindings import BindingCollector, Scope, dotted_name
 from hubguard.static.calls import CallContext
 from hubguard.static.catalogue import GENERIC_KEYWORD_CHECKS, SINK_ROOT_MODULES, Sink, find_sink
 from hubguard.static.checks import CHECKS, Hit
@@ -79,6 +79,8 @@ def _context(call: cst.Call, scope: Scope, resolver: Resolver) -> CallContext | 
             sink = find_sink(name)
             if sink is not None:
                 return CallContext(call, scope, resolver, name, sink)
+    if dotted_name(call.func) == "dict" and scope.binding_scope("dict") is None:
+        return None  # dict(trust_remote_code=True) is a value; the call it is passed to is judged
     if any(arg.keyword is not None and arg.keyword.value in GENERIC_KEYWORD_CHECKS for arg in call.args) or any(
         arg.star == "**" for arg in call.args
     ):

@@ -376,6 +376,7 @@ SINKS: tuple[Sink, ...] = (
 # Checks that apply to any call, whatever the callee, keyed by the keyword that triggers them.
 GENERIC_KEYWORD_CHECKS: dict[str, str] = {
     "trust_remote_code": "trust_remote_code",
+    "custom_generate": "custom_generate",
     "allow_dangerous_deserialization": "dangerous_deserialization_flag",
 }
 

@@ -144,6 +144,29 @@ def _custom_pipeline_revision(ctx: CallContext, repo_id: str) -> Iterator[Hit]:
 
 
 @check
+def custom_generate(ctx: CallContext) -> Iterator[Hit]:
+    """``model.generate(custom_generate="owner/repo")`` runs that repo's generate.py at its default branch."""
+    bound = ctx.keyword("custom_generate")
+    if bound is None or not isinstance(bound.value, Known) or not isinstance(bound.value.value, str):
+        return
+    repo_id = bound.value.value
+    if looks_local(repo_id) or "/" not in repo_id:
+        return
+    revision = ctx.keyword("revision")
+    if revision is not None and isinstance(revision.value, Known) and isinstance(revision.value.value, str):
+        if classify_revision(revision.value.value) is RevisionState.PINNED:
+            return
+    yield Hit(
+        "HG201",
+        _pin_level(RevisionState.UNPINNED, ctx.trust_enabled is not False),
+        f"custom_generate='{repo_id}' makes {ctx.display_name} run custom_generate/generate.py from that repository "
+        "at a mutable revision: pin revision to a commit SHA.",
+        _anchor(ctx, bound),
+        {"revisionStyle": "unfixable", "repoId": repo_id},
+    )
+
+
+@check
 def torch_hub(ctx: CallContext) -> Iterator[Hit]:
     repo = ctx.repo
     if repo is None:

@@ -1,0 +1,40 @@
+# corpus-rows: A1 A4 A7
+"""Model IDs, revisions and flags bound once to literals at module and function scope."""
+
+import torch
+from datasets import load_dataset
+from transformers import AutoModel, AutoTokenizer
+
+MODEL_ID = "org/encoder"
+PINNED = "84a516841ba77a5b4648de2cd0dfcb30ea46dbb4"
+BRANCH = "main"
+TRUST = True
+NO_TRUST = False
+LOCAL_DIR = "./artifacts/encoder"
+HUB_REPO = "pytorch/vision:" + PINNED
+
+pinned = AutoModel.from_pretrained(MODEL_ID, revision=PINNED)  # expect-clean
+branch = AutoModel.from_pretrained(MODEL_ID, revision=BRANCH)  # expect: HG201
+trusted = AutoModel.from_pretrained(MODEL_ID, revision=PINNED, trust_remote_code=TRUST)  # expect: HG101
+untrusted = AutoTokenizer.from_pretrained(MODEL_ID, revision=PINNED, trust_remote_code=NO_TRUST)  # expect-clean
+local = AutoModel.from_pretrained(LOCAL_DIR)  # expect-clean
+hub_model = torch.hub.load(HUB_REPO, "resnet18")  # expect: HG102
+
+
+def load_eval_split() -> object:
+    dataset_id = "org/eval-set"
+    rev = "v2"
+    return load_dataset(dataset_id, revision=rev, split="test")  # expect: HG201
+
+
+def load_tokenizer() -> object:
+    tok_id = "org/" + "tokenizer"
+    tok_rev = "84a516841ba77a5b" + "4648de2cd0dfcb30ea46dbb4"
+    return AutoTokenizer.from_pretrained(tok_id, revision=tok_rev)  # expect-clean
+
+
+def rebound_revision(use_pinned: bool) -> object:
+    revision = "main"
+    if use_pinned:
+        revision = PINNED
+    return AutoModel.from_pretrained(MODEL_ID, revision=revision)  # expect: HG201@note

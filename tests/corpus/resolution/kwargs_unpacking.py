@@ -1,0 +1,21 @@
+# corpus-rows: A1 A2 A5 B1
+"""Options passed through ** unpacking of dict literals, dict() calls and named dicts."""
+
+import torch
+from sentence_transformers import SentenceTransformer
+from transformers import AutoModelForCausalLM, pipeline
+
+SHA = "3c363836cf4e16666669a25da280a1865c2d2874"
+
+LOAD_KWARGS = {"revision": SHA, "trust_remote_code": True}
+SAFE_KWARGS = dict(revision=SHA, torch_dtype="auto")
+TORCH_KWARGS = {"weights_only": True, "map_location": "cpu"}
+
+literal = AutoModelForCausalLM.from_pretrained("org/lm", **{"trust_remote_code": True})  # expect: HG101 HG201
+dict_call = AutoModelForCausalLM.from_pretrained("org/lm", revision=SHA, **dict(trust_remote_code=True))  # expect: HG101
+named = AutoModelForCausalLM.from_pretrained("org/lm", **LOAD_KWARGS)  # expect: HG101
+named_safe = AutoModelForCausalLM.from_pretrained("org/lm", **SAFE_KWARGS)  # expect-clean
+revision_only = SentenceTransformer("org/embedder", **{"revision": SHA})  # expect-clean
+nested = pipeline("feature-extraction", model="org/lm", revision=SHA, model_kwargs=dict(trust_remote_code=True))  # expect: HG101
+state = torch.load("state.pt", **TORCH_KWARGS)  # expect-clean
+unsafe_state = torch.load("state.pt", **{"weights_only": False})  # expect: HG301

@@ -1,0 +1,35 @@
+# corpus-rows: A1 B1
+"""Wrappers whose parameters default to hub IDs and flags; callers that pass flags through them."""
+
+import torch
+from transformers import AutoModel
+
+SHA = "e9d71f5ee7c92d6dc9e92ffdad17b8bd49418f98"
+
+
+def load_default(model_id: str = "org/default-model", revision: str = "main") -> object:
+    return AutoModel.from_pretrained(model_id, revision=revision)  # expect: HG201
+
+
+def load_pinned(model_id: str = "org/default-model", revision: str = SHA) -> object:
+    return AutoModel.from_pretrained(model_id, revision=revision)  # expect-clean
+
+
+def load_trusting(model_id: str = "org/default-model", trust_remote_code: bool = True) -> object:
+    return AutoModel.from_pretrained(model_id, revision=SHA, trust_remote_code=trust_remote_code)  # expect: HG101
+
+
+def load_wrapper(model_id: str, trust_remote_code: bool = False) -> object:
+    return AutoModel.from_pretrained(model_id, revision=SHA, trust_remote_code=trust_remote_code)  # expect-clean
+
+
+def load_passthrough(model_id: str, trust_remote_code: bool) -> object:
+    return AutoModel.from_pretrained(model_id, revision=SHA, trust_remote_code=trust_remote_code)  # expect: HG101@warning
+
+
+def read_checkpoint(path: str, weights_only: bool = True) -> object:
+    return torch.load(path, weights_only=weights_only)  # expect-clean
+
+
+encoder = load_wrapper("org/remote-model", trust_remote_code=True)  # expect: HG101
+careful = load_wrapper("org/remote-model")  # expect-clean

@@ -1,0 +1,17 @@
+# corpus-rows: A1 A7 B1
+"""Reviewed exceptions: findings suppressed in source stay in the report, marked suppressed."""
+
+import torch
+from transformers import AutoModel
+
+reviewed = AutoModel.from_pretrained("org/reviewed", trust_remote_code=True)  # hubguard: ignore[HG101]  # expect: HG201  # expect-suppressed: HG101
+both = AutoModel.from_pretrained("org/reviewed", trust_remote_code=True)  # hubguard: ignore[HG101,HG201]  # expect-suppressed: HG101 HG201
+spaced = torch.hub.load("owner/repo", "net")  # hubguard: ignore[HG102, HG201]  # expect-suppressed: HG102 HG201
+checkpoint = torch.load("trusted.pt")  # hubguard: ignore[HG301]  # expect-suppressed: HG301
+wrong_rule = torch.load("trusted.pt")  # hubguard: ignore[HG201]  # expect: HG301
+multi_line = AutoModel.from_pretrained(  # hubguard: ignore[HG201]  # expect: HG101  # expect-suppressed: HG201
+    "org/reviewed",
+    trust_remote_code=True,
+)
+# hubguard: ignore[HG301]
+previous_line = torch.load("other.pt")  # expect: HG301

@@ -1,0 +1,11 @@
+# corpus-rows: A7 B2
+"""The same entry points reached through `from torch import hub` and module aliases."""
+
+import torch.hub as th
+from torch import hub
+from torch.hub import load_state_dict_from_url
+
+midas = hub.load("intel-isl/MiDaS", "MiDaS_small")  # expect: HG102 HG201
+models = th.list("pytorch/vision", force_reload=True)  # expect: HG102 HG201
+local = th.load("/opt/models/hubconf_repo", "net", source="local", trust_repo=True)  # expect-clean
+weights = load_state_dict_from_url("https://example.com/weights.pth", progress=False)  # expect: HG301

@@ -1,0 +1,23 @@
+# corpus-rows: A7 B2
+"""Model zoo helpers built on torch.hub."""
+
+import torch
+
+SHA = "e9d71f5ee7c92d6dc9e92ffdad17b8bd49418f98"
+WEIGHTS_URL = "https://download.pytorch.org/models/resnet18-f37072fd.pth"
+
+resnet = torch.hub.load("pytorch/vision", "resnet50", weights="IMAGENET1K_V2")  # expect: HG102@warning HG201
+yolo = torch.hub.load("ultralytics/yolov5", "yolov5s", trust_repo=True)  # expect: HG102@error HG201
+dino = torch.hub.load("facebookresearch/dinov2:main", "dinov2_vits14")  # expect: HG102 HG201
+tagged = torch.hub.load("pytorch/vision:v0.10.0", "resnet18", pretrained=True)  # expect: HG102 HG201
+vad = torch.hub.load("snakers4/silero-vad:" + SHA, "silero_vad", trust_repo="check")  # expect: HG102
+pinned_none = torch.hub.load("snakers4/silero-vad:" + SHA, "silero_vad", trust_repo=None)  # expect: HG102@error
+custom = torch.hub.load("./hub_repo", "custom_model", source="local")  # expect-clean
+entrypoints = torch.hub.list("NVIDIA/DeepLearningExamples:torchhub", trust_repo=None)  # expect: HG102@error HG201
+docs = torch.hub.help("intel-isl/MiDaS", "DPT_Large")  # expect: HG102 HG201
+torch.hub.set_dir("/tmp/torch-hub")  # expect-clean
+hub_dir = torch.hub.get_dir()  # expect-clean
+
+state = torch.hub.load_state_dict_from_url(WEIGHTS_URL)  # expect: HG301
+state = torch.hub.load_state_dict_from_url(WEIGHTS_URL, map_location="cpu", weights_only=False)  # expect: HG301
+safe_state = torch.hub.load_state_dict_from_url(WEIGHTS_URL, check_hash=True, weights_only=True)  # expect-clean

@@ -1,0 +1,19 @@
+# corpus-rows: A1
+"""Command-line loader: the flag and the revision come from argparse and the environment."""
+
+import argparse
+import os
+
+from transformers import AutoModel, AutoTokenizer
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--trust-remote-code", action="store_true")  # expect-clean
+parser.add_argument("--revision", default=None)
+args = parser.parse_args()
+
+model = AutoModel.from_pretrained("mosaicml/mpt-7b", trust_remote_code=args.trust_remote_code)  # expect: HG101@warning HG201
+tok = AutoTokenizer.from_pretrained("mosaicml/mpt-7b", revision=os.environ["MPT_REVISION"])  # expect: HG201@note
+env_flag = AutoModel.from_pretrained(  # expect: HG101@warning HG201
+    "mosaicml/mpt-7b",
+    trust_remote_code=os.environ.get("TRUST_REMOTE_CODE") == "1",
+)
