@@ -46,18 +46,46 @@ def might_call_sinks(text: str) -> bool:
     return bool(names) and re.search(r"\b(?:" + "|".join(map(re.escape, names)) + r")\s*\(", text) is not None
 
 
+def _root_name(node: ast.expr) -> str | None:
+    while isinstance(node, (ast.Attribute, ast.Call)):
+        node = node.value if isinstance(node, ast.Attribute) else node.func
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def _module_names(nodes: list[ast.AST]) -> set[str]:
+    """Names bound to imports, or to values rooted in one (``Model = AutoModel``, ``api = HfApi()``)."""
+    imported: set[str] = set()
+    aliases: list[tuple[str, str | None]] = []
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            imported.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            imported.update(alias.asname or alias.name for alias in node.names)
+        elif isinstance(node, ast.Assign):
+            root = _root_name(node.value)
+            aliases.extend((target.id, root) for target in node.targets if isinstance(target, ast.Name))
+    for _ in range(3):  # short alias chains
+        imported.update(name for name, root in aliases if root in imported)
+    return imported
+
+
 def has_candidate_calls(tree: ast.Module, text: str) -> bool:
-    """Stage 3: a real call (not one in a docstring or comment) that could be a sink."""
+    """Stage 3: a real call (not one in a docstring) on something imported, that could be a sink."""
+    nodes = list(ast.walk(tree))
     risky_text = _RISKY.search(text) is not None
-    imported = _names_from_sink_modules(text)
-    for node in ast.walk(tree):
+    from_sinks = _names_from_sink_modules(text)
+    module_names: set[str] | None = None
+    for node in nodes:
         if not isinstance(node, ast.Call):
             continue
         if risky_text and any(keyword.arg is None or keyword.arg in _RISKY_KEYWORDS for keyword in node.keywords):
             return True
         func = node.func
+        if isinstance(func, ast.Name) and func.id in from_sinks:
+            return True
         if isinstance(func, ast.Attribute) and _LEAF.match(func.attr):
-            return True
-        if isinstance(func, ast.Name) and (func.id in imported or _LEAF.match(func.id)):
-            return True
+            if module_names is None:
+                module_names = _module_names(nodes)
+            if _root_name(func) in module_names:
+                return True
     return False
