@@ -149,6 +149,8 @@ def _scan(args: argparse.Namespace, console: Console, err_console: Console) -> i
     config = _config(args)
     if args.diff and not args.fix:
         raise ConfigError("--diff needs --fix")
+    if args.diff and args.format != "text" and args.output is None:
+        raise ConfigError("--diff prints the patch on stdout; write the report to a file with --output")
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         raise ConfigError(f"no such file or directory: {', '.join(missing)}")
@@ -167,9 +169,9 @@ def _fix(result: ScanResult, root: Path, args: argparse.Namespace, console: Cons
         if args.diff and outcome.diff:
             console.out(outcome.diff, end="", highlight=False)
         for applied in outcome.applied:
-            err_console.print(f"fixed {outcome.path}: {applied}", markup=False)
+            err_console.print(f"fixed {outcome.path}: {applied}", markup=False, soft_wrap=True)
         for what, reason in outcome.skipped:
-            err_console.print(f"not fixed {outcome.path}: {what}: {reason}", markup=False)
+            err_console.print(f"not fixed {outcome.path}: {what}: {reason}", markup=False, soft_wrap=True)
 
 
 def _model(args: argparse.Namespace, console: Console, err_console: Console) -> int:
