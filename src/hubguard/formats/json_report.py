@@ -10,6 +10,7 @@ from hubguard.findings import Finding, HubReference, Location, Notification, Reg
 from hubguard.formats.context import ReportContext
 from hubguard.formats.ordering import ordered, summarize
 from hubguard.formats.rule_docs import PROJECT_URL
+from hubguard.formats.sarif import region_object
 from hubguard.rules import RULES
 
 SCHEMA_VERSION = "1.0"
@@ -51,14 +52,7 @@ def build_report(result: ScanResult, ctx: ReportContext) -> dict[str, Any]:
 
 
 def _region(region: Region | None) -> dict[str, int] | None:
-    if region is None:
-        return None
-    return {
-        "startLine": region.start_line,
-        "startColumn": region.start_column,
-        "endLine": region.end_line,
-        "endColumn": region.end_column,
-    }
+    return None if region is None else region_object(region)
 
 
 def _location(location: Location) -> dict[str, Any]:

@@ -86,7 +86,8 @@ def _artifact_location(path: str) -> dict[str, str]:
     return {"uri": quote(path, safe="/"), "uriBaseId": SRCROOT}
 
 
-def _region(region: Region) -> dict[str, int]:
+def region_object(region: Region) -> dict[str, int]:
+    """A SARIF region; the JSON report uses the same vocabulary."""
     return {
         "startLine": region.start_line,
         "startColumn": region.start_column,
@@ -98,7 +99,7 @@ def _region(region: Region) -> dict[str, int]:
 def _physical_location(location: Location, region: Region | None) -> dict[str, Any]:
     physical: dict[str, Any] = {"artifactLocation": _artifact_location(location.path)}
     if region is not None:
-        physical["region"] = _region(region)
+        physical["region"] = region_object(region)
     return physical
 
 

@@ -79,20 +79,20 @@ class BindingCollector(cst.CSTVisitor):
         self.scope.bind(node.name.value)
         for decorator in node.decorators:
             decorator.visit(self)
-        self._visit_parameter_defaults(node.params)
-        self._push("function")
-        self._bind_parameters(node.params)
-        node.body.visit(self)
-        self._pop()
+        self._visit_function(node.params, node.body)
         return False
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
-        self._visit_parameter_defaults(node.params)
-        self._push("function")
-        self._bind_parameters(node.params)
-        node.body.visit(self)
-        self._pop()
+        self._visit_function(node.params, node.body)
         return False
+
+    def _visit_function(self, params: cst.Parameters, body: cst.CSTNode) -> None:
+        """Defaults are evaluated in the enclosing scope; parameters and body live in a new one."""
+        self._visit_parameter_defaults(params)
+        self._push("function")
+        self._bind_parameters(params)
+        body.visit(self)
+        self._pop()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         self.scope.bind(node.name.value)

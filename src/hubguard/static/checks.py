@@ -319,6 +319,39 @@ def cross_repo_code_revision(ctx: CallContext) -> Iterator[Hit]:
 
 
 # --- HG301: unsafe deserialization ------------------------------------------------------------
+def _risky_flag(
+    ctx: CallContext,
+    keyword: str,
+    bound: BoundArg | None,
+    *,
+    risky_when: bool,
+    literal_level: Level,
+    consequence: str,
+    dynamic_level: Level,
+    dynamic_effect: str,
+    properties: dict[str, Any] | None = None,
+) -> Iterator[Hit]:
+    """A keyword whose literal value ``risky_when`` turns a safeguard off; a run-time value may."""
+    if bound is None:
+        return
+    if isinstance(bound.value, Known) and bool(bound.value.value) is risky_when:
+        yield Hit(
+            "HG301",
+            literal_level,
+            f"{ctx.display_name} is called with {keyword}={risky_when}: {consequence}",
+            _anchor(ctx, bound),
+            dict(properties or {}),
+        )
+    elif _is_dynamic(bound):
+        yield Hit(
+            "HG301",
+            dynamic_level,
+            f"{ctx.display_name} gets {keyword}={describe_unknown(bound.value)}, which may {dynamic_effect} at run "
+            "time.",
+            _anchor(ctx, bound),
+        )
+
+
 @check
 def always_unpickles(ctx: CallContext) -> Iterator[Hit]:
     yield Hit(
@@ -354,21 +387,16 @@ def torch_load(ctx: CallContext) -> Iterator[Hit]:
             ctx.call.func,
             {"fix": "weights_only"},
         )
-    elif isinstance(weights_only.value, Known) and not weights_only.value.value:
-        yield Hit(
-            "HG301",
-            Level.ERROR,
-            f"{ctx.display_name} is called with weights_only=False: the checkpoint is fully unpickled and a crafted "
-            "file runs arbitrary code.",
-            _anchor(ctx, weights_only),
-        )
-    elif _is_dynamic(weights_only):
-        yield Hit(
-            "HG301",
-            Level.NOTE,
-            f"{ctx.display_name} gets weights_only={describe_unknown(weights_only.value)}, which may disable the "
-            "safeguard at run time.",
-            _anchor(ctx, weights_only),
+    else:
+        yield from _risky_flag(
+            ctx,
+            "weights_only",
+            weights_only,
+            risky_when=False,
+            literal_level=Level.ERROR,
+            consequence="the checkpoint is fully unpickled and a crafted file runs arbitrary code.",
+            dynamic_level=Level.NOTE,
+            dynamic_effect="disable the safeguard",
         )
 
 
@@ -389,49 +417,31 @@ def weights_only_default_false(ctx: CallContext) -> Iterator[Hit]:
 
 @check
 def numpy_allow_pickle(ctx: CallContext) -> Iterator[Hit]:
-    bound = ctx.argument(Arg("allow_pickle", 2))
-    if bound is None:
-        return
-    if _is_truthy_literal(bound):
-        yield Hit(
-            "HG301",
-            Level.WARNING,
-            f"{ctx.display_name} is called with allow_pickle=True: object arrays in the file are unpickled, so a "
-            "crafted .npy/.npz runs arbitrary code.",
-            _anchor(ctx, bound),
-            {"explain": "allow_pickle"},
-        )
-    elif _is_dynamic(bound):
-        yield Hit(
-            "HG301",
-            Level.NOTE,
-            f"{ctx.display_name} gets allow_pickle={describe_unknown(bound.value)}, which may enable unpickling "
-            "at run time.",
-            _anchor(ctx, bound),
-        )
+    yield from _risky_flag(
+        ctx,
+        "allow_pickle",
+        ctx.argument(Arg("allow_pickle", 2)),
+        risky_when=True,
+        literal_level=Level.WARNING,
+        consequence="object arrays in the file are unpickled, so a crafted .npy/.npz runs arbitrary code.",
+        dynamic_level=Level.NOTE,
+        dynamic_effect="enable unpickling",
+        properties={"explain": "allow_pickle"},
+    )
 
 
 @check
 def keras_safe_mode(ctx: CallContext) -> Iterator[Hit]:
-    bound = ctx.keyword("safe_mode")
-    if bound is None:
-        return
-    if isinstance(bound.value, Known) and not bound.value.value:
-        yield Hit(
-            "HG301",
-            Level.ERROR,
-            f"{ctx.display_name} is called with safe_mode=False: Lambda layers and arbitrary callables in the "
-            "model file run on load.",
-            _anchor(ctx, bound),
-        )
-    elif _is_dynamic(bound):
-        yield Hit(
-            "HG301",
-            Level.NOTE,
-            f"{ctx.display_name} gets safe_mode={describe_unknown(bound.value)}, which may disable Keras's safe "
-            "mode at run time.",
-            _anchor(ctx, bound),
-        )
+    yield from _risky_flag(
+        ctx,
+        "safe_mode",
+        ctx.keyword("safe_mode"),
+        risky_when=False,
+        literal_level=Level.ERROR,
+        consequence="Lambda layers and arbitrary callables in the model file run on load.",
+        dynamic_level=Level.NOTE,
+        dynamic_effect="disable Keras's safe mode",
+    )
 
 
 @check
@@ -451,23 +461,13 @@ def skops_trusted(ctx: CallContext) -> Iterator[Hit]:
 
 @check
 def dangerous_deserialization_flag(ctx: CallContext) -> Iterator[Hit]:
-    bound = ctx.keyword("allow_dangerous_deserialization")
-    if bound is None:
-        return
-    if _is_truthy_literal(bound):
-        yield Hit(
-            "HG301",
-            Level.ERROR,
-            f"{ctx.display_name} is called with allow_dangerous_deserialization=True: the stored index is "
-            "unpickled, so a crafted file runs arbitrary code.",
-            _anchor(ctx, bound),
-        )
-    elif _is_dynamic(bound):
-        yield Hit(
-            "HG301",
-            Level.WARNING,
-            f"{ctx.display_name} gets allow_dangerous_deserialization={describe_unknown(bound.value)}, which may "
-            "enable unpickling at run time.",
-            _anchor(ctx, bound),
-        )
-
+    yield from _risky_flag(
+        ctx,
+        "allow_dangerous_deserialization",
+        ctx.keyword("allow_dangerous_deserialization"),
+        risky_when=True,
+        literal_level=Level.ERROR,
+        consequence="the stored index is unpickled, so a crafted file runs arbitrary code.",
+        dynamic_level=Level.WARNING,
+        dynamic_effect="enable unpickling",
+    )

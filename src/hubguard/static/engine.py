@@ -17,7 +17,7 @@ from hubguard.static.analyzer import CallHit, analyze_module, region_of
 from hubguard.static.positions import Span
 from hubguard.static.files import discover, relative_path
 from hubguard.static.notebook import NotebookSource
-from hubguard.static.prefilter import has_candidate_calls, might_call_sinks, might_contain_sinks
+from hubguard.static.prefilter import has_candidate_calls, might_contain_sinks, screen_text
 from hubguard.static.sources import Source, UnreadableSource, read_source
 from hubguard.static.suppression import is_suppressed, suppressions_by_line
 
@@ -64,10 +64,11 @@ def analyze_file(path: str, relative: str, config: Config) -> ScanResult:
                 for index, reason in source.notebook.skipped_cells
                 if reason != "cell magic"
             )
-        if not might_call_sinks(source.text):
+        hints = screen_text(source.text)
+        if hints is None:
             return result
         tree = _ast_tree(source.text)
-        if tree is not None and not has_candidate_calls(tree, source.text):
+        if tree is not None and not has_candidate_calls(tree, hints):
             return result
         module = cst.parse_module(source.text)
     except UnreadableSource as error:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 
 from hubguard.static.catalogue import GENERIC_KEYWORD_CHECKS, SINK_ROOT_MODULES, SINKS
 
@@ -38,12 +39,23 @@ def _names_from_sink_modules(text: str) -> set[str]:
     return names
 
 
-def might_call_sinks(text: str) -> bool:
-    """Stage 2: a textual call site that could be a sink."""
-    if _RISKY.search(text) or _ATTRIBUTE_CALL.search(text):
-        return True
-    names = _names_from_sink_modules(text)
-    return bool(names) and re.search(r"\b(?:" + "|".join(map(re.escape, names)) + r")\s*\(", text) is not None
+@dataclass(frozen=True)
+class TextHints:
+    """What stage 2 read from the text, reused by stage 3."""
+
+    spells_risky_keyword: bool
+    names_from_sink_modules: frozenset[str]
+
+
+def screen_text(text: str) -> TextHints | None:
+    """Stage 2: None when no textual call site could be a sink."""
+    hints = TextHints(_RISKY.search(text) is not None, frozenset(_names_from_sink_modules(text)))
+    if hints.spells_risky_keyword or _ATTRIBUTE_CALL.search(text):
+        return hints
+    names = hints.names_from_sink_modules
+    if names and re.search(r"\b(?:" + "|".join(map(re.escape, names)) + r")\s*\(", text):
+        return hints
+    return None
 
 
 def _root_name(node: ast.expr) -> str | None:
@@ -69,11 +81,11 @@ def _module_names(nodes: list[ast.AST]) -> set[str]:
     return imported
 
 
-def has_candidate_calls(tree: ast.Module, text: str) -> bool:
+def has_candidate_calls(tree: ast.Module, hints: TextHints) -> bool:
     """Stage 3: a real call (not one in a docstring) on something imported, that could be a sink."""
     nodes = list(ast.walk(tree))
-    risky_text = _RISKY.search(text) is not None
-    from_sinks = _names_from_sink_modules(text)
+    risky_text = hints.spells_risky_keyword
+    from_sinks = hints.names_from_sink_modules
     module_names: set[str] | None = None
     for node in nodes:
         if not isinstance(node, ast.Call):
