@@ -5,28 +5,38 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from hubguard.config import Config
-from hubguard.findings import Finding, Level, Location, Notification, Region, ScanResult
-from hubguard.inspectors import FileVerdict, inspect_path, verdict_findings
-from hubguard.static.files import relative_path
+from hubguard.config import Config, ConfigError
+from hubguard.findings import Finding, Level, Location, Region, ScanResult
+from hubguard.inspectors import FileVerdict, Verdict, inspect_path, is_weight_candidate, verdict_findings
 
 _WHOLE_FILE = Region(1, 1, 1, 2)
 
 
 def inspect_target(target: str, revision: str | None, repo_type: str, config: Config, root: Path) -> ScanResult:
+    """Raises ConfigError when the target is neither a local path nor a valid hub repo ID."""
     path = Path(target)
-    if path.exists():
+    if path.exists() or path.is_symlink():
         return _local(path, root)
     return _remote(target, revision, repo_type, config)
 
 
 def _local(path: Path, root: Path) -> ScanResult:
     result = ScanResult()
-    base = path if path.is_dir() else path.parent
     for verdict in inspect_path(path):
-        where = relative_path(base / verdict.name, root) if path.is_dir() else relative_path(path, root)
-        _add(result, verdict, Location(where, _WHOLE_FILE))
+        file = path / verdict.name if path.is_dir() else path
+        if path.is_dir() and verdict.verdict is Verdict.UNKNOWN and not is_weight_candidate(verdict.name):
+            continue  # a README or config beside the weights, not a model file
+        _add(result, verdict, Location(_shown_path(file, root), _WHOLE_FILE))
     return result
+
+
+def _shown_path(file: Path, root: Path) -> str:
+    """Root-relative without resolving symlinks: the file is named as the user named it."""
+    absolute = Path(os.path.abspath(file))
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return absolute.as_posix()
 
 
 def _remote(repo_id: str, revision: str | None, repo_type: str, config: Config) -> ScanResult:
@@ -42,14 +52,11 @@ def _remote(repo_id: str, revision: str | None, repo_type: str, config: Config) 
         if revision is not None:
             validate_revision(revision)
     except InvalidReference as error:
-        result.notifications.append(Notification(f"not a local path or a valid hub repo ID: {error}", repo_id))
-        return result
+        raise ConfigError(f"{repo_id!r} is neither an existing path nor a valid hub repo ID: {error}") from None
     if repo_type != "model":
-        result.notifications.append(Notification("hubguard model inspects model repositories only", repo_id))
-        return result
+        raise ConfigError("hubguard model inspects model repositories only")
     if config.offline:
-        result.notifications.append(Notification("--offline: hub repositories cannot be inspected", repo_id))
-        return result
+        raise ConfigError(f"{repo_id!r} is not a local path, and --offline forbids looking it up on the hub")
     endpoint = os.environ.get("HF_ENDPOINT") or default_endpoint()
     options = RemoteOptions(
         offline=False,
@@ -61,7 +68,15 @@ def _remote(repo_id: str, revision: str | None, repo_type: str, config: Config) 
     try:
         verdicts = inspect_remote_repo(repo_id, revision, options)
     except HubError as error:
-        result.notifications.append(Notification(f"cannot inspect {repo_id}: {error}", repo_id, Level.ERROR, "remote"))
+        result.findings.append(
+            Finding(
+                "HG405",
+                f"{repo_id} could not be inspected: {error.reason}; {error.fix}.",
+                Location(f"{endpoint}/{repo_id}", _WHOLE_FILE),
+                Level.WARNING,
+                properties={"repoId": repo_id},
+            )
+        )
         return result
     bytes_read: dict[str, int] = {}
     for path, verdict in verdicts:

@@ -1,0 +1,90 @@
+"""``hubguard model``: local files and directories, hub repos on the loopback hub, bad targets."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from hubguard.cli import main
+from tests.fakehub import FakeHub
+from tests.fakehub.fixtures import fake_hub, isolated_hf_env  # noqa: F401  (pytest fixtures)
+
+
+class _Payload:
+    def __init__(self, canary: Path) -> None:
+        self.canary = canary
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch {self.canary}",))
+
+
+def _json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:
+    code = main(["model", "--format", "json", *args])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_local_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    canary = tmp_path / "canary"
+    weights = tmp_path / "weights"
+    weights.mkdir()
+    (weights / "evil.pkl").write_bytes(pickle.dumps(_Payload(canary)))
+    (weights / "ok.pkl").write_bytes(pickle.dumps({"layer": [1.0, 2.0]}))
+    (weights / "README.md").write_text("# not a model file\n")
+    (weights / "linked.bin").symlink_to(weights / "evil.pkl")
+    monkeypatch.chdir(tmp_path)
+    code, report = _json(capsys, "weights")
+    assert code == 1
+    found = {(f["path"], f["rule"], f["level"]) for f in report["findings"]}
+    assert found == {("weights/evil.pkl", "HG403", "error"), ("weights/linked.bin", "HG405", "note")}
+    assert not canary.exists()
+
+
+@pytest.mark.parametrize("target", ["a b/c", "../../x/y/z", "org/repo?x=1"])
+def test_neither_path_nor_repo_id_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["model", target]) == 2
+    assert "neither an existing path nor a valid hub repo ID" in capsys.readouterr().err
+
+
+def test_offline_repo_id_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["model", "--offline", "org/model"]) == 2
+
+
+def test_unreachable_hub_is_an_incomplete_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, report = _json(capsys, "--timeout", "5", "org/model")
+    assert code == 1
+    assert [f["rule"] for f in report["findings"]] == ["HG405"]
+
+
+@pytest.mark.slow
+def test_hub_repo_is_judged_from_ranges(
+    fake_hub: FakeHub,  # noqa: F811
+    isolated_hf_env: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    canary = tmp_path / "canary"
+    fake_hub.add_repo(
+        "org/weights",
+        {"config.json": b"{}", "pytorch_model.bin": pickle.dumps(_Payload(canary), protocol=2), "README.md": b"hi"},
+    )
+    monkeypatch.setenv("HF_ENDPOINT", fake_hub.url)
+    monkeypatch.chdir(tmp_path)
+    code, report = _json(capsys, "org/weights")
+    assert code == 1
+    [finding] = report["findings"]
+    assert finding["rule"] == "HG403" and finding["level"] == "error"
+    assert finding["path"].startswith(f"{fake_hub.url}/org/weights/blob/")
+    assert finding["path"].endswith("/pytorch_model.bin")
+    assert not canary.exists()
