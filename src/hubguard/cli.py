@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     console = Console(highlight=False)
-    err_console = Console(stderr=True, highlight=False)
+    err_console = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         if args.command == "scan":
             return _scan(args, console, err_console)
@@ -169,9 +169,9 @@ def _fix(result: ScanResult, root: Path, args: argparse.Namespace, console: Cons
         if args.diff and outcome.diff:
             console.out(outcome.diff, end="", highlight=False)
         for applied in outcome.applied:
-            err_console.print(f"fixed {outcome.path}: {applied}", markup=False, soft_wrap=True)
+            err_console.print(f"fixed {outcome.path}: {applied}", markup=False)
         for what, reason in outcome.skipped:
-            err_console.print(f"not fixed {outcome.path}: {what}: {reason}", markup=False, soft_wrap=True)
+            err_console.print(f"not fixed {outcome.path}: {what}: {reason}", markup=False)
 
 
 def _model(args: argparse.Namespace, console: Console, err_console: Console) -> int:
@@ -202,7 +202,7 @@ def _report(
             with args.output.open("w", encoding="utf-8") as stream:
                 print_text(result, ctx, Console(file=stream, width=120, no_color=True), err_console)
         else:
-            print_text(result, ctx, console, Console(stderr=True, quiet=args.quiet))
+            print_text(result, ctx, console, Console(stderr=True, quiet=args.quiet, highlight=False, soft_wrap=True))
     else:
         report = render(result, args.format, ctx)
         if args.output is not None:

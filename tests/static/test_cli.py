@@ -205,3 +205,25 @@ def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", "hg301"]) == 0
     assert "weights_only" in capsys.readouterr().out
     assert main(["explain", "HG999"]) == 2
+
+
+def test_an_internal_error_in_one_file_is_a_notification(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hubguard.static import engine
+
+    real = engine.analyze_module
+
+    def flaky(module, source, tree=None):  # type: ignore[no-untyped-def]
+        if "explode" in source:
+            raise KeyError("boom")
+        return real(module, source, tree)
+
+    monkeypatch.setattr(engine, "analyze_module", flaky)
+    (tmp_path / "a.py").write_text("import pickle\n# explode\npickle.loads(b'')\n")
+    (tmp_path / "b.py").write_text(VULNERABLE)
+    code, report = scan_json(tmp_path, capsys, "--jobs", "1", ".")
+    assert code == 1
+    assert {f["path"] for f in report["findings"]} == {"b.py"}
+    [notification] = report["notifications"]
+    assert notification["path"] == "a.py" and "internal error" in notification["message"]

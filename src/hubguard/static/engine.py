@@ -82,7 +82,20 @@ def analyze_file(path: str, relative: str, config: Config) -> ScanResult:
     except RecursionError:
         result.notifications.append(Notification("source nests too deeply to analyse", relative))
         return result
-    _collect(module, tree, source, relative, config, result)
+    try:
+        _collect(module, tree, source, relative, config, result)
+    except Exception as error:  # a bug in one check must not hide the findings in every other file
+        result.findings.clear()
+        result.references.clear()
+        kind = type(error).__name__
+        result.notifications.append(
+            Notification(
+                f"internal error while analysing ({kind}: {error}); please report it",
+                relative,
+                Level.ERROR,
+                "internal-error",
+            )
+        )
     return result
 
 
