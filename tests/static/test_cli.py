@@ -214,10 +214,10 @@ def test_an_internal_error_in_one_file_is_a_notification(
 
     real = engine.analyze_module
 
-    def flaky(module, source, tree=None):  # type: ignore[no-untyped-def]
+    def flaky(module, source):  # type: ignore[no-untyped-def]
         if "explode" in source:
             raise KeyError("boom")
-        return real(module, source, tree)
+        return real(module, source)
 
     monkeypatch.setattr(engine, "analyze_module", flaky)
     (tmp_path / "a.py").write_text("import pickle\n# explode\npickle.loads(b'')\n")

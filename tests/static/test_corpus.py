@@ -53,7 +53,8 @@ class CaseFile:
 
 
 def parse_case_file(path: Path) -> CaseFile:
-    case = CaseFile(path, source_lines=path.read_text(encoding="utf-8").splitlines())
+    # Split where Python's tokenizer does: str.splitlines also breaks at form feeds.
+    case = CaseFile(path, source_lines=re.split(r"\r\n|\r|\n", path.read_text(encoding="utf-8")))
     for line_number, text in enumerate(case.source_lines, start=1):
         for marker in _EXPECT.finditer(text):
             suppressed = marker.group("suppressed") is not None

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import ast
-
 import libcst as cst
 
 from hubguard.findings import HubReference, Location, Region
@@ -47,9 +45,9 @@ class _CandidateCollector(BindingCollector):
             self.calls.append((node, self.scope))
 
 
-def analyze_module(module: cst.Module, source: str, tree: ast.Module | None = None) -> ModuleAnalysis:
+def analyze_module(module: cst.Module, source: str) -> ModuleAnalysis:
     collector = _CandidateCollector()
-    module.visit(collector)
+    collector.walk(module)
     if not collector.calls:
         return ModuleAnalysis([], [])
     resolver = Resolver(module)
@@ -65,7 +63,7 @@ def analyze_module(module: cst.Module, source: str, tree: ast.Module | None = No
             pending_refs.append((call, reference))
     if not pending and not pending_refs:
         return ModuleAnalysis([], [])
-    positions = PositionIndex(module, source, collector.all_calls, tree)
+    positions = PositionIndex(module, source, collector.all_calls)
     hits = [CallHit(hit, positions.span(call, call), positions.span(call, hit.anchor)) for call, hit in pending]
     references = [(reference, positions.span(call, call.func)) for call, reference in pending_refs]
     return ModuleAnalysis(hits, references)

@@ -7,9 +7,14 @@ to a simple expression (so its value can be propagated). Both come out of one wa
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import libcst as cst
+
+_UNSET: Any = object()
 
 
 @dataclass
@@ -60,12 +65,66 @@ def _alias_target(alias: cst.ImportAlias) -> tuple[str, str]:
     return head, head
 
 
-class BindingCollector(cst.CSTVisitor):
-    """Records bindings per scope; subclasses hook ``on_call`` to collect candidate calls with their scope."""
+_SKIPPED_FIELDS = frozenset(
+    {
+        "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbrace", "leading_lines", "lines_after_decorators",
+        "header", "footer", "indent", "comma", "semicolon", "equal", "colon", "dot", "star", "operator",
+        "asynchronous", "relative", "posonly_ind", "trailing_whitespace", "default_indent", "default_newline",
+        "encoding", "has_trailing_newline",
+    }
+)
+# Source order where a node's dataclass fields are not in it (PositionIndex pairs calls by source order).
+_FIELD_ORDER: dict[type[cst.CSTNode], tuple[str, ...]] = {
+    cst.FunctionDef: ("decorators", "params", "returns", "body"),
+    cst.ClassDef: ("decorators", "bases", "keywords", "body"),
+    cst.IfExp: ("body", "test", "orelse"),
+    cst.ExceptHandler: ("type", "name", "body"),
+    cst.ExceptStarHandler: ("type", "name", "body"),
+    cst.MatchCase: ("pattern", "guard", "body"),
+    cst.Parameters: ("posonly_params", "params", "star_arg", "kwonly_params", "star_kwarg"),
+}
+_CHILD_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+
+
+def _child_fields(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
+    """Fields that can hold code; whitespace, brackets and punctuation are never walked into."""
+    fields = _CHILD_FIELDS.get(node_type)
+    if fields is None:
+        names = _FIELD_ORDER.get(node_type) or tuple(field.name for field in dataclasses.fields(node_type))
+        fields = tuple(name for name in names if name not in _SKIPPED_FIELDS and not name.startswith("whitespace"))
+        _CHILD_FIELDS[node_type] = fields
+    return fields
+
+
+class BindingCollector:
+    """Records bindings per scope while walking a LibCST tree in source order.
+
+    The walk skips whitespace, comments and punctuation, which are most of a concrete syntax tree, and
+    dispatches only to the ``visit_<NodeType>`` methods defined here or in a subclass. A method returning
+    False has walked the node's children itself.
+    """
 
     def __init__(self) -> None:
         self.module_scope = Scope("module", None)
         self.scope = self.module_scope
+        self._handlers: dict[type[cst.CSTNode], Callable[[Any], bool | None]] = {}
+
+    def walk(self, node: cst.CSTNode) -> None:
+        node_type = type(node)
+        handler = self._handlers.get(node_type, _UNSET)
+        if handler is _UNSET:
+            handler = getattr(self, f"visit_{node_type.__name__}", None)
+            self._handlers[node_type] = handler
+        if handler is not None and handler(node) is False:
+            return
+        for name in _child_fields(node_type):
+            value = getattr(node, name)
+            if isinstance(value, cst.CSTNode):
+                self.walk(value)
+            elif isinstance(value, (list, tuple)):
+                for item in value:
+                    if isinstance(item, cst.CSTNode):
+                        self.walk(item)
 
     # --- scopes -----------------------------------------------------------------------------
     def _push(self, kind: str) -> None:
@@ -78,37 +137,43 @@ class BindingCollector(cst.CSTVisitor):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
         self.scope.bind(node.name.value)
         for decorator in node.decorators:
-            decorator.visit(self)
-        self._visit_function(node.params, node.body)
+            self.walk(decorator)
+        self._visit_function(node.params, node.body, node.returns)
         return False
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         self._visit_function(node.params, node.body)
         return False
 
-    def _visit_function(self, params: cst.Parameters, body: cst.CSTNode) -> None:
-        """Defaults are evaluated in the enclosing scope; parameters and body live in a new one."""
-        self._visit_parameter_defaults(params)
+    def _visit_function(self, params: cst.Parameters, body: cst.CSTNode, returns: cst.Annotation | None = None) -> None:
+        """Annotations and defaults are evaluated in the enclosing scope; parameters and body live in a new one."""
+        self._visit_parameter_expressions(params)
+        if returns is not None:
+            self.walk(returns)
         self._push("function")
         self._bind_parameters(params)
-        body.visit(self)
+        self.walk(body)
         self._pop()
 
     def visit_ClassDef(self, node: cst.ClassDef) -> bool:
         self.scope.bind(node.name.value)
         for decorator in node.decorators:
-            decorator.visit(self)
+            self.walk(decorator)
         for base in (*node.bases, *node.keywords):
-            base.visit(self)
+            self.walk(base)
         self._push("class")
-        node.body.visit(self)
+        self.walk(node.body)
         self._pop()
         return False
 
-    def _visit_parameter_defaults(self, params: cst.Parameters) -> None:
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+    def _visit_parameter_expressions(self, params: cst.Parameters) -> None:
+        star = [params.star_arg] if isinstance(params.star_arg, cst.Param) else []
+        star_kwarg = [params.star_kwarg] if params.star_kwarg is not None else []
+        for param in (*params.posonly_params, *params.params, *star, *params.kwonly_params, *star_kwarg):
+            if param.annotation is not None:
+                self.walk(param.annotation)
             if param.default is not None:
-                param.default.visit(self)
+                self.walk(param.default)
 
     def _bind_parameters(self, params: cst.Parameters) -> None:
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):

@@ -17,8 +17,9 @@ from hubguard.static.analyzer import CallHit, analyze_module, region_of
 from hubguard.static.positions import Span
 from hubguard.static.files import discover, relative_path
 from hubguard.static.notebook import NotebookSource
-from hubguard.static.prefilter import has_candidate_calls, might_contain_sinks, screen_text
-from hubguard.static.sources import Source, UnreadableSource, read_source
+from hubguard.static.prefilter import candidate_call_lines, might_contain_sinks, screen_text
+from hubguard.static.reduce import reduced_source
+from hubguard.static.sources import Source, UnreadableSource, python_lines, read_source
 from hubguard.static.suppression import is_suppressed, suppressions_by_line
 
 _POOL_THRESHOLD = 64
@@ -67,10 +68,14 @@ def analyze_file(path: str, relative: str, config: Config) -> ScanResult:
         hints = screen_text(source.text)
         if hints is None:
             return result
-        tree = _ast_tree(source.text)
-        if tree is not None and not has_candidate_calls(tree, hints):
-            return result
-        module = cst.parse_module(source.text)
+        code = source.text
+        tree = _ast_tree(code)
+        if tree is not None:
+            candidate_lines = candidate_call_lines(tree, hints)
+            if not candidate_lines:
+                return result
+            code = reduced_source(tree, code, candidate_lines)
+        module = cst.parse_module(code)
     except UnreadableSource as error:
         result.notifications.append(Notification(str(error), relative))
         return result
@@ -83,7 +88,7 @@ def analyze_file(path: str, relative: str, config: Config) -> ScanResult:
         result.notifications.append(Notification("source nests too deeply to analyse", relative))
         return result
     try:
-        _collect(module, tree, source, relative, config, result)
+        _collect(module, code, source, relative, config, result)
     except Exception as error:  # a bug in one check must not hide the findings in every other file
         result.findings.clear()
         result.references.clear()
@@ -107,10 +112,9 @@ def _ast_tree(text: str) -> ast.Module | None:
         return None
 
 
-def _collect(
-    module: cst.Module, tree: ast.Module | None, source: Source, relative: str, config: Config, result: ScanResult
-) -> None:
-    analysis = analyze_module(module, source.text, tree)
+def _collect(module: cst.Module, code: str, source: Source, relative: str, config: Config, result: ScanResult) -> None:
+    """``code`` is what LibCST parsed: ``source.text`` with irrelevant definitions blanked, line for line."""
+    analysis = analyze_module(module, code)
     suppressed = suppressions_by_line(source.text)
     for call_hit in analysis.hits:
         finding = _finding(call_hit, source, relative, suppressed)
@@ -158,7 +162,7 @@ def _end_column(anchor: Span, source: Source) -> int:
     """Regions stay on one line so GitHub can show them in the PR diff; a multi-line anchor ends at its line's end."""
     if anchor.end_line == anchor.start_line:
         return anchor.end_column + 1
-    line_text = source.text.splitlines()[anchor.start_line - 1]
+    line_text = python_lines(source.text)[anchor.start_line - 1]
     return len(line_text.rstrip()) + 1
 
 

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
+from hubguard.static.bindings import dotted_name
+from hubguard.static.sources import python_lines
+
 
 @dataclass(frozen=True)
 class Span:
@@ -22,28 +25,44 @@ class Span:
     end_column: int
 
 
+def _callee(call: cst.Call) -> str | None:
+    return dotted_name(call.func)
+
+
+def _ast_callee(call: ast.Call) -> str | None:
+    node, parts = call.func, []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
 class PositionIndex:
-    def __init__(self, module: cst.Module, source: str, cst_calls: list[cst.Call], tree: ast.Module | None) -> None:
-        """``cst_calls``: every Call of ``module`` in pre-order; ``tree``: ``ast.parse(source)`` if already made."""
+    def __init__(self, module: cst.Module, source: str, cst_calls: list[cst.Call]) -> None:
+        """``cst_calls``: every Call of ``module`` (parsed from ``source``) in pre-order."""
         self.module = module
-        self.lines = source.splitlines(keepends=True)
-        self._ast_calls = self._match_calls(source, cst_calls, tree)
+        self.lines = python_lines(source)
+        self._ast_calls = self._match_calls(source, cst_calls)
         self._fallback: dict[cst.CSTNode, CodeRange] | None = None
 
     @staticmethod
-    def _match_calls(source: str, cst_calls: list[cst.Call], tree: ast.Module | None) -> dict[int, ast.Call] | None:
-        if tree is None:
-            try:
-                tree = ast.parse(source)
-            except (SyntaxError, ValueError, RecursionError, MemoryError):
-                return None
+    def _match_calls(source: str, cst_calls: list[cst.Call]) -> dict[int, ast.Call] | None:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
         ast_calls = sorted(
             (node for node in ast.walk(tree) if isinstance(node, ast.Call)),
             key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0), -(n.end_col_offset or 0)),
         )
         if len(cst_calls) != len(ast_calls):
             return None
-        return {id(cst_call): ast_call for cst_call, ast_call in zip(cst_calls, ast_calls)}
+        pairs = list(zip(cst_calls, ast_calls))
+        if any(_callee(cst_call) != _ast_callee(ast_call) for cst_call, ast_call in pairs):
+            return None  # the two orders disagree somewhere: fall back to PositionProvider
+        return {id(cst_call): ast_call for cst_call, ast_call in pairs}
 
     def _column(self, line: int, byte_offset: int) -> int:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""

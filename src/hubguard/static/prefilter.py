@@ -23,7 +23,7 @@ _LEAF_PATTERN = "|".join(re.escape(leaf).replace(r"\*", r"\w*") for leaf in sort
 _ATTRIBUTE_CALL = re.compile(rf"\.\s*(?:{_LEAF_PATTERN})\s*\(")
 _LEAF = re.compile(rf"(?:{_LEAF_PATTERN})\Z")
 _RISKY = re.compile(r"\b(?:" + "|".join(sorted(_RISKY_KEYWORDS)) + r")\b")
-_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]*\(?([^)#\n]*(?:\n[^)#]*)?)", re.M)
+_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]*(\([^)]*\)|[^\n#\\]*(?:\\\n[^\n#\\]*)*)", re.M)
 _ALIAS = re.compile(r"(\w+)(?:\s+as\s+(\w+))?")
 
 
@@ -64,40 +64,45 @@ def _root_name(node: ast.expr) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _module_names(nodes: list[ast.AST]) -> set[str]:
-    """Names bound to imports, or to values rooted in one (``Model = AutoModel``, ``api = HfApi()``)."""
+def _bound_names(nodes: list[ast.AST]) -> tuple[set[str], set[str]]:
+    """Names bound to any import, and those bound to a sink module's; both with simple aliases
+    (``Model = AutoModel``, ``api = HfApi()``, ``tload = torch.load``)."""
     imported: set[str] = set()
+    from_sinks: set[str] = set()
     aliases: list[tuple[str, str | None]] = []
     for node in nodes:
         if isinstance(node, ast.Import):
-            imported.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                imported.add(local)
+                if alias.name.split(".")[0] in SINK_ROOT_MODULES:
+                    from_sinks.add(local)
         elif isinstance(node, ast.ImportFrom):
-            imported.update(alias.asname or alias.name for alias in node.names)
+            locals_ = {alias.asname or alias.name for alias in node.names}
+            imported |= locals_
+            if node.module and not node.level and node.module.split(".")[0] in SINK_ROOT_MODULES:
+                from_sinks |= locals_
         elif isinstance(node, ast.Assign):
             root = _root_name(node.value)
             aliases.extend((target.id, root) for target in node.targets if isinstance(target, ast.Name))
     for _ in range(3):  # short alias chains
         imported.update(name for name, root in aliases if root in imported)
-    return imported
+        from_sinks.update(name for name, root in aliases if root in from_sinks)
+    return imported, from_sinks
 
 
-def has_candidate_calls(tree: ast.Module, hints: TextHints) -> bool:
-    """Stage 3: a real call (not one in a docstring) on something imported, that could be a sink."""
+def candidate_call_lines(tree: ast.Module, hints: TextHints) -> set[int]:
+    """Stage 3: lines of real calls (not ones in docstrings) that could be sinks; empty when there are none."""
     nodes = list(ast.walk(tree))
-    risky_text = hints.spells_risky_keyword
-    from_sinks = hints.names_from_sink_modules
-    module_names: set[str] | None = None
-    for node in nodes:
-        if not isinstance(node, ast.Call):
-            continue
-        if risky_text and any(keyword.arg is None or keyword.arg in _RISKY_KEYWORDS for keyword in node.keywords):
-            return True
-        func = node.func
-        if isinstance(func, ast.Name) and func.id in from_sinks:
-            return True
-        if isinstance(func, ast.Attribute) and _LEAF.match(func.attr):
-            if module_names is None:
-                module_names = _module_names(nodes)
-            if _root_name(func) in module_names:
-                return True
-    return False
+    calls = [node for node in nodes if isinstance(node, ast.Call)]
+    imported, from_sinks = _bound_names(nodes)
+    lines: set[int] = set()
+    for call in calls:
+        func = call.func
+        if (
+            (hints.spells_risky_keyword and any(k.arg is None or k.arg in _RISKY_KEYWORDS for k in call.keywords))
+            or (isinstance(func, ast.Name) and func.id in from_sinks)
+            or (isinstance(func, ast.Attribute) and _LEAF.match(func.attr) and _root_name(func) in imported)
+        ):
+            lines.add(call.lineno)
+    return lines

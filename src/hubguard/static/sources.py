@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,15 @@ from hubguard.static.notebook import NotebookError, NotebookSource, read_noteboo
 
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
 MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
+
+_PYTHON_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def python_lines(text: str) -> list[str]:
+    """Lines as Python's tokenizer counts them (with their endings); str.splitlines also splits on
+    form feeds and other separators, which would shift every later line number."""
+    return _PYTHON_LINE.findall(text)
+
 
 class UnreadableSource(Exception):
     """The file cannot be analysed; the message says why in words a user can act on."""

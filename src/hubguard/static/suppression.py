@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from hubguard.static.sources import python_lines
+
 _IGNORE = re.compile(r"#\s*hubguard:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
 ALL_RULES = "*"
 
@@ -13,7 +15,7 @@ def suppressions_by_line(text: str) -> dict[int, frozenset[str]]:
     if "hubguard" not in text:
         return {}
     result: dict[int, frozenset[str]] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(python_lines(text), start=1):
         match = _IGNORE.search(line)
         if match is None:
             continue
