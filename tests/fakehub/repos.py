@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 LFS_SUFFIXES = (".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".safetensors", ".h5", ".onnx", ".gguf", ".npy")
@@ -28,11 +29,11 @@ class StoredFile:
     def size(self) -> int:
         return len(self.content)
 
-    @property
+    @cached_property  # hashing a 1 GB file on every request made each Range read take seconds
     def blob_id(self) -> str:
         return git_blob_id(self.content)
 
-    @property
+    @cached_property
     def etag(self) -> str:
         return sha256_hex(self.content) if self.is_lfs else self.blob_id
 

@@ -424,6 +424,8 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 advertised = max(advertised + fault.length_delta, 0)
                 payload = payload[:advertised]
                 self.close_connection = True
+            # Logged before the reply goes out: a client may act on the reply before this thread runs again.
+            self._log(headers, body, reply.status, len(payload))
             self.send_response(reply.status)
             for name, value in reply.headers.items():
                 self.send_header(name, value)
@@ -434,7 +436,6 @@ def _make_handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 self.wfile.flush()
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True
-            self._log(headers, body, reply.status, len(payload))
 
         def _log(self, headers: dict[str, str], body: bytes, status: int, sent: int) -> None:
             authorized = "authorization" in headers

@@ -153,6 +153,7 @@ def test_range_source_reads_only_what_is_asked(client: HubClient, fake_hub: Fake
     assert source.read(10, 5) == WEIGHTS[10:15]
     assert source.read(len(WEIGHTS) - 3, 100) == WEIGHTS[-3:]
     assert source.read(len(WEIGHTS), 10) == b""
+    assert source.read(10, 5) == WEIGHTS[10:15]  # a repeated span is served without a request
     assert source.bytes_read == 8
     ranges = [r.headers.get("range") for r in fake_hub.requests if r.path.endswith(".bin")]
     assert ranges == ["bytes=10-14", f"bytes={len(WEIGHTS) - 3}-{len(WEIGHTS) - 1}"]

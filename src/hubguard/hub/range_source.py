@@ -15,6 +15,8 @@ from hubguard.inspectors.sources import SourceError
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 DEFAULT_BYTE_BUDGET = 64 * 1024 * 1024
+_REPEAT_CACHE_ENTRIES = 32
+_REPEAT_CACHE_MAX_READ = 64 * 1024
 
 
 class HttpRangeSource:
@@ -39,6 +41,8 @@ class HttpRangeSource:
         self._deadline = deadline
         self._budget = byte_budget
         self._received = 0
+        # The zip and pickle readers re-read small spans (a local header, a name); each would be a request.
+        self._recent: dict[tuple[int, int], bytes] = {}
 
     @property
     def bytes_read(self) -> int:
@@ -50,6 +54,17 @@ class HttpRangeSource:
         end = min(offset + length, self.size)
         if offset >= end:
             return b""
+        cached = self._recent.get((offset, end))
+        if cached is not None:
+            return cached
+        data = self._read_range(offset, end)
+        if end - offset <= _REPEAT_CACHE_MAX_READ:
+            if len(self._recent) >= _REPEAT_CACHE_ENTRIES:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[(offset, end)] = data
+        return data
+
+    def _read_range(self, offset: int, end: int) -> bytes:
         try:
             return with_retries(
                 lambda timeout: self._fetch(offset, end, timeout),
