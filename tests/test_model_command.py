@@ -27,6 +27,12 @@ def _json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:
     return code, json.loads(capsys.readouterr().out)
 
 
+def _json_and_stats(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict, str]:
+    code = main(["model", "--format", "json", "--stats", *args])
+    captured = capsys.readouterr()
+    return code, json.loads(captured.out), captured.err
+
+
 def test_local_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     canary = tmp_path / "canary"
     weights = tmp_path / "weights"
@@ -75,16 +81,24 @@ def test_hub_repo_is_judged_from_ranges(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     canary = tmp_path / "canary"
-    fake_hub.add_repo(
+    padding = bytes(4 * 2**20)  # after STOP: never needed for the verdict
+    sha = fake_hub.add_repo(
         "org/weights",
-        {"config.json": b"{}", "pytorch_model.bin": pickle.dumps(_Payload(canary), protocol=2), "README.md": b"hi"},
+        {
+            "config.json": b"{}",
+            "pytorch_model.bin": pickle.dumps(_Payload(canary), protocol=2) + padding,
+            "README.md": b"hi",
+        },
     )
     monkeypatch.setenv("HF_ENDPOINT", fake_hub.url)
     monkeypatch.chdir(tmp_path)
-    code, report = _json(capsys, "org/weights")
+    code, report, stats = _json_and_stats(capsys, "org/weights")
     assert code == 1
     [finding] = report["findings"]
     assert finding["rule"] == "HG403" and finding["level"] == "error"
-    assert finding["path"].startswith(f"{fake_hub.url}/org/weights/blob/")
+    assert finding["path"].startswith(f"{fake_hub.url}/org/weights/blob/{sha}/")
     assert finding["path"].endswith("/pytorch_model.bin")
     assert not canary.exists()
+    [row] = [line.split() for line in stats.splitlines() if line.endswith("/pytorch_model.bin")]
+    read, size = int(row[0].replace(",", "")), int(row[4].replace(",", ""))
+    assert read < 2**20 <= size  # a fraction of the file was transferred

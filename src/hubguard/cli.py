@@ -214,7 +214,29 @@ def _report(
             for notification in result.notifications:
                 where = f"{notification.path}: " if notification.path else ""
                 err_console.print(f"hubguard: {where}{notification.message}", markup=False)
+    if args.stats:
+        _print_stats(result, err_console)
     return exit_code(result.findings, config.fail_on)
+
+
+def _print_stats(result: ScanResult, err_console: Console) -> None:
+    """``--stats``: files read, and what was transferred from hubs (per file, so a 10 GB checkpoint read in
+    a few KB shows as such)."""
+    err_console.print(f"files scanned: {result.files_scanned}", markup=False)
+    transferred: dict[str, int] = {}
+    remote = result.stats.get("remote")
+    if isinstance(remote, dict):
+        transferred.update(remote.get("bytes_by_file", {}))
+        err_console.print(
+            f"hub requests: {remote.get('requests', 0)}, cache hits: {remote.get('cache_hits', 0)}", markup=False
+        )
+    for path, info in result.stats.get("files", {}).items():
+        transferred[path] = info["bytesRead"]
+    sizes = {path: info.get("size") for path, info in result.stats.get("files", {}).items()}
+    for path, count in sorted(transferred.items()):
+        size = sizes.get(path)
+        of_size = f" of {size:,}" if size is not None else ""
+        err_console.print(f"{count:>14,} bytes read{of_size}  {path}", markup=False)
 
 
 def exit_code(findings: list[Finding], fail_on: Level | None) -> int:

@@ -66,7 +66,7 @@ def _remote(repo_id: str, revision: str | None, repo_type: str, config: Config) 
         token=os.environ.get("HF_TOKEN") or None,
     )
     try:
-        verdicts = inspect_remote_repo(repo_id, revision, options)
+        inspection = inspect_remote_repo(repo_id, revision, options)
     except HubError as error:
         result.findings.append(
             Finding(
@@ -78,12 +78,8 @@ def _remote(repo_id: str, revision: str | None, repo_type: str, config: Config) 
             )
         )
         return result
-    bytes_read: dict[str, int] = {}
-    for path, verdict in verdicts:
-        url = blob_url(endpoint, "model", repo_id, revision or "main", path)
-        _add(result, verdict, Location(url, _WHOLE_FILE))
-        bytes_read[path] = verdict.bytes_read
-    result.stats["bytesRead"] = bytes_read
+    for path, verdict in inspection.files:
+        _add(result, verdict, Location(blob_url(endpoint, "model", repo_id, inspection.sha, path), _WHOLE_FILE))
     return result
 
 

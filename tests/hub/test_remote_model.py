@@ -17,10 +17,11 @@ def options(hub: FakeHub, tmp_path: Path) -> RemoteOptions:
 
 def test_inspects_every_weight_candidate_over_http(fake_hub: FakeHub, isolated_hf_env: Path, tmp_path: Path) -> None:
     files = {"a.bin": b"\x80\x02cos\nsystem\n.", "b.safetensors": b"{}", "README.md": b"hi"}
-    fake_hub.add_repo("org/m", files)
-    verdicts = inspect_remote_repo("org/m", None, options(fake_hub, tmp_path), scanners=doubles.scanners())
+    sha = fake_hub.add_repo("org/m", files)
+    inspection = inspect_remote_repo("org/m", None, options(fake_hub, tmp_path), scanners=doubles.scanners())
     expected = [("a.bin", "MALICIOUS"), ("b.safetensors", "SAFE")]
-    assert [(path, verdict.verdict) for path, verdict in verdicts] == expected
+    assert [(path, verdict.verdict) for path, verdict in inspection.files] == expected
+    assert inspection.sha == sha
     assert not any(r.path.endswith("README.md") for r in fake_hub.requests)
 
 

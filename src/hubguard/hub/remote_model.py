@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from hubguard.hub.client import HubClient, default_endpoint
@@ -11,16 +12,23 @@ from hubguard.hub.scanners import Scanners
 from hubguard.hub.transport import Deadline
 
 
+@dataclass
+class RemoteInspection:
+    sha: str  # the commit the revision resolved to: every file was read there
+    files: list[tuple[str, Any]]  # (path, FileVerdict) for each weight candidate
+
+
 def inspect_remote_repo(
     repo_id: str, revision: str | None, options: RemoteOptions, *, scanners: Scanners | None = None
-) -> list[tuple[str, Any]]:
-    """(path, FileVerdict) for each weight candidate at the resolved commit; raises HubError subclasses."""
+) -> RemoteInspection:
+    """Every weight candidate at the resolved commit, judged over Range reads; raises HubError subclasses."""
     scanners = scanners or Scanners.default()
     client = HubClient(options.endpoint or default_endpoint(), options.token, options.retry)
     deadline = Deadline(options.timeout)
     snapshot = client.resolve("model", repo_id, revision, deadline)
-    return [
+    files = [
         (path, scanners.inspect_source(HttpRangeSource(client, snapshot, path, deadline)))
         for path in sorted(snapshot.files)
         if scanners.is_weight_candidate(path)
     ]
+    return RemoteInspection(snapshot.sha, files)
