@@ -116,6 +116,7 @@ class HubReference:
     sink: str  # catalogue ID of the loader, e.g. "A1"
     runs_remote_code: bool  # the call lets repo code execute (trust_remote_code etc.)
     loads_weights: bool  # the call reads weight files (so pickles matter)
+    code_revision: str | None = None  # transformers code_revision: pins code auto_map pulls from other repos
 
 
 @dataclass

@@ -33,7 +33,7 @@ def evil_files(canary: Path) -> dict[str, bytes]:
 
 
 def ref(repo_id: str, revision: str | None = None, *, code: bool = True, weights: bool = True, line: int = 3,
-        hub: str = "huggingface", repo_type: str = "model") -> HubReference:
+        hub: str = "huggingface", repo_type: str = "model", code_revision: str | None = None) -> HubReference:
     return HubReference(
         hub=hub,
         repo_type=repo_type,
@@ -44,6 +44,7 @@ def ref(repo_id: str, revision: str | None = None, *, code: bool = True, weights
         sink="A1",
         runs_remote_code=code,
         loads_weights=weights,
+        code_revision=code_revision,
     )
 
 
@@ -116,6 +117,12 @@ def test_cross_repo_auto_map(fake_hub: FakeHub, options: RemoteOptions) -> None:
     result = run([ref("org/cross", weights=False)], options)
     assert rules(result) == ["HG406"]
     assert result.findings[0].properties["codeRepoId"] == "other/code"
+
+
+def test_cross_repo_code_pinned_by_code_revision(fake_hub: FakeHub, options: RemoteOptions) -> None:
+    fake_hub.add_repo("org/cross", {"config.json": doubles.config({"AutoModel": "other/code--modeling_x.XModel"})})
+    assert rules(run([ref("org/cross", weights=False, code_revision="main")], options)) == ["HG406"]
+    assert rules(run([ref("org/cross", weights=False, code_revision="a" * 40)], options)) == []
 
 
 def test_missing_repo(fake_hub: FakeHub, options: RemoteOptions) -> None:

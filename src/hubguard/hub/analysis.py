@@ -26,9 +26,11 @@ class Profile:
 
     runs_remote_code: bool
     loads_weights: bool
+    code_revision_pinned: bool = False  # code_revision is a commit SHA, so cross-repo auto_map code is pinned
 
     def cache_tag(self) -> str:
-        return f"code={int(self.runs_remote_code)},weights={int(self.loads_weights)}"
+        pinned = int(self.code_revision_pinned)
+        return f"code={int(self.runs_remote_code)},weights={int(self.loads_weights)},code-pinned={pinned}"
 
 
 @dataclass
@@ -134,7 +136,7 @@ def analyse_profile(work: RepoWork, profile: Profile, scanners: Scanners) -> Pro
     result.code_paths = {path for path in closure if work.stage_code(path, problems)}
     if profile.runs_remote_code and plan.modules:
         issues.append(_remote_code_issue(snapshot, reader, plan, closure))
-    if profile.runs_remote_code:
+    if profile.runs_remote_code and not profile.code_revision_pinned:
         issues.extend(_cross_repo_issue(snapshot, reader, cross) for cross in plan.cross_repo)
     if profile.loads_weights:
         issues.extend(_weight_issues(snapshot, reader, scanners, problems))

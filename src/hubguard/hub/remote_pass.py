@@ -229,7 +229,7 @@ def _match_issue(work: RepoWork, path: str, match: Any) -> RepoIssue:
 
 
 def _profile(ref: HubReference) -> Profile:
-    return Profile(ref.runs_remote_code, ref.loads_weights)
+    return Profile(ref.runs_remote_code, ref.loads_weights, is_commit_sha(ref.code_revision))
 
 
 def _invalid(ref: HubReference) -> str | None:

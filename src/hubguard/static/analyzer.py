@@ -8,10 +8,11 @@ import libcst as cst
 
 from hubguard.findings import HubReference, Location, Region
 from hubguard.static.bindings import BindingCollector, Scope, dotted_name
-from hubguard.static.calls import CallContext
+from hubguard.static.calls import BoundArg, CallContext
 from hubguard.static.catalogue import GENERIC_KEYWORD_CHECKS, SINK_ROOT_MODULES, Sink, find_sink
 from hubguard.static.checks import CHECKS, Hit
 from hubguard.static.positions import PositionIndex, Span
+from hubguard.static.values import Known
 from hubguard.static.values import Resolver
 
 
@@ -119,7 +120,14 @@ def _reference(ctx: CallContext) -> HubReference | None:
         sink=sink.id,
         runs_remote_code=ctx.trust_enabled is not False and "trust_remote_code" in sink.checks or sink.id == "A7",
         loads_weights=sink.loads_weights,
+        code_revision=_literal_string(ctx.keyword("code_revision")),
     )
+
+
+def _literal_string(bound: BoundArg | None) -> str | None:
+    if bound is not None and isinstance(bound.value, Known) and isinstance(bound.value.value, str):
+        return bound.value.value
+    return None
 
 
 def region_of(span: Span) -> Region:
