@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import pickle
 from pathlib import Path
 
 import pytest
@@ -12,19 +11,10 @@ from hubguard.cli import main
 from tests.fakehub import FakeHub
 from tests.fakehub.fixtures import fake_hub, isolated_hf_env  # noqa: F401  (pytest fixtures)
 from tests.formats.sarif_checks import assert_github_constraints, assert_valid_sarif
+from tests.inspectors.fixtures import system_call  # the pickle of os.system("touch <canary>")
 
 
-class _Payload:
-    def __init__(self, canary: Path) -> None:
-        self.canary = canary
-
-    def __reduce__(self) -> tuple[object, tuple[str]]:
-        import os
-
-        return (os.system, (f"touch {self.canary}",))
-
-
-def _project(root: Path, canary: Path) -> None:
+def _project(root: Path) -> None:
     (root / ".git").mkdir()
     (root / "src").mkdir()
     (root / "src" / "train.py").write_text(
@@ -48,7 +38,6 @@ def _project(root: Path, canary: Path) -> None:
         "nbformat_minor": 5,
     }
     (root / "analysis.ipynb").write_text(json.dumps(notebook, indent=1))
-    del canary
 
 
 def _hub_repos(hub: FakeHub, canary: Path) -> None:
@@ -63,7 +52,7 @@ def _hub_repos(hub: FakeHub, canary: Path) -> None:
     )
     hub.add_repo(
         "org/pickle-only",
-        {"config.json": b"{}", "pytorch_model.bin": pickle.dumps(_Payload(canary), protocol=2)},
+        {"config.json": b"{}", "pytorch_model.bin": system_call(f"touch {canary}", 2)},
     )
 
 
@@ -78,7 +67,7 @@ def test_realistic_project_as_sarif(
     project = tmp_path / "project"
     project.mkdir()
     canary = tmp_path / "canary"
-    _project(project, canary)
+    _project(project)
     _hub_repos(fake_hub, canary)
     monkeypatch.chdir(project)
     monkeypatch.setenv("HF_ENDPOINT", fake_hub.url)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import pickle
 from pathlib import Path
 
@@ -12,14 +11,7 @@ import pytest
 from hubguard.cli import main
 from tests.fakehub import FakeHub
 from tests.fakehub.fixtures import fake_hub, isolated_hf_env  # noqa: F401  (pytest fixtures)
-
-
-class _Payload:
-    def __init__(self, canary: Path) -> None:
-        self.canary = canary
-
-    def __reduce__(self) -> tuple[object, tuple[str]]:
-        return (os.system, (f"touch {self.canary}",))
+from tests.inspectors.fixtures import system_call  # the pickle of os.system("touch <canary>")
 
 
 def _json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:
@@ -37,7 +29,7 @@ def test_local_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
     canary = tmp_path / "canary"
     weights = tmp_path / "weights"
     weights.mkdir()
-    (weights / "evil.pkl").write_bytes(pickle.dumps(_Payload(canary)))
+    (weights / "evil.pkl").write_bytes(system_call(f"touch {canary}", 2))
     (weights / "ok.pkl").write_bytes(pickle.dumps({"layer": [1.0, 2.0]}))
     (weights / "README.md").write_text("# not a model file\n")
     (weights / "linked.bin").symlink_to(weights / "evil.pkl")
@@ -86,7 +78,7 @@ def test_hub_repo_is_judged_from_ranges(
         "org/weights",
         {
             "config.json": b"{}",
-            "pytorch_model.bin": pickle.dumps(_Payload(canary), protocol=2) + padding,
+            "pytorch_model.bin": system_call(f"touch {canary}", 2) + padding,
             "README.md": b"hi",
         },
     )

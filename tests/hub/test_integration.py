@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import pickle
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from hubguard.hub.remote_pass import RemoteOptions, run_remote_pass
 from hubguard.hub.scanners import Scanners
 from hubguard.hub.transport import RetryPolicy
 from tests.fakehub import FakeHub
+from tests.inspectors.fixtures import system_call  # the pickle of os.system("touch <canary>")
 
 
 def real_scanners() -> Scanners:
@@ -21,15 +21,6 @@ def real_scanners() -> Scanners:
     except (ImportError, AttributeError) as missing:
         pytest.skip(f"remote_code / inspectors not available yet: {missing}")
 
-
-class _Payload:
-    def __init__(self, canary: Path) -> None:
-        self.canary = canary
-
-    def __reduce__(self) -> tuple[object, tuple[str]]:
-        import os
-
-        return (os.system, (f"touch {self.canary}",))
 
 
 @pytest.mark.slow
@@ -49,7 +40,7 @@ def test_malicious_repo_end_to_end(fake_hub: FakeHub, isolated_hf_env: Path, tmp
         {
             "config.json": json.dumps(config).encode(),
             "modeling_evil.py": code.encode(),
-            "pytorch_model.bin": pickle.dumps(_Payload(canary), protocol=2),
+            "pytorch_model.bin": system_call(f"touch {canary}", 2),
         },
     )
     reference = HubReference(
