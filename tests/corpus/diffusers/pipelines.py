@@ -5,21 +5,21 @@ from diffusers import AutoPipelineForText2Image, DiffusionPipeline, StableDiffus
 
 SHA = "86f7e437faa5a7fce15d1ddcb9eaeaea377667b8"
 
-sdxl = DiffusionPipeline.from_pretrained("stabilityai/stable-diffusion-xl-base-1.0")  # expect: HG201
-fp16 = StableDiffusionPipeline.from_pretrained("CompVis/stable-diffusion-v1-4", revision="fp16")  # expect: HG201
+sdxl = DiffusionPipeline.from_pretrained("stabilityai/stable-diffusion-xl-base-1.0")  # expect: HG201@warning:"stabilityai/stable-diffusion-xl-base-1.0"
+fp16 = StableDiffusionPipeline.from_pretrained("CompVis/stable-diffusion-v1-4", revision="fp16")  # expect: HG201@warning:revision="fp16"
 turbo = AutoPipelineForText2Image.from_pretrained("stabilityai/sdxl-turbo", revision=SHA)  # expect-clean
-community = DiffusionPipeline.from_pretrained(  # expect: HG101 HG201
-    "stabilityai/stable-diffusion-xl-base-1.0",
-    custom_pipeline="lpw_stable_diffusion_xl",
+community = DiffusionPipeline.from_pretrained(
+    "stabilityai/stable-diffusion-xl-base-1.0",  # expect: HG201@warning:"stabilityai/stable-diffusion-xl-base-1.0"
+    custom_pipeline="lpw_stable_diffusion_xl",  # expect: HG101@warning:custom_pipeline="lpw_stable_diffusion_xl"
 )
-other_repo = DiffusionPipeline.from_pretrained("org/base", revision=SHA, custom_pipeline="org/pipeline-code")  # expect: HG101 HG201
-both_pinned = DiffusionPipeline.from_pretrained(  # expect: HG101
+other_repo = DiffusionPipeline.from_pretrained("org/base", revision=SHA, custom_pipeline="org/pipeline-code")  # expect: HG101@error:custom_pipeline="org/pipeline-code"  # missing: HG201@error:custom_pipeline="org/pipeline-code"  # wrong: HG201@error:DiffusionPipeline.from_pretrained  # known-failure: HG201 for the unpinned pipeline repo should point at custom_pipeline (what needs custom_revision), not the callee
+both_pinned = DiffusionPipeline.from_pretrained(
     "org/base",
     revision=SHA,
-    custom_pipeline="org/pipeline-code",
+    custom_pipeline="org/pipeline-code",  # missing: HG101@warning:custom_pipeline="org/pipeline-code"  # wrong: HG101@error:custom_pipeline="org/pipeline-code"  # known-failure: custom_revision pins the pipeline code to a commit, so HG101 should be one level lower (sinks.md 4.4)
     custom_revision=SHA,
 )
-components = DiffusionPipeline.from_pretrained("org/custom-components", trust_remote_code=True)  # expect: HG101 HG201
+components = DiffusionPipeline.from_pretrained("org/custom-components", trust_remote_code=True)  # expect: HG201@error:"org/custom-components" HG101@error:trust_remote_code=True
 no_custom = DiffusionPipeline.from_pretrained("org/base", revision=SHA, custom_pipeline=None)  # expect-clean
 single = StableDiffusionPipeline.from_single_file("./v1-5-pruned-emaonly.safetensors")  # expect-clean
 sdxl.to("cuda")  # expect-clean

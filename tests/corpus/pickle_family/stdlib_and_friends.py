@@ -16,22 +16,22 @@ payload = b""
 text = "{}"
 
 with open("state.pkl", "rb") as fh:
-    state = pickle.load(fh)  # expect: HG301
-    unpickler = pickle.Unpickler(fh)  # expect: HG301
+    state = pickle.load(fh)  # expect: HG301@warning:pickle.load
+    unpickler = pickle.Unpickler(fh)  # expect: HG301@warning:pickle.Unpickler
     restored = unpickler.load()  # expect-clean
-    dilled = dill.load(fh)  # expect: HG301
+    dilled = dill.load(fh)  # expect: HG301@warning:dill.load
 
-obj = pickle.loads(payload)  # expect: HG301
-obj = pk.loads(payload)  # expect: HG301
-obj = unpickle(payload)  # expect: HG301
-obj = _pickle.loads(payload)  # expect: HG301
-obj = dill.loads(payload)  # expect: HG301
-obj = cloudpickle.loads(payload)  # expect: HG301
-obj = cloudpickle.load(open("fn.pkl", "rb"))  # expect: HG301
-cache = shelve.open("cache.db")  # expect: HG301
-obj = jsonpickle.decode(text)  # expect: HG301
-code = marshal.loads(payload)  # expect: HG301
-twice = pickle.loads(pickle.loads(payload))  # expect: HG301 HG301
+obj = pickle.loads(payload)  # expect: HG301@warning:pickle.loads
+obj = pk.loads(payload)  # expect: HG301@warning:pk.loads
+obj = unpickle(payload)  # expect: HG301@warning:unpickle
+obj = _pickle.loads(payload)  # expect: HG301@warning:_pickle.loads
+obj = dill.loads(payload)  # expect: HG301@warning:dill.loads
+obj = cloudpickle.loads(payload)  # expect: HG301@warning:cloudpickle.loads
+obj = cloudpickle.load(open("fn.pkl", "rb"))  # expect: HG301@warning:cloudpickle.load
+cache = shelve.open("cache.db")  # expect: HG301@warning:shelve.open
+obj = jsonpickle.decode(text)  # expect: HG301@warning:jsonpickle.decode
+code = marshal.loads(payload)  # expect: HG301@warning:marshal.loads
+twice = pickle.loads(pickle.loads(payload))  # expect: HG301@warning:9 HG301@warning:22
 
 blob = pickle.dumps(obj)  # expect-clean
 with open("out.pkl", "wb") as out:

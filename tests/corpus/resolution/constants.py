@@ -14,17 +14,17 @@ LOCAL_DIR = "./artifacts/encoder"
 HUB_REPO = "pytorch/vision:" + PINNED
 
 pinned = AutoModel.from_pretrained(MODEL_ID, revision=PINNED)  # expect-clean
-branch = AutoModel.from_pretrained(MODEL_ID, revision=BRANCH)  # expect: HG201
-trusted = AutoModel.from_pretrained(MODEL_ID, revision=PINNED, trust_remote_code=TRUST)  # expect: HG101
+branch = AutoModel.from_pretrained(MODEL_ID, revision=BRANCH)  # expect: HG201@warning:revision=BRANCH
+trusted = AutoModel.from_pretrained(MODEL_ID, revision=PINNED, trust_remote_code=TRUST)  # missing: HG101@warning:trust_remote_code=TRUST  # wrong: HG101@error:trust_remote_code=TRUST  # known-failure: the revision is pinned to a commit, so HG101 should be one level lower (sinks.md 4.4; pinning is the rule's own fix)
 untrusted = AutoTokenizer.from_pretrained(MODEL_ID, revision=PINNED, trust_remote_code=NO_TRUST)  # expect-clean
 local = AutoModel.from_pretrained(LOCAL_DIR)  # expect-clean
-hub_model = torch.hub.load(HUB_REPO, "resnet18")  # expect: HG102
+hub_model = torch.hub.load(HUB_REPO, "resnet18")  # expect: HG102@warning:torch.hub.load
 
 
 def load_eval_split() -> object:
     dataset_id = "org/eval-set"
     rev = "v2"
-    return load_dataset(dataset_id, revision=rev, split="test")  # expect: HG201
+    return load_dataset(dataset_id, revision=rev, split="test")  # expect: HG201@warning:revision=rev
 
 
 def load_tokenizer() -> object:
@@ -37,4 +37,4 @@ def rebound_revision(use_pinned: bool) -> object:
     revision = "main"
     if use_pinned:
         revision = PINNED
-    return AutoModel.from_pretrained(MODEL_ID, revision=revision)  # expect: HG201@note
+    return AutoModel.from_pretrained(MODEL_ID, revision=revision)  # expect: HG201@note:revision=revision

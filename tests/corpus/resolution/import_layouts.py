@@ -16,11 +16,11 @@ tload = torch.load
 
 
 def fetch_font():
-    return hf_hub_download("org/fonts", "Arial.TTF")  # expect: HG201
+    return hf_hub_download("org/fonts", "Arial.TTF")  # expect: HG201@warning:"org/fonts"
 
 
 def read_state(blob):
-    return loads(blob)  # expect: HG301
+    return loads(blob)  # expect: HG301@warning:loads
 
 
 class Checkpoints:
@@ -31,10 +31,10 @@ class Checkpoints:
         return np.zeros(3)
 
     def restore(self, path):
-        return torch_load(path)  # expect: HG301
+        return torch_load(path)  # expect: HG301@warning:torch_load
 
     def restore_alias(self, path):
-        return tload(path)  # expect: HG301
+        return tload(path)  # expect: HG301@warning:tload
 
 
 def load(path):
@@ -47,4 +47,4 @@ def use_local(path):
 
 
 def after_form_feed(path):
-    return torch.load(path)  # expect: HG301
+    return torch.load(path)  # expect: HG301@warning:torch.load

@@ -8,7 +8,7 @@ SHA = "e9d71f5ee7c92d6dc9e92ffdad17b8bd49418f98"
 
 
 def load_default(model_id: str = "org/default-model", revision: str = "main") -> object:
-    return AutoModel.from_pretrained(model_id, revision=revision)  # expect: HG201
+    return AutoModel.from_pretrained(model_id, revision=revision)  # expect: HG201@warning:revision=revision
 
 
 def load_pinned(model_id: str = "org/default-model", revision: str = SHA) -> object:
@@ -16,7 +16,7 @@ def load_pinned(model_id: str = "org/default-model", revision: str = SHA) -> obj
 
 
 def load_trusting(model_id: str = "org/default-model", trust_remote_code: bool = True) -> object:
-    return AutoModel.from_pretrained(model_id, revision=SHA, trust_remote_code=trust_remote_code)  # expect: HG101
+    return AutoModel.from_pretrained(model_id, revision=SHA, trust_remote_code=trust_remote_code)  # missing: HG101@warning:trust_remote_code=trust_remote_code  # wrong: HG101@error:trust_remote_code=trust_remote_code  # known-failure: the revision is pinned to a commit, so HG101 should be one level lower (sinks.md 4.4; pinning is the rule's own fix)
 
 
 def load_wrapper(model_id: str, trust_remote_code: bool = False) -> object:
@@ -24,12 +24,12 @@ def load_wrapper(model_id: str, trust_remote_code: bool = False) -> object:
 
 
 def load_passthrough(model_id: str, trust_remote_code: bool) -> object:
-    return AutoModel.from_pretrained(model_id, revision=SHA, trust_remote_code=trust_remote_code)  # expect: HG101@warning
+    return AutoModel.from_pretrained(model_id, revision=SHA, trust_remote_code=trust_remote_code)  # missing: HG101@note:trust_remote_code=trust_remote_code  # wrong: HG101@warning:trust_remote_code=trust_remote_code  # known-failure: pinned, and trust only possibly enabled: one level below the pinned literal case
 
 
 def read_checkpoint(path: str, weights_only: bool = True) -> object:
     return torch.load(path, weights_only=weights_only)  # expect-clean
 
 
-encoder = load_wrapper("org/remote-model", trust_remote_code=True)  # expect: HG101
+encoder = load_wrapper("org/remote-model", trust_remote_code=True)  # expect: HG101@error:trust_remote_code=True
 careful = load_wrapper("org/remote-model")  # expect-clean

@@ -21,7 +21,7 @@ def restore_json(fh: object) -> object:
 
 
 def restore_torch(fh: object) -> object:
-    return load(fh)  # expect: HG301
+    return load(fh)  # expect: HG301@warning:load
 
 
 def decode(pickle: object, data: bytes) -> object:
@@ -33,4 +33,4 @@ def from_store(fh: object) -> object:
 
 
 def from_module(data: bytes) -> object:
-    return pickle.loads(data)  # expect: HG301
+    return pickle.loads(data)  # expect: HG301@warning:pickle.loads

@@ -6,8 +6,8 @@ from myproject.models import build_backbone, registry
 
 class Trainer:
     def __init__(self, cfg: dict) -> None:
-        self.backbone = build_backbone(cfg, trust_remote_code=True)  # expect: HG101
-        self.head = registry.get("head").create(cfg, trust_remote_code=True)  # expect: HG101
+        self.backbone = build_backbone(cfg, trust_remote_code=True)  # expect: HG101@error:trust_remote_code=True
+        self.head = registry.get("head").create(cfg, trust_remote_code=True)  # expect: HG101@error:trust_remote_code=True
         self.safe = build_backbone(cfg, trust_remote_code=False)  # expect-clean
         self.plain = build_backbone(cfg)  # expect-clean
 

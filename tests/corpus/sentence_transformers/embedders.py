@@ -5,18 +5,18 @@ from sentence_transformers import CrossEncoder, SentenceTransformer, SparseEncod
 
 SHA = "3c363836cf4e16666669a25da280a1865c2d2874"
 
-mini = SentenceTransformer("sentence-transformers/all-MiniLM-L6-v2")  # expect: HG201
-nomic = SentenceTransformer("nomic-ai/nomic-embed-text-v1.5", trust_remote_code=True)  # expect: HG101 HG201
-jina = SentenceTransformer("jinaai/jina-embeddings-v3", revision=SHA, model_kwargs={"trust_remote_code": True})  # expect: HG101
-gte = SentenceTransformer(  # expect: HG101
+mini = SentenceTransformer("sentence-transformers/all-MiniLM-L6-v2")  # expect: HG201@warning:"sentence-transformers/all-MiniLM-L6-v2"
+nomic = SentenceTransformer("nomic-ai/nomic-embed-text-v1.5", trust_remote_code=True)  # expect: HG201@error:"nomic-ai/nomic-embed-text-v1.5" HG101@error:trust_remote_code=True
+jina = SentenceTransformer("jinaai/jina-embeddings-v3", revision=SHA, model_kwargs={"trust_remote_code": True})  # missing: HG101@warning:model_kwargs=  # wrong: HG101@error:SentenceTransformer  # known-failure: the region should be the argument that carries the flag (model_kwargs=), not the callee; pinned, so one level lower
+gte = SentenceTransformer(  # wrong: HG101@error:SentenceTransformer  # known-failure: HG101 belongs on the config_kwargs line (14), at warning: the revision is pinned
     "Alibaba-NLP/gte-large-en-v1.5",
     revision=SHA,
-    config_kwargs={"trust_remote_code": True},
+    config_kwargs={"trust_remote_code": True},  # missing: HG101@warning:config_kwargs=  # known-failure: reported on the callee (line 11) at error, not here on the argument that carries the flag
 )
 pinned = SentenceTransformer("BAAI/bge-small-en-v1.5", revision=SHA)  # expect-clean
-reranker = CrossEncoder("BAAI/bge-reranker-v2-m3")  # expect: HG201
+reranker = CrossEncoder("BAAI/bge-reranker-v2-m3")  # expect: HG201@warning:"BAAI/bge-reranker-v2-m3"
 reranker_pinned = CrossEncoder("cross-encoder/ms-marco-MiniLM-L-6-v2", revision=SHA)  # expect-clean
-splade = SparseEncoder("naver/splade-v3")  # expect: HG201
+splade = SparseEncoder("naver/splade-v3")  # expect: HG201@warning:"naver/splade-v3"
 finetuned = SentenceTransformer("./output/fine-tuned-mpnet")  # expect-clean
 vectors = mini.encode(["first document", "second document"])  # expect-clean
 scores = reranker.predict([("query", "passage")])  # expect-clean

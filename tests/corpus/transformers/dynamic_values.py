@@ -11,9 +11,9 @@ parser.add_argument("--trust-remote-code", action="store_true")  # expect-clean
 parser.add_argument("--revision", default=None)
 args = parser.parse_args()
 
-model = AutoModel.from_pretrained("mosaicml/mpt-7b", trust_remote_code=args.trust_remote_code)  # expect: HG101@warning HG201
-tok = AutoTokenizer.from_pretrained("mosaicml/mpt-7b", revision=os.environ["MPT_REVISION"])  # expect: HG201@note
-env_flag = AutoModel.from_pretrained(  # expect: HG101@warning HG201
-    "mosaicml/mpt-7b",
-    trust_remote_code=os.environ.get("TRUST_REMOTE_CODE") == "1",
+model = AutoModel.from_pretrained("mosaicml/mpt-7b", trust_remote_code=args.trust_remote_code)  # expect: HG201@error:"mosaicml/mpt-7b" HG101@warning:trust_remote_code=args.trust_remote_code
+tok = AutoTokenizer.from_pretrained("mosaicml/mpt-7b", revision=os.environ["MPT_REVISION"])  # expect: HG201@note:revision=os.environ
+env_flag = AutoModel.from_pretrained(
+    "mosaicml/mpt-7b",  # expect: HG201@error:"mosaicml/mpt-7b"
+    trust_remote_code=os.environ.get("TRUST_REMOTE_CODE") == "1",  # expect: HG101@warning:trust_remote_code=os.environ.get
 )
