@@ -6,7 +6,9 @@ import re
 
 from hubguard.static.sources import python_lines
 
-_IGNORE = re.compile(r"#\s*hubguard:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
+# A bracket that is opened must be closed before the comment ends: a typo suppresses nothing, never everything.
+_IGNORE = re.compile(r"#\s*hubguard:\s*ignore\b(?:\s*\[(?P<codes>[^\]#]*)(?P<closed>\])?)?")
+_SEPARATORS = re.compile(r"[,\s]+")
 ALL_RULES = "*"
 
 
@@ -19,11 +21,11 @@ def suppressions_by_line(text: str) -> dict[int, frozenset[str]]:
         match = _IGNORE.search(line)
         if match is None:
             continue
-        listed = match.group(1)
-        if listed is None:
+        codes = match.group("codes")
+        if codes is None:
             result[number] = frozenset({ALL_RULES})
-        else:
-            result[number] = frozenset(rule.strip().upper() for rule in listed.split(",") if rule.strip())
+        elif match.group("closed"):
+            result[number] = frozenset(code.upper() for code in _SEPARATORS.split(codes) if code)
     return result
 
 
