@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -88,13 +89,40 @@ def test_realistic_project_as_sarif(
     assert_valid_sarif(sarif)
     assert_github_constraints(sarif)
     results = sarif["runs"][0]["results"]
-    rules = {result["ruleId"] for result in results}
-    assert {"HG101", "HG102", "HG201", "HG301", "HG401", "HG402", "HG403", "HG404", "HG407"} <= rules
-    paths = {result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for result in results}
-    assert {"src/train.py", "src/hub.py", "analysis.ipynb"} <= paths
-    assert any(result.get("suppressions") == [{"kind": "inSource"}] for result in results)
+    assert sorted(map(_outline, results)) == sorted(EXPECTED_RESULTS)
     remote = [result for result in results if result["ruleId"] == "HG402"]
-    assert remote and all(result.get("relatedLocations") for result in remote)
+    assert all(result.get("relatedLocations") for result in remote)
     notifications = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
-    assert any("broken.py" in json.dumps(notification) for notification in notifications)
+    assert [(n["descriptor"]["id"], _uri(n)) for n in notifications] == [("parse-error", "src/broken.py")]
     assert sarif["runs"][0]["invocations"][0]["executionSuccessful"] is True
+
+
+# (rule, level, file, start line, start column, suppressed): every result, so a lost one fails the test.
+EXPECTED_RESULTS = [
+    ("HG101", "error", "src/train.py", 5, 47, False),  # trust_remote_code=True
+    ("HG201", "error", "src/train.py", 5, 35, False),  # "org/evil", unpinned and running its code
+    ("HG401", "warning", "src/train.py", 5, 9, False),  # modeling_evil.py would run
+    ("HG402", "error", "src/train.py", 5, 9, False),  # ... and matches the shell-command Semgrep rule
+    ("HG402", "error", "src/train.py", 5, 9, False),  # ... and the pipe-to-shell byte signature
+    ("HG201", "warning", "src/train.py", 6, 37, False),  # "org/pickle-only"
+    ("HG403", "error", "src/train.py", 6, 11, False),  # its pytorch_model.bin calls os.system
+    ("HG404", "warning", "src/train.py", 6, 11, False),  # and it has no safetensors
+    ("HG201", "warning", "src/train.py", 7, 35, False),  # "org/ghost"
+    ("HG407", "error", "src/train.py", 7, 9, False),  # does not exist: anyone may register it
+    ("HG301", "warning", "src/train.py", 8, 9, False),  # torch.load without weights_only
+    ("HG301", "warning", "src/train.py", 9, 10, True),  # pickle.load, suppressed in source
+    ("HG201", "error", "src/hub.py", 2, 22, False),  # "someone/repo" without a ref
+    ("HG102", "error", "src/hub.py", 2, 43, False),  # trust_repo=True
+    ("HG405", "note", "src/hub.py", 2, 7, False),  # torch.hub repos are not scanned remotely yet
+    ("HG301", "warning", "analysis.ipynb", 9, 10, False),  # joblib.load in the notebook (raw .ipynb line)
+]
+
+
+def _uri(located: dict[str, Any]) -> str:
+    return located["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+
+
+def _outline(result: dict[str, Any]) -> tuple[str, str, str, int, int, bool]:
+    region = result["locations"][0]["physicalLocation"]["region"]
+    suppressed = result.get("suppressions") == [{"kind": "inSource"}]
+    return (result["ruleId"], result["level"], _uri(result), region["startLine"], region["startColumn"], suppressed)

@@ -15,17 +15,9 @@ from tests.fakehub import FakeHub
 from tests.inspectors.fixtures import system_call  # the pickle of os.system("touch <canary>")
 
 
-def real_scanners() -> Scanners:
-    try:
-        return Scanners.default()
-    except (ImportError, AttributeError) as missing:
-        pytest.skip(f"remote_code / inspectors not available yet: {missing}")
-
-
-
 @pytest.mark.slow
 def test_malicious_repo_end_to_end(fake_hub: FakeHub, isolated_hf_env: Path, tmp_path: Path) -> None:
-    scanners = real_scanners()
+    scanners = Scanners.default()
     canary = tmp_path / "canary"
     code = (
         "import base64, os, subprocess\n"
@@ -52,6 +44,6 @@ def test_malicious_repo_end_to_end(fake_hub: FakeHub, isolated_hf_env: Path, tmp
         retry=RetryPolicy(attempts=2, backoff=0.01),
     )
     result = run_remote_pass([reference], options, scanners=scanners)
-    found = {finding.rule_id for finding in result.findings}
-    assert {"HG401", "HG402", "HG403", "HG404"} <= found
+    assert {finding.rule_id for finding in result.findings} == {"HG401", "HG402", "HG403", "HG404"}
+    assert not result.notifications
     assert not canary.exists()
