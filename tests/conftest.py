@@ -1,6 +1,8 @@
-"""Suite-wide guard: no test reaches a real hub, whatever it forgets to set."""
+"""Suite-wide guards: no test reaches a real hub, whatever it forgets to set, and no test skips."""
 
 from __future__ import annotations
+
+from collections.abc import Generator
 
 import pytest
 
@@ -10,3 +12,26 @@ def _no_real_hub(monkeypatch: pytest.MonkeyPatch) -> None:
     # Port 9 (discard) on loopback refuses at once; tests that need a hub point HF_ENDPOINT at tests/fakehub.
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
     monkeypatch.delenv("HF_TOKEN", raising=False)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _fail_instead_of_skipping(report)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, pytest.CollectReport, None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped:
+        _fail_instead_of_skipping(report)
+
+
+def _fail_instead_of_skipping(report: pytest.TestReport | pytest.CollectReport) -> None:
+    """A skip hides a missing component (an extra not installed, a tool not found): CI must fail, not pass."""
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    report.outcome = "failed"
+    report.longrepr = f"tests never skip (install what they need: pip install -e '.[test]'): {reason}"

@@ -8,6 +8,7 @@ import pickle
 import zipfile
 from pathlib import Path
 
+import h5py
 import pytest
 
 from tests.inspectors.fixtures import (
@@ -295,7 +296,6 @@ def test_is_weight_candidate(name: str, expected: bool) -> None:
 
 
 def _h5(tmp_path: Path, config: dict[str, object] | None) -> bytes:
-    h5py = pytest.importorskip("h5py")
     path = tmp_path / "model.h5"
     with h5py.File(path, "w") as handle:
         handle.create_dataset("weights", data=[1.0, 2.0])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import pickletools
 
+import numpy
 import pytest
 
 from tests.inspectors.fixtures import (
@@ -283,7 +284,6 @@ def test_long_operands_are_skipped_not_fetched() -> None:
 
 
 def _numpy_objects() -> dict[str, object]:
-    numpy = pytest.importorskip("numpy")
     return {
         "legacy-state": numpy.random.get_state(),
         "random-state": numpy.random.RandomState(0),

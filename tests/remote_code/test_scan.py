@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from hubguard.remote_code import CodeMatch, ScanOutcome, scan_code
 from hubguard.remote_code import scan as scan_module
@@ -119,7 +120,6 @@ def test_semgrep_rule_tests_pass() -> None:
 
 
 def test_every_rule_has_a_test_file_and_metadata() -> None:
-    yaml = pytest.importorskip("yaml")
     rule_files = sorted(RULES_DIR.glob("*.yaml"))
     assert len(rule_files) >= 12
     for rule_file in rule_files:
