@@ -1,4 +1,4 @@
-"""Fault injection for the fake hub: what to break, on which requests, how many times."""
+"""Fault injection shared by every loopback hub: what to break, on which requests, how many times."""
 
 from __future__ import annotations
 
@@ -7,7 +7,20 @@ import threading
 from dataclasses import dataclass, field
 from typing import Literal
 
-FaultKind = Literal["delay", "status", "truncate", "wrong_length", "reset", "ignore_range"]
+FaultKind = Literal[
+    "delay",  # sleep ``seconds`` before answering normally (slow headers)
+    "drip_headers",  # send the status line and headers one byte every ``seconds``
+    "drip",  # send the headers, then the body one byte every ``seconds``
+    "status",  # answer ``status`` with a small JSON body (``retry_after`` becomes Retry-After)
+    "rate_limit",  # GitHub-style: ``status`` (403 unless set) with X-RateLimit-* headers, reset in ``seconds``
+    "truncate",  # send half the body under the full Content-Length, then close
+    "wrong_length",  # advertise ``len(body) + length_delta`` (negative: the client silently gets a short body)
+    "reset",  # TCP RST without an answer
+    "ignore_range",  # 200 and the full body whatever Range asked for
+    "redirect",  # ``status`` (302 unless 3xx) to ``location``, where ``{path}`` is the request's path and query
+    "oversize",  # pad the body with spaces to ``size`` bytes (still valid JSON)
+    "headers",  # answer normally; only ``headers`` are added or replaced
+]
 
 
 @dataclass
@@ -15,10 +28,8 @@ class Fault:
     """Break requests whose path (with query) matches ``pattern``.
 
     ``times`` = how many matching requests fail before the fault stops firing (None: forever).
-    ``delay``: sleep ``seconds`` before answering normally. ``status``: answer ``status`` (with
-    ``retry_after`` as Retry-After). ``truncate``: send half the body under the full Content-Length,
-    then close. ``wrong_length``: advertise ``len(body) + length_delta`` (negative = the client
-    silently gets a short body). ``reset``: TCP RST without an answer. ``ignore_range``: 200 + full body.
+    ``headers`` are added to (or replace) the reply's headers for every kind, so absurd values such as
+    ``{"Retry-After": "nan"}`` or a bogus Content-Range combine with any fault.
     """
 
     pattern: str
@@ -26,9 +37,12 @@ class Fault:
     method: str | None = None
     times: int | None = None
     status: int = 500
-    retry_after: int | None = None
+    retry_after: str | int | None = None
     seconds: float = 0.0
     length_delta: int = -10
+    location: str = "{path}"
+    size: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
     fired: int = 0
     _regex: re.Pattern[str] = field(init=False, repr=False)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakehub.server import FakeHub
+from tests.fakehub.huggingface import FakeHub
 
 
 @pytest.fixture

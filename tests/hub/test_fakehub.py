@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -9,7 +12,7 @@ from huggingface_hub import HfApi, get_hf_file_metadata, hf_hub_download, hf_hub
 from huggingface_hub.errors import GatedRepoError, RepositoryNotFoundError, RevisionNotFoundError
 from huggingface_hub.utils import get_session
 
-from tests.fakehub import FakeHub, sha256_hex
+from tests.fakehub import FakeHub, HttpFailure, LoopbackServer, Reply, Request, json_reply, sha256_hex
 
 FILES = {"config.json": b'{"model_type": "bert"}', "pytorch_model.bin": b"PK\x03\x04" + b"w" * 500, "sub/a.txt": b"a"}
 
@@ -92,3 +95,29 @@ def test_request_log_hides_token_value(fake_hub: FakeHub, isolated_hf_env: Path)
     assert request.authorized and request.headers["authorization"] == "<present>"
     assert "hf_secret_marker" not in repr(fake_hub.requests)
     assert fake_hub.bytes_sent > 0
+
+
+class TinyHub(LoopbackServer):
+    """What the next hub fakes look like: a route method on the shared base."""
+
+    def route(self, request: Request) -> Reply:
+        if request.segments == ["api", "thing"]:
+            return json_reply({"token": request.bearer(), "flag": request.flag("x")})
+        raise HttpFailure(json_reply({"message": "Not Found"}, 404))
+
+
+def test_a_hub_fake_is_a_route_method_on_the_shared_base() -> None:
+    secrets = {"Authorization": "Bearer tiny_secret", "Cookie": "m_session_id=cookie_secret"}
+    with TinyHub() as hub:
+        hub.fault("thing", "status", status=429, retry_after="nan", times=1)
+        with pytest.raises(urllib.error.HTTPError) as limited:
+            urllib.request.urlopen(urllib.request.Request(f"{hub.url}/api/thing?x=True", headers=secrets), timeout=5)
+        assert (limited.value.code, limited.value.headers["Retry-After"]) == (429, "nan")
+        answer = urllib.request.urlopen(urllib.request.Request(f"{hub.url}/api/thing?x=True", headers=secrets))
+        assert json.loads(answer.read()) == {"token": "tiny_secret", "flag": True}
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"{hub.url}/api/other", timeout=5)
+        assert missing.value.code == 404
+    assert [r.status for r in hub.requests] == [429, 200, 404]
+    assert hub.requests[0].headers["cookie"] == hub.requests[0].headers["authorization"] == "<present>"
+    assert "secret" not in repr(hub.requests)
