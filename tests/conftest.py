@@ -1,4 +1,4 @@
-"""Suite-wide guards: no test reaches a real hub, whatever it forgets to set, and no test skips."""
+"""Suite-wide guards: no test reaches a real hub or proxy or reads the developer's hub token, and no test skips."""
 
 from __future__ import annotations
 
@@ -6,12 +6,19 @@ from collections.abc import Generator
 
 import pytest
 
+_PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+
 
 @pytest.fixture(autouse=True)
 def _no_real_hub(monkeypatch: pytest.MonkeyPatch) -> None:
     # Port 9 (discard) on loopback refuses at once; tests that need a hub point HF_ENDPOINT at tests/fakehub.
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
-    monkeypatch.delenv("HF_TOKEN", raising=False)
+    monkeypatch.setenv("HF_TOKEN_PATH", "/nonexistent/hubguard-tests/token")
+    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE"):
+        monkeypatch.delenv(name, raising=False)
+    for name in _PROXY_VARIABLES:  # a developer's proxy would otherwise see loopback traffic
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
 
 
 @pytest.hookimpl(hookwrapper=True)

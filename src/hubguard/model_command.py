@@ -40,7 +40,7 @@ def _shown_path(file: Path, root: Path) -> str:
 
 
 def _remote(repo_id: str, revision: str | None, repo_type: str, config: Config) -> ScanResult:
-    from hubguard.hub.client import blob_url, default_endpoint
+    from hubguard.hub.huggingface import blob_url, default_endpoint
     from hubguard.hub.errors import HubError
     from hubguard.hub.remote_model import inspect_remote_repo
     from hubguard.hub.remote_pass import RemoteOptions

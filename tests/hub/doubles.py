@@ -13,6 +13,7 @@ from pathlib import Path
 
 from hubguard.findings import Finding, Level, Location
 from hubguard.hub.scanners import Scanners
+from hubguard.inspectors.sources import SourceError
 
 DANGER = b"os.system("
 PICKLE_DANGER = b"cos\nsystem"
@@ -111,7 +112,10 @@ class CodeScanner:
 
 
 def inspect_source(source: object) -> FileVerdict:
-    data = source.read(0, source.size or 0)  # type: ignore[attr-defined]
+    try:
+        data = source.read(0, source.size or 0)  # type: ignore[attr-defined]
+    except SourceError:
+        return FileVerdict(source.name, "UNKNOWN", source.bytes_read)  # type: ignore[attr-defined]
     verdict = "MALICIOUS" if PICKLE_DANGER in data else "SAFE"
     return FileVerdict(source.name, verdict, source.bytes_read)  # type: ignore[attr-defined]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -290,3 +291,37 @@ def test_code_scan_errors_make_the_scan_incomplete(fake_hub: FakeHub, options: R
     result = run([ref("org/benign")], options, doubles.CodeScanner(errors=["semgrep exited with 2"]))
     assert rules(result) == ["HG401", "HG405"]
     assert "semgrep exited with 2" in result.findings[1].message
+
+
+def test_a_weight_file_the_hub_failed_to_serve_is_incomplete_and_not_cached(
+    fake_hub: FakeHub, options: RemoteOptions, tmp_path: Path
+) -> None:
+    weights = evil_files(tmp_path / "canary")["pytorch_model.bin"]
+    sha = fake_hub.add_repo("org/evil", {"pytorch_model.bin": weights})
+    fake_hub.fault(r"pytorch_model\.bin", "reset")
+    first = run([ref("org/evil", sha, code=False)], options)
+    assert rules(first) == ["HG404", "HG405"]
+    assert "pytorch_model.bin" in next(f.message for f in first.findings if f.rule_id == "HG405")
+    fake_hub.faults.clear()
+    second = run([ref("org/evil", sha, code=False)], options)
+    assert second.stats["cache_hits"] == 0
+    assert rules(second) == ["HG403", "HG404"]
+
+
+def test_unreadable_listing_entries_make_the_scan_incomplete(fake_hub: FakeHub, options: RemoteOptions) -> None:
+    sha = fake_hub.add_repo("org/odd", BENIGN)
+    info_url = f"/api/models/org/odd/revision/{sha}"
+    original = fake_hub.route
+
+    def odd_listing(request):  # type: ignore[no-untyped-def]
+        reply = original(request)
+        if request.target.startswith(info_url):
+            payload = json.loads(reply.body)
+            payload["siblings"].append({"rfilename": "ghost.bin", "size": "many"})
+            reply.body = json.dumps(payload).encode()
+        return reply
+
+    fake_hub.route = odd_listing  # type: ignore[method-assign]
+    result = run([ref("org/odd", sha)], options)
+    assert rules(result) == ["HG401", "HG405"]
+    assert "1 file(s) in a form hubguard cannot read" in result.findings[1].message

@@ -1,8 +1,7 @@
-"""Hub client and remote pass: resolve referenced repos and scan what loading them would run."""
+"""Hub access and the remote pass: resolve referenced repos and scan what loading them would run."""
 
 from __future__ import annotations
 
-from hubguard.hub.client import HubClient
 from hubguard.hub.errors import HubError
 from hubguard.hub.remote_pass import RemoteOptions, RemoteResult, run_remote_pass
 from hubguard.hub.repo_ids import InvalidReference, validate_repo_id, validate_revision
@@ -10,7 +9,6 @@ from hubguard.hub.snapshot import FileInfo, RepoSnapshot
 
 __all__ = [
     "FileInfo",
-    "HubClient",
     "HubError",
     "InvalidReference",
     "RemoteOptions",

@@ -9,8 +9,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from hubguard.findings import Level, Location
-from hubguard.hub.errors import EntryNotFound, HubError, Offline, RepoNotFound, TooLarge
-from hubguard.hub.outcome import RepoIssue, RepoOutcome, plain
+from hubguard.hub.errors import EntryNotFound, HubError, RepoNotFound, TooLarge
+from hubguard.hub.outcome import RepoIssue, RepoOutcome, plain, printable
+from hubguard.hub.range_source import HttpRangeSource
 from hubguard.hub.readers import RepoReader
 from hubguard.hub.scanners import Scanners
 from hubguard.hub.snapshot import RepoSnapshot
@@ -103,6 +104,7 @@ def incomplete_outcome(
 
 
 def incomplete_issue(repo_id: str, revision: str | None, reasons: list[str], fix: str) -> RepoIssue:
+    reasons = [printable(reason) for reason in reasons]  # they quote remote paths and server answers
     message = f"could not fully scan {plain(repo_id)}@{revision or 'main'}: {'; '.join(reasons)}. Fix: {fix}"
     return RepoIssue("HG405", message, RULES["HG405"].level, properties={"reasons": reasons})
 
@@ -140,8 +142,8 @@ def analyse_profile(work: RepoWork, profile: Profile, scanners: Scanners) -> Pro
         issues.extend(_cross_repo_issue(snapshot, reader, cross) for cross in plan.cross_repo)
     if profile.loads_weights:
         issues.extend(_weight_issues(snapshot, reader, scanners, problems))
-    if not snapshot.complete:
-        problems.append(Offline("offline: only the files in the local Hugging Face cache were scanned"))
+    if snapshot.partial is not None:
+        problems.append(snapshot.partial)
     if problems:
         reasons = list(dict.fromkeys(problem.reason for problem in problems))
         fix = "; ".join(dict.fromkeys(problem.fix for problem in problems))
@@ -210,7 +212,14 @@ def _weight_issues(
     if len(pickles) > MAX_WEIGHT_FILES:
         problems.append(TooLarge(f"only the first {MAX_WEIGHT_FILES} of {len(pickles)} weight files were inspected"))
     for path in pickles[:MAX_WEIGHT_FILES]:
-        verdict = scanners.inspect_source(reader.open_source(path))
+        source = reader.open_source(path)
+        try:
+            verdict = scanners.inspect_source(source)
+        except Exception as error:  # one file's crash must not drop the other files' findings
+            problems.append(HubError(f"inspecting {plain(path)} failed ({type(error).__name__})", "report a bug"))
+            continue
+        if isinstance(source, HttpRangeSource) and source.failure is not None:
+            problems.append(source.failure)  # the hub failed mid-inspection: the outcome must not be cached
         for finding in scanners.verdict_findings(verdict, Location(reader.web_url(path))):
             related = (finding.location, *finding.related)
             issues.append(RepoIssue(finding.rule_id, finding.message, finding.level, related, finding.properties))

@@ -8,13 +8,15 @@ class HubError(Exception):
 
     fix = "re-run later or raise --timeout"
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, fix: str | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
+        if fix is not None:
+            self.fix = fix  # a hub names its own token variable, e.g. HF_TOKEN
 
 
 class RepoNotFound(HubError):
-    fix = "fix the repository ID (or provide HF_TOKEN if it is private)"
+    fix = "fix the repository ID (or provide a token if it is private)"
 
 
 class RevisionNotFound(HubError):
@@ -26,11 +28,11 @@ class EntryNotFound(HubError):
 
 
 class AccessDenied(HubError):
-    fix = "provide an HF_TOKEN with access to the repository"
+    fix = "provide a token with access to the repository"
 
 
 class RateLimited(HubError):
-    fix = "re-run later, or provide HF_TOKEN for a higher rate limit"
+    fix = "re-run later, or provide a token for a higher rate limit"
 
 
 class HubTimeout(HubError):
@@ -46,7 +48,7 @@ class Unavailable(HubError):
 
 
 class Offline(HubError):
-    fix = "run once online to fill the local Hugging Face cache"
+    fix = "run once online to fill the local cache"
 
 
 class TooLarge(HubError):

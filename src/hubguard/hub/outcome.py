@@ -13,10 +13,13 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\
 
 def plain(text: str, limit: int = 120) -> str:
     """Untrusted text (remote paths, class names) quoted, without control or bidi characters."""
+    return f"'{printable(text, limit)}'"
+
+
+def printable(text: str, limit: int = 300) -> str:
+    """Text without control or bidi characters, cut to ``limit``."""
     cleaned = _UNPRINTABLE.sub("?", text)
-    if len(cleaned) > limit:
-        cleaned = cleaned[: limit - 3] + "..."
-    return f"'{cleaned}'"
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 3] + "..."
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hubguard.hub.client import HubClient, default_endpoint
-from hubguard.hub.range_source import HttpRangeSource
+from hubguard.hub.http import HttpClient
+from hubguard.hub.huggingface import HuggingFaceApi, HuggingFaceResolver, default_endpoint, huggingface_token
 from hubguard.hub.remote_pass import RemoteOptions
 from hubguard.hub.scanners import Scanners
 from hubguard.hub.transport import Deadline
@@ -21,14 +21,17 @@ class RemoteInspection:
 def inspect_remote_repo(
     repo_id: str, revision: str | None, options: RemoteOptions, *, scanners: Scanners | None = None
 ) -> RemoteInspection:
-    """Every weight candidate at the resolved commit, judged over Range reads; raises HubError subclasses."""
+    """Every weight candidate at the resolved commit, judged over Range reads; raises HubError subclasses.
+
+    One deadline of ``options.timeout`` covers the whole repository, as in the remote pass.
+    """
     scanners = scanners or Scanners.default()
-    client = HubClient(options.endpoint or default_endpoint(), options.token, options.retry)
-    deadline = Deadline(options.timeout)
-    snapshot = client.resolve("model", repo_id, revision, deadline)
-    files = [
-        (path, scanners.inspect_source(HttpRangeSource(client, snapshot, path, deadline)))
-        for path in sorted(snapshot.files)
-        if scanners.is_weight_candidate(path)
-    ]
-    return RemoteInspection(snapshot.sha, files)
+    with HttpClient(options.retry) as http:
+        api = HuggingFaceApi(http, options.endpoint or default_endpoint(), options.token or huggingface_token())
+        reader = HuggingFaceResolver(api, options.offline).open("model", repo_id, revision, Deadline(options.timeout))
+        files = [
+            (path, scanners.inspect_source(reader.open_source(path)))
+            for path in sorted(reader.snapshot.files)
+            if scanners.is_weight_candidate(path)
+        ]
+    return RemoteInspection(reader.snapshot.sha, files)

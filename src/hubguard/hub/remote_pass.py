@@ -23,11 +23,12 @@ from hubguard.hub.analysis import (
     incomplete_outcome,
 )
 from hubguard.hub.cache import ResultCache
-from hubguard.hub.client import HubClient, default_endpoint
 from hubguard.hub.errors import HubError
+from hubguard.hub.http import HttpClient
+from hubguard.hub.huggingface import HuggingFaceApi, HuggingFaceResolver, default_endpoint, huggingface_token, truthy
 from hubguard.hub.outcome import RepoIssue, RepoOutcome, plain
 from hubguard.hub.repo_ids import InvalidReference, validate_repo_id, validate_repo_type, validate_revision
-from hubguard.hub.resolvers import HuggingFaceResolver, Resolver
+from hubguard.hub.resolvers import Resolver
 from hubguard.hub.scanners import Scanners, rules_version
 from hubguard.hub.transport import Deadline, RetryPolicy, TransferStats
 from hubguard.revisions import is_commit_sha
@@ -39,9 +40,9 @@ _MATCH_LEVELS = {"error": Level.ERROR, "warning": Level.WARNING, "info": Level.N
 @dataclass
 class RemoteOptions:
     offline: bool
-    timeout: float
+    timeout: float  # seconds for everything fetched for one repository, end to end
     cache_dir: Path | None
-    endpoint: str | None
+    endpoint: str | None  # Hugging Face endpoint and token; None: HF_ENDPOINT, HF_TOKEN or the saved token
     token: str | None
     max_workers: int = 8
     progress: bool = False
@@ -61,6 +62,20 @@ def run_remote_pass(
     references: list[HubReference], options: RemoteOptions, *, scanners: Scanners | None = None
 ) -> RemoteResult:
     scanners = scanners or Scanners.default()
+    offline = options.offline or truthy(os.environ.get("HF_HUB_OFFLINE"))
+    with HttpClient(options.retry) as http:
+        api = HuggingFaceApi(http, options.endpoint or default_endpoint(), options.token or huggingface_token())
+        resolvers: dict[str, Resolver] = {"huggingface": HuggingFaceResolver(api, offline)}
+        return _run_remote_pass(references, options, scanners, resolvers, http.stats)
+
+
+def _run_remote_pass(
+    references: list[HubReference],
+    options: RemoteOptions,
+    scanners: Scanners,
+    resolvers: dict[str, Resolver],
+    stats: TransferStats,
+) -> RemoteResult:
     notifications: list[Notification] = []
     groups: dict[RepoKey, list[HubReference]] = {}
     for ref in references:
@@ -70,11 +85,7 @@ def run_remote_pass(
         else:
             groups.setdefault((ref.hub, ref.repo_type, ref.repo_id, ref.revision), []).append(ref)
 
-    offline = options.offline or os.environ.get("HF_HUB_OFFLINE", "").upper() in ("1", "ON", "YES", "TRUE")
-    client = HubClient(options.endpoint or default_endpoint(), options.token, options.retry)
-    resolvers: dict[str, Resolver] = {"huggingface": HuggingFaceResolver(client, offline)}
-    run = _Run(options, scanners, resolvers, client.stats, ResultCache(options.cache_dir), rules_version())
-
+    run = _Run(options, scanners, resolvers, stats, ResultCache(options.cache_dir), rules_version())
     with tempfile.TemporaryDirectory(prefix="hubguard-remote-") as temp:
         keys = list(groups)
         works: dict[RepoKey, _Group] = {}
@@ -99,7 +110,7 @@ def run_remote_pass(
             if outcome.sha is not None:
                 resolutions.append((ref, outcome.sha))
     findings.sort(key=Finding.sort_key)
-    return RemoteResult(findings, notifications, resolutions, client.stats.as_dict())
+    return RemoteResult(findings, notifications, resolutions, stats.as_dict())
 
 
 @dataclass
@@ -182,7 +193,7 @@ class _Run:
         if group.cached or group.work is None or group.work.snapshot is None or not group.work.snapshot.complete:
             return
         for profile, outcome in group.outcomes.items():
-            if outcome.complete and outcome.sha is not None:
+            if outcome.complete and outcome.sha is not None and is_commit_sha(outcome.sha):
                 self.cache.put("outcome", self._cache_key(key, outcome.sha, profile), outcome.to_json())
 
     def _cached(self, key: RepoKey, sha: str, profiles: set[Profile]) -> _Group | None:

@@ -1,37 +1,27 @@
-"""Deadlines, retries and the mapping of HTTP failures to hubguard's typed errors."""
+"""Deadlines, retries and rate-limit hints: the policy side of talking to a hub (``http.py`` does the I/O)."""
 
 from __future__ import annotations
 
 import email.utils
-import json
+import math
+import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-import httpx2
-from huggingface_hub import errors as hf_errors
-
-from hubguard.hub.errors import (
-    AccessDenied,
-    EntryNotFound,
-    HubError,
-    HubTimeout,
-    Offline,
-    RateLimited,
-    RepoNotFound,
-    RevisionNotFound,
-    Truncated,
-    Unavailable,
-)
+from hubguard.hub.errors import HubError, HubTimeout
 
 T = TypeVar("T")
-MIN_REQUEST_TIMEOUT = 0.05
+_HF_RATE_LIMIT = re.compile(r"""["']?\w+["']?\s*;\s*r\s*=\s*(\d+)\s*;\s*t\s*=\s*(\d+)""")  # "api";r=0;t=55
 
 
 class Deadline:
-    """A wall-clock budget shared by every request made for one repository."""
+    """A wall-clock budget shared by every request made for one repository.
+
+    ``http.py`` enforces it on every socket operation, so a server that drips bytes cannot stretch it.
+    """
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
@@ -40,18 +30,17 @@ class Deadline:
     def remaining(self) -> float:
         return max(self._end - time.monotonic(), 0.0)
 
-    def request_timeout(self, what: str) -> float:
-        remaining = self.remaining()
-        if remaining <= 0:
+    def check(self, what: str) -> None:
+        """Raise HubTimeout once the budget is spent; cheap enough for every read, cached or not."""
+        if self.remaining() <= 0:
             raise HubTimeout(f"{what}: no time left of the {self.seconds:g}s budget")
-        return max(remaining, MIN_REQUEST_TIMEOUT)
 
 
 @dataclass(frozen=True)
 class RetryPolicy:
     attempts: int = 4
     backoff: float = 0.5  # seconds, doubled per attempt
-    max_retry_after: float = 30.0  # a longer Retry-After is not waited for
+    max_retry_after: float = 30.0  # a server asking for a longer wait is not waited for
 
 
 @dataclass
@@ -86,90 +75,76 @@ class TransferStats:
 
 
 class RetryableError(HubError):
-    """Wraps a transient failure; ``retry_after`` is the server's hint in seconds, if any."""
+    """Wraps a transient failure; ``retry_after`` is the server's wait hint in seconds (may be ``inf``)."""
 
     def __init__(self, error: HubError, retry_after: float | None = None) -> None:
-        super().__init__(error.reason)
+        super().__init__(error.reason, error.fix)
         self.error = error
         self.retry_after = retry_after
 
 
-def with_retries(
-    call: Callable[[float], T], *, what: str, deadline: Deadline, policy: RetryPolicy, stats: TransferStats
-) -> T:
-    """Run ``call(timeout)`` until it succeeds, fails for good, or retries/deadline run out."""
+def with_retries(call: Callable[[], T], *, what: str, deadline: Deadline, policy: RetryPolicy) -> T:
+    """Run ``call`` until it succeeds, fails for good, or the attempts or the deadline run out."""
     for attempt in range(policy.attempts):
-        timeout = deadline.request_timeout(what)
-        stats.count_request()
+        deadline.check(what)
         try:
-            return call(timeout)
-        except Exception as exc:  # every failure is classified; nothing escapes untyped
-            failure = classify(exc, what)
-        if not isinstance(failure, RetryableError):
-            raise failure
-        if failure.retry_after is not None and failure.retry_after > policy.max_retry_after:
-            raise failure.error
-        delay = failure.retry_after if failure.retry_after is not None else policy.backoff * 2**attempt
-        if attempt + 1 == policy.attempts or delay >= deadline.remaining():
-            raise failure.error
-        time.sleep(delay)
+            return call()
+        except RetryableError as failure:
+            delay = failure.retry_after if failure.retry_after is not None else policy.backoff * 2**attempt
+            if delay > policy.max_retry_after or attempt + 1 == policy.attempts or delay >= deadline.remaining():
+                raise failure.error from None
+            time.sleep(delay)
     raise AssertionError("unreachable: the loop always returns or raises")
 
 
-def classify(exc: BaseException, what: str) -> HubError:
-    """Map huggingface_hub / httpx2 exceptions to typed errors (RetryableError for transient ones)."""
-    if isinstance(exc, RetryableError | HubError):
-        return exc
-    if isinstance(exc, hf_errors.OfflineModeIsEnabled):
-        return Offline(f"{what}: huggingface_hub offline mode is enabled")
-    if isinstance(exc, hf_errors.GatedRepoError):
-        return AccessDenied(f"{what}: gated repository, access needs an accepted token")
-    if isinstance(exc, hf_errors.DisabledRepoError):
-        return AccessDenied(f"{what}: the hub has disabled this repository")
-    if isinstance(exc, hf_errors.RepositoryNotFoundError):
-        return RepoNotFound(f"{what}: repository not found (or private)")
-    if isinstance(exc, hf_errors.RevisionNotFoundError):
-        return RevisionNotFound(f"{what}: revision not found")
-    if isinstance(exc, hf_errors.RemoteEntryNotFoundError):
-        return EntryNotFound(f"{what}: file not found")
-    if isinstance(exc, hf_errors.HfHubHTTPError) and exc.response is not None:
-        return _classify_status(exc.response, what)
-    if isinstance(exc, httpx2.TimeoutException):
-        return RetryableError(HubTimeout(f"{what}: the hub did not answer in time"))
-    if isinstance(exc, httpx2.RemoteProtocolError):
-        return RetryableError(Truncated(f"{what}: the connection closed before the full response arrived"))
-    if isinstance(exc, httpx2.ConnectError):
-        return RetryableError(Unavailable(f"{what}: the hub is unreachable"))
-    if isinstance(exc, httpx2.TransportError):
-        return RetryableError(Unavailable(f"{what}: the connection failed ({type(exc).__name__})"))
-    if isinstance(exc, json.JSONDecodeError | UnicodeDecodeError):
-        return RetryableError(Truncated(f"{what}: the hub sent an incomplete or malformed answer"))
-    return Unavailable(f"{what}: unexpected failure ({type(exc).__name__})")
+def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """How long a rate-limited server asks us to wait, in seconds, from whichever header it sent.
+
+    ``Retry-After`` (seconds or an HTTP date), the Hub's ``RateLimit: "api";r=0;t=N``, or GitHub's
+    ``X-RateLimit-Reset`` epoch when ``X-RateLimit-Remaining`` is 0. Unusable values (NaN, negative,
+    garbage) count as absent; absurd ones (infinite, far-future dates) come back as ``inf``.
+    """
+    now = time.time() if now is None else now
+    value = headers.get("retry-after")
+    if value:
+        delay = _delay_seconds(value.strip(), now)
+        if delay is not None:
+            return delay
+    limit = _HF_RATE_LIMIT.search(headers.get("ratelimit", ""))
+    if limit is not None and int(limit[1]) == 0:
+        return _finite_or_inf(float(limit[2]))
+    if headers.get("x-ratelimit-remaining", "").strip() == "0":
+        reset = _number(headers.get("x-ratelimit-reset", ""))
+        if reset is not None:
+            return _finite_or_inf(max(reset - now, 0.0))
+    return None
 
 
-def _classify_status(response: httpx2.Response, what: str) -> HubError:
-    status = response.status_code
-    if status == 429:
-        retry_after = _retry_after(response.headers.get("Retry-After"))
-        return RetryableError(RateLimited(f"{what}: rate limited by the hub (HTTP 429)"), retry_after)
-    if status in (401, 403):
-        return AccessDenied(f"{what}: access denied (HTTP {status})")
-    if status == 404:
-        return RepoNotFound(f"{what}: not found (HTTP 404)")
-    if status == 408 or status >= 500:
-        return RetryableError(Unavailable(f"{what}: hub server error (HTTP {status})"))
-    return Unavailable(f"{what}: unexpected HTTP {status}")
+def describe_wait(seconds: float) -> str:
+    if seconds > 24 * 3600:
+        return "more than a day"
+    return f"{math.ceil(seconds)} s"
 
 
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
+def _delay_seconds(value: str, now: float) -> float | None:
+    number = _number(value)
+    if number is not None:
+        return _finite_or_inf(number)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        return _finite_or_inf(max(when.timestamp() - now, 0.0))
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
-    return max(when.timestamp() - time.time(), 0.0)
+
+
+def _number(text: str) -> float | None:
+    """A non-negative number, or None for garbage, NaN and negatives (``inf`` passes through)."""
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    return None if math.isnan(number) or number < 0 else number
+
+
+def _finite_or_inf(seconds: float) -> float:
+    return seconds if seconds <= 366 * 24 * 3600 else math.inf

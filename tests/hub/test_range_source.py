@@ -1,0 +1,98 @@
+"""HttpRangeSource against the loopback hub: exact spans, servers ignoring Range, budgets and deadlines."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from hubguard.hub.errors import HubTimeout
+from hubguard.hub.http import HttpClient
+from hubguard.hub.range_source import HttpRangeSource
+from hubguard.hub.transport import Deadline
+from hubguard.inspectors.sources import SourceError
+from tests.fakehub import FakeHub
+
+WEIGHTS = bytes(range(256)) * 4096  # 1 MiB
+
+
+@pytest.fixture
+def url(fake_hub: FakeHub) -> str:
+    sha = fake_hub.add_repo("org/repo", {"pytorch_model.bin": WEIGHTS})
+    return f"{fake_hub.url}/org/repo/resolve/{sha}/pytorch_model.bin"
+
+
+def source(http: HttpClient, url: str, deadline: float = 5.0, **options: int) -> HttpRangeSource:
+    return HttpRangeSource(http, url, len(WEIGHTS), name="pytorch_model.bin", deadline=Deadline(deadline), **options)
+
+
+def test_reads_only_what_is_asked(http: HttpClient, url: str, fake_hub: FakeHub) -> None:
+    weights = source(http, url)
+    assert weights.read(10, 5) == WEIGHTS[10:15]
+    assert weights.read(len(WEIGHTS) - 3, 100) == WEIGHTS[-3:]
+    assert weights.read(len(WEIGHTS), 10) == b""
+    assert weights.read(10, 5) == WEIGHTS[10:15]  # a repeated span is served without a request
+    assert weights.bytes_read == 8
+    ranges = [r.headers.get("range") for r in fake_hub.requests]
+    assert ranges == ["bytes=10-14", f"bytes={len(WEIGHTS) - 3}-{len(WEIGHTS) - 1}"]
+
+
+def test_a_server_ignoring_range_is_read_only_up_to_the_wanted_bytes(
+    http: HttpClient, url: str, fake_hub: FakeHub
+) -> None:
+    fake_hub.fault(r"\.bin", "ignore_range")
+    weights = source(http, url, byte_budget=len(WEIGHTS) * 3)
+    assert weights.read(100, 4) == WEIGHTS[100:104]
+    assert [r.status for r in fake_hub.requests] == [200]
+    # Stopping after the wanted bytes means at most one more socket read, never the rest of the 1 MiB.
+    assert weights.bytes_read <= 104 + 64 * 1024
+    assert http.stats.as_dict()["bytes_transferred"] == weights.bytes_read
+
+
+def test_the_byte_budget_holds_against_a_server_ignoring_range(http: HttpClient, url: str, fake_hub: FakeHub) -> None:
+    fake_hub.fault(r"\.bin", "ignore_range")
+    weights = source(http, url, byte_budget=64)
+    with pytest.raises(SourceError, match="budget"):
+        weights.read(len(WEIGHTS) // 2, 4)
+    assert weights.bytes_read < 2 * 64 * 1024
+
+
+@pytest.mark.parametrize(
+    "content_range", ["bytes nan-nan/nan", "bytes 0-3/99999999999999999999", "bytes 5-8/1048576", "items 0-3/4", ""]
+)
+def test_a_wrong_content_range_is_refused(http: HttpClient, url: str, fake_hub: FakeHub, content_range: str) -> None:
+    fake_hub.fault(r"\.bin", "headers", headers={"Content-Range": content_range})
+    weights = source(http, url)
+    with pytest.raises(SourceError):
+        weights.read(0, 4)
+    assert weights.failure is not None
+
+
+@pytest.mark.parametrize("kind", ["reset", "truncate"])
+def test_network_failures_become_source_errors_and_are_kept(
+    http: HttpClient, url: str, fake_hub: FakeHub, kind: str
+) -> None:
+    fake_hub.fault(r"\.bin", kind)
+    weights = source(http, url)
+    with pytest.raises(SourceError):
+        weights.read(0, 4)
+    assert weights.failure is not None and weights.failure.reason.startswith("pytorch_model.bin")
+
+
+def test_a_dripping_server_is_cut_at_the_deadline(http: HttpClient, url: str, fake_hub: FakeHub) -> None:
+    fake_hub.fault(r"\.bin", "drip", seconds=0.05)
+    weights = source(http, url, deadline=1.0)
+    started = time.monotonic()
+    with pytest.raises(SourceError):
+        weights.read(0, 4096)
+    assert time.monotonic() - started < 3.0
+    assert isinstance(weights.failure, HubTimeout)
+
+
+def test_the_deadline_holds_for_reads_served_from_the_repeat_cache(http: HttpClient, url: str) -> None:
+    weights = source(http, url, deadline=2.0)
+    assert weights.read(0, 30) == WEIGHTS[:30]
+    time.sleep(2.05)
+    with pytest.raises(SourceError, match="no time left"):
+        weights.read(0, 30)  # the same span: no request needed, but the budget is spent
+    assert isinstance(weights.failure, HubTimeout)
