@@ -10,6 +10,7 @@ import pytest
 from hubguard.hub.errors import (
     AccessDenied,
     HubTimeout,
+    Offline,
     RateLimited,
     RepoNotFound,
     RevisionNotFound,
@@ -20,6 +21,7 @@ from hubguard.hub.errors import (
 from hubguard.hub.http import HttpClient
 from hubguard.hub.huggingface import HuggingFaceApi, HuggingFaceResolver, huggingface_token
 from hubguard.hub.readers import HttpReader
+from hubguard.hub.resolver import ResolverContext
 from hubguard.hub.snapshot import RepoSnapshot
 from hubguard.hub.transport import Deadline
 from tests.fakehub import FakeHub
@@ -203,7 +205,8 @@ def test_the_saved_token_reaches_the_hub_and_nothing_else_shows_it(
     fake_hub.valid_tokens.add("hf_saved_MARKER")
     fake_hub.add_repo("org/gated", FILES, gated=True)
     with HttpClient(FAST) as http:
-        resolver = HuggingFaceResolver(HuggingFaceApi(http, fake_hub.url, huggingface_token()), offline=False)
+        context = ResolverContext(http, offline=False, endpoints={"huggingface": fake_hub.url})
+        resolver = HuggingFaceResolver.create(context)
         reader = resolver.open("model", "org/gated", None, Deadline(5))
         assert reader.read_bytes("modeling.py", 10_000) == CODE
         assert "hf_saved_MARKER" not in repr(resolver.api) + repr(reader.snapshot)
@@ -229,3 +232,16 @@ def test_status_answers_map_like_huggingface_hub(
     with pytest.raises(error) as raised:  # type: ignore[var-annotated]
         client.resolve("model", "org/repo", None, Deadline(5))
     assert fix in raised.value.fix
+
+
+def test_hf_hub_offline_reads_only_the_local_cache(
+    fake_hub: FakeHub, isolated_hf_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_hub.add_repo("org/repo", FILES)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with HttpClient(FAST) as http:
+        context = ResolverContext(http, offline=False, endpoints={"huggingface": fake_hub.url})
+        resolver = HuggingFaceResolver.create(context)
+        with pytest.raises(Offline, match="local Hugging Face cache does not hold it"):
+            resolver.open("model", "org/repo", None, Deadline(5))
+    assert fake_hub.requests == []

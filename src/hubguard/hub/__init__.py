@@ -5,6 +5,7 @@ from __future__ import annotations
 from hubguard.hub.errors import HubError
 from hubguard.hub.remote_pass import RemoteOptions, RemoteResult, run_remote_pass
 from hubguard.hub.repo_ids import InvalidReference, validate_repo_id, validate_revision
+from hubguard.hub.resolver import RepoReader, Resolver, ResolverContext
 from hubguard.hub.snapshot import FileInfo, RepoSnapshot
 
 __all__ = [
@@ -13,7 +14,10 @@ __all__ = [
     "InvalidReference",
     "RemoteOptions",
     "RemoteResult",
+    "RepoReader",
     "RepoSnapshot",
+    "Resolver",
+    "ResolverContext",
     "run_remote_pass",
     "validate_repo_id",
     "validate_revision",

@@ -12,7 +12,7 @@ from hubguard.findings import Level, Location
 from hubguard.hub.errors import EntryNotFound, HubError, RepoNotFound, TooLarge
 from hubguard.hub.outcome import RepoIssue, RepoOutcome, plain, printable
 from hubguard.hub.range_source import HttpRangeSource
-from hubguard.hub.readers import RepoReader
+from hubguard.hub.resolver import RepoReader
 from hubguard.hub.scanners import Scanners
 from hubguard.hub.snapshot import RepoSnapshot
 from hubguard.hub.weights import MAX_WEIGHT_FILES, pickle_weights

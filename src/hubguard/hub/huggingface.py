@@ -26,7 +26,9 @@ from hubguard.hub.errors import (
 )
 from hubguard.hub.http import HttpClient, HttpResponse, default_status_error
 from hubguard.hub.local_cache import hf_home, local_snapshot, snapshot_file
-from hubguard.hub.readers import HttpReader, LocalReader, RepoReader
+from hubguard.hub.readers import HttpReader, LocalReader
+from hubguard.hub.repo_ids import validate_repo_id, validate_repo_type, validate_revision
+from hubguard.hub.resolver import RepoReader, ResolverContext
 from hubguard.hub.security import parse_security_status
 from hubguard.hub.snapshot import FileInfo, RepoSnapshot
 from hubguard.hub.transport import Deadline, RetryableError
@@ -49,7 +51,7 @@ def default_endpoint() -> str:
 def huggingface_token() -> str | None:
     """The token huggingface_hub would send: HF_TOKEN (or the legacy HUGGING_FACE_HUB_TOKEN), else the
     file ``hf auth login`` writes (HF_TOKEN_PATH, default ``$HF_HOME/token``). Never logged or cached."""
-    if truthy(os.environ.get("HF_HUB_DISABLE_IMPLICIT_TOKEN")):
+    if _truthy(os.environ.get("HF_HUB_DISABLE_IMPLICIT_TOKEN")):
         return None
     token = _clean_token(os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN"))
     if token is None:
@@ -160,7 +162,21 @@ class HuggingFaceResolver:
         self.api = api
         self.offline = offline
 
+    @classmethod
+    def create(cls, context: ResolverContext) -> HuggingFaceResolver:
+        endpoint = context.endpoints.get(HUB) or default_endpoint()
+        token = context.tokens.get(HUB) or huggingface_token()
+        offline = context.offline or _truthy(os.environ.get("HF_HUB_OFFLINE"))
+        return cls(HuggingFaceApi(context.http, endpoint, token), offline)
+
+    def validate(self, repo_type: str, repo_id: str, revision: str | None) -> None:
+        validate_repo_type(repo_type)
+        validate_repo_id(repo_id)
+        if revision is not None:
+            validate_revision(revision)
+
     def open(self, repo_type: str, repo_id: str, revision: str | None, deadline: Deadline) -> RepoReader:
+        self.validate(repo_type, repo_id, revision)
         if self.offline:
             return self._local(repo_type, repo_id, revision, "offline mode")
         try:
@@ -195,5 +211,5 @@ def _siblings(raw: Any) -> tuple[dict[str, FileInfo], int]:
     return files, unreadable
 
 
-def truthy(value: str | None) -> bool:
+def _truthy(value: str | None) -> bool:
     return (value or "").strip().upper() in ("1", "ON", "YES", "TRUE")

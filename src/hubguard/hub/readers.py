@@ -15,16 +15,6 @@ from hubguard.hub.transport import Deadline, RetryableError
 from hubguard.inspectors.sources import ByteSource, FileSource
 
 
-class RepoReader(Protocol):
-    snapshot: RepoSnapshot
-
-    def read_bytes(self, path: str, max_bytes: int) -> bytes: ...
-
-    def open_source(self, path: str) -> ByteSource: ...
-
-    def web_url(self, path: str) -> str: ...
-
-
 class FileHost(Protocol):
     """How one hub serves the files of a snapshot over HTTP."""
 

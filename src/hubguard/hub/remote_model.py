@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from hubguard.hub.http import HttpClient
-from hubguard.hub.huggingface import HuggingFaceApi, HuggingFaceResolver, default_endpoint, huggingface_token
+from hubguard.hub.huggingface import HUB, HuggingFaceResolver
 from hubguard.hub.remote_pass import RemoteOptions
+from hubguard.hub.resolver import ResolverContext
 from hubguard.hub.scanners import Scanners
 from hubguard.hub.transport import Deadline
 
@@ -27,8 +28,13 @@ def inspect_remote_repo(
     """
     scanners = scanners or Scanners.default()
     with HttpClient(options.retry) as http:
-        api = HuggingFaceApi(http, options.endpoint or default_endpoint(), options.token or huggingface_token())
-        reader = HuggingFaceResolver(api, options.offline).open("model", repo_id, revision, Deadline(options.timeout))
+        context = ResolverContext(
+            http,
+            options.offline,
+            endpoints={HUB: options.endpoint} if options.endpoint else {},
+            tokens={HUB: options.token} if options.token else {},
+        )
+        reader = HuggingFaceResolver.create(context).open("model", repo_id, revision, Deadline(options.timeout))
         files = [
             (path, scanners.inspect_source(reader.open_source(path)))
             for path in sorted(reader.snapshot.files)

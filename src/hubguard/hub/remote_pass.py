@@ -25,10 +25,10 @@ from hubguard.hub.analysis import (
 from hubguard.hub.cache import ResultCache
 from hubguard.hub.errors import HubError
 from hubguard.hub.http import HttpClient
-from hubguard.hub.huggingface import HuggingFaceApi, HuggingFaceResolver, default_endpoint, huggingface_token, truthy
 from hubguard.hub.outcome import RepoIssue, RepoOutcome, plain
-from hubguard.hub.repo_ids import InvalidReference, validate_repo_id, validate_repo_type, validate_revision
-from hubguard.hub.resolvers import Resolver
+from hubguard.hub.registry import create_resolvers
+from hubguard.hub.repo_ids import InvalidReference
+from hubguard.hub.resolver import Resolver, ResolverContext
 from hubguard.hub.scanners import Scanners, rules_version
 from hubguard.hub.transport import Deadline, RetryPolicy, TransferStats
 from hubguard.revisions import is_commit_sha
@@ -62,10 +62,15 @@ def run_remote_pass(
     references: list[HubReference], options: RemoteOptions, *, scanners: Scanners | None = None
 ) -> RemoteResult:
     scanners = scanners or Scanners.default()
-    offline = options.offline or truthy(os.environ.get("HF_HUB_OFFLINE"))
     with HttpClient(options.retry) as http:
-        api = HuggingFaceApi(http, options.endpoint or default_endpoint(), options.token or huggingface_token())
-        resolvers: dict[str, Resolver] = {"huggingface": HuggingFaceResolver(api, offline)}
+        resolvers = create_resolvers(
+            ResolverContext(
+                http,
+                options.offline,
+                endpoints={"huggingface": options.endpoint} if options.endpoint else {},
+                tokens={"huggingface": options.token} if options.token else {},
+            )
+        )
         return _run_remote_pass(references, options, scanners, resolvers, http.stats)
 
 
@@ -79,7 +84,7 @@ def _run_remote_pass(
     notifications: list[Notification] = []
     groups: dict[RepoKey, list[HubReference]] = {}
     for ref in references:
-        problem = _invalid(ref)
+        problem = _invalid(ref, resolvers.get(ref.hub))
         if problem is not None:
             notifications.append(Notification(problem, ref.location.path, Level.WARNING, "invalid-hub-reference"))
         else:
@@ -243,12 +248,12 @@ def _profile(ref: HubReference) -> Profile:
     return Profile(ref.runs_remote_code, ref.loads_weights, is_commit_sha(ref.code_revision))
 
 
-def _invalid(ref: HubReference) -> str | None:
+def _invalid(ref: HubReference, resolver: Resolver | None) -> str | None:
+    """Why a reference must not reach its hub; a hub without a resolver is never contacted anyway."""
+    if resolver is None:
+        return None
     try:
-        validate_repo_type(ref.repo_type) if ref.hub == "huggingface" else None
-        validate_repo_id(ref.repo_id)
-        if ref.revision is not None:
-            validate_revision(ref.revision)
+        resolver.validate(ref.repo_type, ref.repo_id, ref.revision)
     except InvalidReference as problem:
         return f"not looked up on {ref.hub}: {problem}"
     return None

@@ -1,0 +1,18 @@
+"""Which resolver serves which hub name (the names the static pass puts in ``HubReference.hub``).
+
+Adding a hub: a module beside ``huggingface.py`` whose ``create(context)`` returns a ``Resolver``, and
+one line here. A reference to a hub without a line here is reported as not supported yet (HG405).
+"""
+
+from __future__ import annotations
+
+from hubguard.hub import huggingface
+from hubguard.hub.resolver import Resolver, ResolverContext, ResolverFactory
+
+RESOLVERS: dict[str, ResolverFactory] = {
+    huggingface.HUB: huggingface.HuggingFaceResolver.create,
+}
+
+
+def create_resolvers(context: ResolverContext) -> dict[str, Resolver]:
+    return {hub: factory(context) for hub, factory in RESOLVERS.items()}
