@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import hubguard
-from hubguard.rules import RULES
 
-_VERSIONED_PACKAGES = ("hub", "inspectors", "remote_code", "semgrep_rules")
+_VERSIONED_SUFFIXES = (".py", ".yaml", ".yml", ".json")
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,22 @@ class Scanners:
 
 
 def rules_version() -> str:
-    """Changes whenever the rule catalogue or any scanning code or rule file changes (cache key part)."""
+    """Part of every result-cache key: changes with any file of the installed package.
+
+    Rule levels and texts (``rules.py``), Semgrep rules, signatures and scanning code all shape a cached
+    outcome; hashing the whole package (about 100 small files) keeps every one of them in the key.
+    """
     digest = hashlib.sha256(hubguard.__version__.encode())
-    digest.update("\0".join(sorted(RULES)).encode())
     package_root = Path(hubguard.__file__).parent
-    for package in _VERSIONED_PACKAGES:
-        for path in sorted((package_root / package).rglob("*")):
-            if path.suffix in (".py", ".yaml", ".yml", ".json") and path.is_file():
-                digest.update(path.relative_to(package_root).as_posix().encode())
-                digest.update(path.read_bytes())
+    for path in _package_files(package_root):
+        digest.update(path.relative_to(package_root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:16]
+
+
+def _package_files(root: Path) -> list[Path]:
+    found: list[Path] = []
+    for folder, subfolders, names in os.walk(root, followlinks=True):  # semgrep_rules may be a symlink
+        subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+        found.extend(Path(folder) / name for name in sorted(names) if name.endswith(_VERSIONED_SUFFIXES))
+    return found
