@@ -27,9 +27,10 @@ def hub_error(status: int, code: str | None, message: str) -> HttpFailure:
 class FakeHub(LoopbackServer):
     """``with FakeHub() as hub: hub.add_repo(...); HfApi(endpoint=hub.url)...``"""
 
-    def __init__(self, page_size: int = 50) -> None:
+    def __init__(self, page_size: int = 50, prefix: str = "") -> None:
         super().__init__()
         self.page_size = page_size
+        self.prefix = prefix  # routes under /{prefix}/..., as CSGHub serves the Hub's API under /hf
         self.valid_tokens: set[str] = set()
         self._repos: dict[tuple[str, str], FakeRepo] = {}
 
@@ -87,6 +88,10 @@ class FakeHub(LoopbackServer):
     # routing ---------------------------------------------------------------------------------
     def route(self, request: Request) -> Reply:
         segments = request.segments
+        if self.prefix:
+            if segments[:1] != [self.prefix]:
+                raise hub_error(404, None, "Not Found")
+            segments = segments[1:]
         token = request.bearer()
         if segments[0] == "api" and len(segments) >= 3 and segments[1] in _API_TYPES:
             return self._api(request, _API_TYPES[segments[1]], segments[2:], token)

@@ -245,3 +245,14 @@ def test_hf_hub_offline_reads_only_the_local_cache(
         with pytest.raises(Offline, match="local Hugging Face cache does not hold it"):
             resolver.open("model", "org/repo", None, Deadline(5))
     assert fake_hub.requests == []
+
+
+def test_an_endpoint_with_a_path_prefix(http: HttpClient, isolated_hf_env: Path) -> None:
+    with FakeHub(prefix="hf") as hub:
+        hub.add_repo("org/repo", FILES)
+        api = HuggingFaceApi(http, f"{hub.url}/hf", None)
+        snapshot = api.snapshot("model", "org/repo", None, Deadline(5))
+        assert HttpReader(http, api, snapshot, Deadline(5)).read_bytes("modeling.py", 10_000) == CODE
+        hub.fault("/hf/api/", "status", status=404)  # no X-Error-Code: still the repo API saying "no such repo"
+        with pytest.raises(RepoNotFound):
+            api.snapshot("model", "org/repo", None, Deadline(5))

@@ -12,7 +12,7 @@ import re
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from hubguard.hub.errors import (
     AccessDenied,
@@ -131,7 +131,7 @@ class HuggingFaceApi:
         """What huggingface_hub's ``hf_raise_for_status`` would raise, as hubguard's typed errors."""
         code = response.headers.get("x-error-code")
         message = response.headers.get("x-error-message", "")
-        repo_api = urlsplit(response.url).path.startswith("/api/")
+        repo_api = response.url.startswith(f"{self.endpoint}/api/")  # the endpoint may have a path (CSGHub's /hf)
         if code == "RevisionNotFound":
             return RevisionNotFound(f"{what}: revision not found")
         if code == "EntryNotFound":
