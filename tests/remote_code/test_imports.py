@@ -6,7 +6,8 @@ from hubguard.remote_code import import_closure
 
 
 def closure(sources: Mapping[str, str | None], entries: list[str], **limits: int) -> list[str]:
-    return import_closure(entries, sources.get, sources.keys(), **limits)
+    sizes = {path: len(text or "") for path, text in sources.items()}
+    return import_closure(entries, sources.get, sizes, **limits)
 
 
 def test_relative_imports_are_followed_transitively() -> None:
@@ -80,13 +81,14 @@ def test_missing_files_and_unreadable_files() -> None:
     assert closure(sources, ["a.py", "not_in_repo.py"]) == ["a.py", "b.py"]
 
 
-def test_syntax_error_file_is_kept_without_following_its_imports() -> None:
+def test_syntax_error_file_is_kept_and_only_the_loader_regex_follows_it() -> None:
     sources = {
         "a.py": "from .broken import x\n",
-        "broken.py": "from .c import y\ndef oops(:\n",
+        "broken.py": "from .c import y\nimport d\ndef oops(:\n",
         "c.py": "",
+        "d.py": "",
     }
-    assert closure(sources, ["a.py"]) == ["a.py", "broken.py"]
+    assert closure(sources, ["a.py"]) == ["a.py", "broken.py", "c.py"]
 
 
 def test_null_bytes_and_deep_nesting_do_not_raise() -> None:
@@ -122,5 +124,90 @@ def test_non_python_entry_is_kept_but_not_parsed() -> None:
         calls.append(path)
         return ""
 
-    assert import_closure(["model"], read_text, {"model"}) == ["model"]
+    assert import_closure(["model"], read_text, {"model": 5}) == ["model"]
     assert calls == []
+
+
+def test_loader_regex_fetches_relative_imports_named_in_docstrings_and_strings() -> None:
+    sources = {
+        "modeling_x.py": (
+            '"""Usage:\n\n    from .hidden_in_docstring import run\n"""\n'
+            "TEMPLATE = '''\nfrom .hidden_in_string import x\n'''\n"
+            "import torch\n"
+        ),
+        "hidden_in_docstring.py": "",
+        "hidden_in_string.py": "",
+        "unrelated.py": "",
+    }
+    assert closure(sources, ["modeling_x.py"]) == ["modeling_x.py", "hidden_in_docstring.py", "hidden_in_string.py"]
+
+
+def test_loader_regex_resolves_against_the_entry_module_directory_with_dotted_names_literal() -> None:
+    sources = {
+        "custom_generate/generate.py": "from .helpers import h\n",
+        "custom_generate/helpers.py": "'''\nfrom .nested.mod import y\n'''\n",
+        "custom_generate/nested.mod.py": "",
+        "nested/mod.py": "",
+    }
+    assert closure(sources, ["custom_generate/generate.py"]) == [
+        "custom_generate/generate.py",
+        "custom_generate/helpers.py",
+        "custom_generate/nested.mod.py",
+    ]
+
+
+def test_relative_literal_dynamic_imports_resolve_in_the_package() -> None:
+    sources = {
+        "pkg/__init__.py": "",
+        "pkg/model.py": (
+            "import importlib\n"
+            "a = importlib.import_module('.kernels', __package__)\n"
+            "b = importlib.import_module('..top', package=__package__)\n"
+            "c = __import__('sibling', globals(), locals(), [], 1)\n"
+        ),
+        "pkg/kernels.py": "",
+        "pkg/sibling.py": "",
+        "top.py": "",
+    }
+    assert closure(sources, ["pkg/model.py"]) == [
+        "pkg/model.py", "pkg/__init__.py", "pkg/kernels.py", "top.py", "pkg/sibling.py"
+    ]
+
+
+def test_a_computed_module_name_pulls_in_every_python_file() -> None:
+    sources = {
+        "modeling_x.py": "import importlib\nname = 'x' + 'y'\nmod = importlib.import_module(name)\n",
+        "payload.py": "",
+        "sub/other.py": "",
+        "README.md": "",
+    }
+    assert closure(sources, ["modeling_x.py"]) == ["modeling_x.py", "payload.py", "sub/other.py"]
+
+
+def test_files_the_code_names_and_files_that_run_once_copied_join_the_closure() -> None:
+    sources = {
+        "quantization.py": (
+            "import os, shutil\n"
+            "source = os.path.join(os.path.dirname(__file__), 'quantization_kernels.c')\n"
+            "shutil.copy('hooks/zz_init.pth', target)\n"
+        ),
+        "quantization_kernels.c": "int main() {}",
+        "hooks/zz_init.pth": "import os",
+        "setup.sh": "pip install x",
+        "requirements.txt": "torch",
+        "notes.md": "mentions nothing",
+        "data/train.csv": "a,b",
+    }
+    assert closure(sources, ["quantization.py"]) == [
+        "quantization.py", "quantization_kernels.c", "hooks/zz_init.pth", "requirements.txt", "setup.sh"
+    ]
+
+
+def test_no_entry_means_no_data_files() -> None:
+    assert closure({"setup.sh": "x"}, []) == []
+
+
+def test_limits_leave_a_trace_of_what_was_not_followed() -> None:
+    sources = {f"m{index}.py": f"from .m{index + 1} import x\n" for index in range(10)}
+    result = import_closure(["m0.py"], sources.get, {path: 10 for path in sources}, max_files=3)
+    assert result == ["m0.py", "m1.py", "m2.py"] and result.unfollowed == ["m3.py"]
