@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from hubguard.remote_code import CodeModule, CodePlan, CrossRepoRef, plan_code
+from hubguard.remote_code import CallCode, CodeModule, CodePlan, CrossRepoRef, plan_code
 
 
 def plan(
@@ -114,12 +114,22 @@ def test_module_name_falls_back_to_package_init() -> None:
         "org/re..po--modeling.Model",
     ],
 )
-def test_hostile_auto_map_values_are_noted_and_skipped(hostile: str) -> None:
+def test_hostile_auto_map_values_are_refused_and_reported(hostile: str) -> None:
     files = ("modeling.py", "etc/passwd.py", "abs/modeling.py")
     result = plan({"config.json": {"auto_map": {"AutoModel": hostile}}}, files)
-    assert result.modules == [] and result.cross_repo == []
-    assert len(result.notes) == 1 and "skipped" in result.notes[0]
-    assert "\x00" not in result.notes[0]
+    assert result.modules == [] and result.cross_repo == [] and result.notes == []
+    (refused,) = result.refused
+    assert refused.startswith("config.json auto_map AutoModel: refused the name (")
+    assert refused.endswith("); the code it names was not scanned")
+    assert "\x00" not in refused
+
+
+def test_hostile_names_that_would_not_run_are_only_noted() -> None:
+    result = plan({"config.json": {"auto_map": {"AutoModel": "..escape.Cfg"}}}, runs_remote_code=False)
+    assert result.refused == []
+    assert result.notes == [
+        "config.json auto_map AutoModel: skipped unsafe module name: '..escape'; it runs only with trust_remote_code=True"
+    ]
 
 
 @pytest.mark.parametrize("value", [42, {"nested": "modeling.Model"}, True, [1, 2]])
@@ -197,7 +207,10 @@ def test_diffusers_model_index_custom_pipeline_and_components() -> None:
 def test_diffusers_hostile_component_library() -> None:
     result = plan({"model_index.json": {"unet": ["../../x", "C"], "vae": [7, "C"]}}, ("x.py",))
     assert result.modules == []
-    assert len(result.notes) == 2
+    assert result.notes == ["model_index.json vae: ignored non-string value [7, 'C']"]
+    assert result.refused == [
+        "model_index.json unet: refused the name (unsafe module name: '../../x'); the code it names was not scanned"
+    ]
 
 
 def test_diffusers_custom_pipeline_file_is_listed() -> None:
@@ -254,10 +267,51 @@ def test_mlx_model_file() -> None:
     assert result.modules == [CodeModule("arch/model.py", (), "mlx config.json model_file")]
 
 
-@pytest.mark.parametrize("value", ["../outside.py", "/etc/passwd", "a/../../b.py", 5])
-def test_mlx_model_file_hostile(value: object) -> None:
+@pytest.mark.parametrize("value", ["../outside.py", "/etc/passwd", "a/../../b.py"])
+def test_mlx_model_file_hostile(value: str) -> None:
     result = plan({"config.json": {"model_file": value}}, ("outside.py", "b.py"))
-    assert result.modules == [] and len(result.notes) == 1
+    assert result.modules == [] and result.notes == []
+    assert len(result.refused) == 1 and repr(value) in result.refused[0]
+
+
+def test_mlx_model_file_not_a_string() -> None:
+    result = plan({"config.json": {"model_file": 5}}, ("outside.py",))
+    assert result.modules == [] and result.refused == [] and len(result.notes) == 1
+
+
+def test_sentence_transformers_module_path_escaping_the_repo_is_refused() -> None:
+    result = plan({"modules.json": [{"idx": 0, "path": "../../x", "type": "custom_st.Pool"}]}, ("custom_st.py",))
+    assert result.modules == []
+    assert result.refused == [
+        "modules.json type custom_st.Pool module path: refused the name (unsafe path: '../../x'); "
+        "the code it names was not scanned"
+    ]
+
+
+def test_cross_repo_code_is_fetched_at_code_revision_or_the_default_branch() -> None:
+    configs = {"config.json": {"auto_map": {"AutoModel": "org/code--modeling_y.Y"}}}
+    assert plan(configs).cross_repo[0].revision is None
+    pinned = plan_code(
+        {"config.json": 10}, configs.get, repo_type="model", runs_remote_code=True, call=CallCode(code_revision="c" * 40)
+    )
+    assert pinned.cross_repo == [CrossRepoRef("org/code", "modeling_y", "Y", "config.json auto_map AutoModel", "c" * 40)]
+    assert pinned.code_revision == "c" * 40
+
+
+def test_repositories_the_call_names() -> None:
+    call = CallCode(custom_pipeline="org/pipe", custom_revision="v1", custom_generate="org/gen")
+    result = plan_code({}, {}.get, repo_type="model", runs_remote_code=True, call=call)
+    assert result.call_repos == [
+        CrossRepoRef("org/pipe", "pipeline", "pipeline", "custom_pipeline", "v1"),
+        CrossRepoRef("org/gen", "custom_generate.generate", "generate", "custom_generate", None),
+    ]
+
+
+def test_call_named_community_pipeline_and_hostile_repo() -> None:
+    community = plan_code({}, {}.get, repo_type="model", runs_remote_code=True, call=CallCode(custom_pipeline="lpw"))
+    assert community.call_repos == [] and "community pipeline" in community.notes[0]
+    hostile = plan_code({}, {}.get, repo_type="model", runs_remote_code=True, call=CallCode(custom_generate="a/../b"))
+    assert hostile.call_repos == [] and "refused" in hostile.refused[0]
 
 
 def test_modelscope_plugins_and_allow_remote() -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from hubguard.remote_code.imports import import_closure
-from hubguard.remote_code.plan import CodeModule, CodePlan, CrossRepoRef, plan_code
+from hubguard.remote_code.plan import CallCode, CodeModule, CodePlan, CrossRepoRef, plan_code
 from hubguard.remote_code.scan import CodeMatch, ScanOutcome, scan_code
 
 __all__ = [
+    "CallCode",
     "CodeMatch",
     "CodeModule",
     "CodePlan",

@@ -15,6 +15,7 @@ from hubguard.remote_code.names import (
     UnsafeName,
     check_module,
     check_relative_path,
+    check_repo_id,
     find_module,
     label,
     parse_class_ref,
@@ -48,16 +49,33 @@ class CodeModule:
 
 @dataclass(frozen=True)
 class CrossRepoRef:
+    """Code that runs from another repository, at the revision the loader fetches it."""
+
     repo_id: str
-    module: str
+    module: str  # dotted module in that repository, e.g. "modeling_x" or "custom_generate.generate"
     class_name: str
     key: str  # where it was named, e.g. "config.json auto_map AutoModel"
+    revision: str | None = None  # None: the repository's default branch, whatever it holds at load time
+
+
+@dataclass(frozen=True)
+class CallCode:
+    """What the call itself says about the code it runs (keyword arguments of the consumer's call)."""
+
+    code_revision: str | None = None  # transformers/sentence-transformers code_revision
+    custom_pipeline: str | None = None  # diffusers custom_pipeline
+    custom_revision: str | None = None  # diffusers custom_revision
+    custom_generate: str | None = None  # transformers generate(custom_generate=...)
+    generate_revision: str | None = None  # the revision passed along with custom_generate
 
 
 @dataclass
 class CodePlan:
     modules: list[CodeModule] = field(default_factory=list)
-    cross_repo: list[CrossRepoRef] = field(default_factory=list)
+    cross_repo: list[CrossRepoRef] = field(default_factory=list)  # named by the repository's configs
+    call_repos: list[CrossRepoRef] = field(default_factory=list)  # named by the call (custom_pipeline...)
+    code_revision: str | None = None  # same-repository modules are fetched here; None: the loaded revision
+    refused: list[str] = field(default_factory=list)  # names on the load path hubguard would not map to a file
     notes: list[str] = field(default_factory=list)
     configs_read: list[str] = field(default_factory=list)
     pip_plugins: list[str] = field(default_factory=list)  # ModelScope configuration.json plugins
@@ -73,14 +91,20 @@ def plan_code(
     *,
     repo_type: str,
     runs_remote_code: bool,
+    call: CallCode | None = None,
 ) -> CodePlan:
-    """List the repository code a load of this repo would run.
+    """List the code a load of this repo would run, and where each piece comes from.
 
     ``runs_remote_code`` is whether the call lets gated code run (``trust_remote_code=True``);
     code that some supported library version runs without that flag (dataset scripts,
-    hubconf.py, ModelScope plugins, mlx ``model_file``) is listed either way.
+    hubconf.py, ModelScope plugins, mlx ``model_file``) is listed either way. ``call`` carries the
+    call's own code arguments: transformers fetches same-repository modules at ``code_revision``
+    when it is given, and cross-repository ``auto_map`` code at ``code_revision`` or else at the
+    other repository's default branch.
     """
-    planner = _Planner(files, read_json, runs_remote_code)
+    call = call or CallCode()
+    planner = _Planner(files, read_json, runs_remote_code, call.code_revision)
+    planner.plan.code_revision = call.code_revision
     planner.transformers_configs()
     planner.custom_generate()
     planner.diffusers_model_index()
@@ -94,14 +118,18 @@ def plan_code(
         planner.hubconf()
     elif repo_type == "space":
         planner.add_path("tool.py", None, "smolagents tool.py", gated=True, required=False)
+    planner.call_repos(call)
     return planner.finish()
 
 
 class _Planner:
-    def __init__(self, files: Mapping[str, int], read_json: JsonReader, runs_remote_code: bool) -> None:
+    def __init__(
+        self, files: Mapping[str, int], read_json: JsonReader, runs_remote_code: bool, code_revision: str | None
+    ) -> None:
         self.files = files
         self.read_json = read_json
         self.runs_remote_code = runs_remote_code
+        self.code_revision = code_revision
         self.plan = CodePlan()
         self.classes: dict[str, list[str]] = {}
         self.reasons: dict[str, list[str]] = {}
@@ -116,6 +144,15 @@ class _Planner:
     def note(self, message: str) -> None:
         if message not in self.plan.notes:
             self.plan.notes.append(message)
+
+    def refuse(self, reason: str, error: UnsafeName, *, gated: bool = True) -> None:
+        """A name on the load path that hubguard will not map to a file: reported, never dropped."""
+        if gated and not self.runs_remote_code:
+            self.note(f"{reason}: skipped {error}; it runs only with trust_remote_code=True")
+            return
+        message = f"{reason}: refused the name ({error}); the code it names was not scanned"
+        if message not in self.plan.refused:
+            self.plan.refused.append(message)
 
     def read(self, path: str) -> Any:
         if path not in self.parsed:
@@ -158,13 +195,13 @@ class _Planner:
         try:
             ref = parse_class_ref(value)
         except UnsafeName as error:
-            self.note(f"{reason}: skipped {error}")
+            self.refuse(reason, error, gated=gated)
             return
         if ref.repo_id is not None:
             if gated and not self.runs_remote_code:
                 self.note(f"{reason} names code in {ref.repo_id}; it runs only with trust_remote_code=True")
                 return
-            cross_ref = CrossRepoRef(ref.repo_id, ref.module, ref.class_name, reason)
+            cross_ref = CrossRepoRef(ref.repo_id, ref.module, ref.class_name, reason, self.code_revision)
             if cross_ref not in self.plan.cross_repo:
                 self.plan.cross_repo.append(cross_ref)
             return
@@ -236,13 +273,9 @@ class _Planner:
         module = library.removesuffix(".py")
         try:
             check_module(module)
-        except UnsafeName as error:
-            self.note(f"{reason}: skipped {error}")
-            return
-        try:
             base_dirs = ("",) if component is None else (check_relative_path(component), "")
         except UnsafeName as error:
-            self.note(f"{reason}: skipped {error}")
+            self.refuse(reason, error)
             return
         path = find_module(module, self.files, base_dirs)
         if path is not None:
@@ -276,7 +309,7 @@ class _Planner:
         try:
             ref = parse_class_ref(module_type)
         except UnsafeName as error:
-            self.note(f"{reason}: skipped {error}")
+            self.refuse(reason, error)
             return
         if ref.repo_id is not None:
             self.add_class_ref(module_type, reason)
@@ -286,7 +319,8 @@ class _Planner:
             try:
                 base_dirs = ("", check_relative_path(module_dir))
             except UnsafeName as error:
-                self.note(f"{reason}: module path skipped: {error}")
+                self.refuse(f"{reason} module path", error)
+                return
         path = find_module(ref.module, self.files, base_dirs)
         if path is None:
             self.note(f"{reason} imports {ref.module!r} from an installed package, not from the repository")
@@ -319,7 +353,7 @@ class _Planner:
         try:
             path = check_relative_path(value)
         except UnsafeName as error:
-            self.note(f"config.json model_file: skipped {error}")
+            self.refuse("config.json model_file", error, gated=False)
             return
         self.add_path(path, None, "mlx config.json model_file", gated=False)
 
@@ -330,3 +364,23 @@ class _Planner:
 
     def hubconf(self) -> None:
         self.add_path("hubconf.py", None, "torch.hub hubconf.py", gated=False)
+
+    def call_repos(self, call: CallCode) -> None:
+        if call.custom_pipeline is not None:
+            self.call_repo(call.custom_pipeline, "pipeline", "custom_pipeline", call.custom_revision)
+        if call.custom_generate is not None:
+            self.call_repo(call.custom_generate, "custom_generate.generate", "custom_generate", call.generate_revision)
+
+    def call_repo(self, repo_id: str, module: str, argument: str, revision: str | None) -> None:
+        """A repository the call names directly; a bare name (diffusers community pipeline) is not a repo."""
+        if "/" not in repo_id:
+            self.note(f"{argument}={shown(repo_id)} names a community pipeline, not a hub repository")
+            return
+        try:
+            check_repo_id(repo_id)
+        except UnsafeName as error:
+            self.refuse(argument, error)
+            return
+        reference = CrossRepoRef(repo_id, module, module.rpartition(".")[2], argument, revision)
+        if reference not in self.plan.call_repos:
+            self.plan.call_repos.append(reference)
