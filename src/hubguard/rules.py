@@ -442,6 +442,44 @@ _register(
     )
 )
 
+_register(
+    Rule(
+        id="HG408",
+        name="remote-code-not-analysed",
+        short_description="Code the call would execute could not be fully analysed.",
+        what=(
+            "Reports files on the load path of a call that runs repository code which hubguard could not "
+            "read or analyse in full: a download that failed, a module name it refused to map to a file "
+            "(`auto_map` to `..escape.Cfg`, a `modules.json` path `../../x`), a file Semgrep could not "
+            "parse in time, or an import chain longer than the closure limits."
+        ),
+        why="An unread file that will execute is a blocker, not a pass.",
+        details=(
+            "The byte signatures read every byte of every fetched file, and Semgrep reads the code with "
+            "large data literals blanked out, but a file that could not be fetched, or whose code is too "
+            "large or too slow for Semgrep, runs unreviewed. Attackers pad payloads past scanner limits "
+            "and craft names that scanners refuse and loaders accept; hubguard fails the check instead of "
+            "guessing."
+        ),
+        bad_example='model = AutoModel.from_pretrained("org/padded-payload", trust_remote_code=True)',
+        good_example=(
+            "# Review the listed files by hand at the resolved commit, then pin it:\n"
+            'model = AutoModel.from_pretrained("org/model", revision="<reviewed sha>", trust_remote_code=True)'
+        ),
+        fix="review the listed files by hand at the resolved commit, or do not load the repository",
+        remediation=(
+            "Open the related locations at the resolved commit and review them by hand; the message says "
+            "why each could not be analysed. Re-run if a download failed. Once reviewed, pin `revision=` to "
+            "that commit and suppress the finding with a reason."
+        ),
+        cwe=(94, 1357),
+        level=Level.ERROR,
+        security_severity=7.5,
+        precision="high",
+        references=(_TRANSFORMERS_CUSTOM_MODELS,),
+    )
+)
+
 
 def rule(rule_id: str) -> Rule:
     return RULES[rule_id]

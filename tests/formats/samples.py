@@ -144,6 +144,9 @@ def sample_result(root: Path) -> ScanResult:
         ),
         _train("HG407", Level.ERROR, 13, "AutoModel.from_pretrained", "typo-org/model does not exist on the hub."),
         _train(
+            "HG408", Level.ERROR, 12, "AutoModel.from_pretrained", "modeling_big.py in other/repo was not analysed."
+        ),
+        _train(
             "HG201", Level.WARNING, 13, "AutoModel.from_pretrained", "typo-org/model is not pinned.", suppressed=True
         ),
         Finding(

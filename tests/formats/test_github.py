@@ -22,7 +22,7 @@ def test_finding_line_format(tmp_path: Path) -> None:
 
 def test_levels_map_to_commands_and_suppressed_is_omitted(tmp_path: Path) -> None:
     lines = github(sample_result(tmp_path), tmp_path)
-    assert sum(line.startswith("::error ") for line in lines) == 5
+    assert sum(line.startswith("::error ") for line in lines) == 6
     assert (
         sum(
             line.startswith(("::warning file=src/train.py", "::warning file=src/with", "::warning file=notebooks"))

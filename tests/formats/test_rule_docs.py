@@ -18,7 +18,9 @@ from hubguard.formats.rule_docs import (
 )
 from hubguard.rules import RULES
 
-EXPECTED_IDS = ["HG101", "HG102", "HG201", "HG301", "HG401", "HG402", "HG403", "HG404", "HG405", "HG406", "HG407"]
+EXPECTED_IDS = [
+    "HG101", "HG102", "HG201", "HG301", "HG401", "HG402", "HG403", "HG404", "HG405", "HG406", "HG407", "HG408"
+]
 
 
 def test_catalogue_ids_are_stable() -> None:

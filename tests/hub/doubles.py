@@ -39,6 +39,11 @@ class CodePlan:
     modules: list[CodeModule] = field(default_factory=list)
     cross_repo: list[CrossRepoRef] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+class Closure(list[str]):
+    unfollowed: list[str] = []
 
 
 @dataclass
@@ -50,6 +55,8 @@ class CodeMatch:
     message: str
     severity: str
     engine: str
+    signals: tuple[str, ...] = ()
+    snippet: str = ""
 
 
 @dataclass
@@ -85,13 +92,14 @@ def import_closure(
         text = read_text(path) or ""
         closure.append(path)
         closure.extend(f"{line.split()[-1]}.py" for line in text.splitlines() if line.startswith("from . import"))
-    return sorted({path for path in closure if path in files})
+    return Closure(sorted({path for path in closure if path in files}))
 
 
 @dataclass
 class ScanOutcome:
     matches: list[CodeMatch]
     errors: list[str] = field(default_factory=list)
+    unscanned: dict[str, str] = field(default_factory=dict)
 
 
 class CodeScanner:

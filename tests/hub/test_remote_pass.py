@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from hubguard.findings import HubReference, Location, Region
+from hubguard.findings import HubReference, Level, Location, Region
 from hubguard.hub.remote_pass import RemoteOptions, RemoteResult, run_remote_pass
 from hubguard.hub.transport import RetryPolicy
 from hubguard.revisions import classify_revision
@@ -286,11 +286,12 @@ def test_token_never_leaks(
     assert not any(marker in text for text in texts)  # ... and never written anywhere
 
 
-def test_code_scan_errors_make_the_scan_incomplete(fake_hub: FakeHub, options: RemoteOptions) -> None:
+def test_code_scan_errors_mean_the_code_was_not_analysed(fake_hub: FakeHub, options: RemoteOptions) -> None:
     fake_hub.add_repo("org/benign", BENIGN)
     result = run([ref("org/benign")], options, doubles.CodeScanner(errors=["semgrep exited with 2"]))
-    assert rules(result) == ["HG401", "HG405"]
+    assert rules(result) == ["HG401", "HG408"]
     assert "semgrep exited with 2" in result.findings[1].message
+    assert result.findings[1].level is Level.ERROR
 
 
 def test_a_weight_file_the_hub_failed_to_serve_is_incomplete_and_not_cached(

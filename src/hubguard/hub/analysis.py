@@ -113,6 +113,7 @@ def analyse_profile(work: RepoWork, profile: Profile, scanners: Scanners) -> Pro
     snapshot, reader = work.snapshot, work.reader
     assert snapshot is not None and reader is not None
     problems: list[HubError] = []
+    code_problems: list[HubError] = []  # reading code this load runs: an unread file is HG408, not HG405
     result = ProfileWork(RepoOutcome(snapshot.sha))
     issues = result.outcome.issues
     issues.extend(_hub_flag_issues(snapshot, reader))
@@ -126,7 +127,7 @@ def analyse_profile(work: RepoWork, profile: Profile, scanners: Scanners) -> Pro
         return parsed if isinstance(parsed, dict) else None
 
     def read_text(path: str) -> str | None:
-        data = work.read(path, work.max_code_bytes, problems)
+        data = work.read(path, work.max_code_bytes, code_problems)
         return data.decode("utf-8", errors="replace") if data is not None else None
 
     files = {path: info.size for path, info in snapshot.files.items()}
@@ -134,10 +135,14 @@ def analyse_profile(work: RepoWork, profile: Profile, scanners: Scanners) -> Pro
         files, read_json, repo_type=snapshot.repo_type, runs_remote_code=profile.runs_remote_code
     )
     entries = [module.path for module in plan.modules]
-    closure = scanners.import_closure(entries, read_text, set(files)) if entries else []
-    result.code_paths = {path for path in closure if work.stage_code(path, problems)}
+    closure = scanners.import_closure(entries, read_text, files)
+    result.code_paths = {path for path in closure if work.stage_code(path, code_problems)}
     if profile.runs_remote_code and plan.modules:
         issues.append(_remote_code_issue(snapshot, reader, plan, closure))
+    unanalysed = _unanalysed_reasons(plan, closure, result.code_paths, code_problems)
+    if unanalysed:
+        unread = [path for path in closure if path not in result.code_paths]
+        issues.append(unanalysed_issue(snapshot, reader, unanalysed, unread))
     if profile.runs_remote_code and not profile.code_revision_pinned:
         issues.extend(_cross_repo_issue(snapshot, reader, cross) for cross in plan.cross_repo)
     if profile.loads_weights:
@@ -148,8 +153,31 @@ def analyse_profile(work: RepoWork, profile: Profile, scanners: Scanners) -> Pro
         reasons = list(dict.fromkeys(problem.reason for problem in problems))
         fix = "; ".join(dict.fromkeys(problem.fix for problem in problems))
         issues.append(incomplete_issue(snapshot.repo_id, snapshot.requested_revision, reasons, fix))
-        result.outcome.complete = False
+    # A size limit gives the same answer next time, so that outcome may be cached; a failed download may not.
+    transient = [problem for problem in code_problems if not isinstance(problem, TooLarge)]
+    result.outcome.complete = not problems and not transient
     return result
+
+
+def unanalysed_issue(snapshot: RepoSnapshot, reader: RepoReader, reasons: list[str], paths: list[str]) -> RepoIssue:
+    """HG408: files this load executes that were not read or analysed in full."""
+    message = f"{_where(snapshot)}: code this call would run was not fully analysed: {'; '.join(reasons)}"
+    related = tuple(
+        Location(reader.web_url(path), description="not analysed") for path in paths if path in snapshot.files
+    )
+    return RepoIssue("HG408", message, RULES["HG408"].level, related, {"reasons": reasons})
+
+
+def _unanalysed_reasons(plan: Any, closure: Any, staged: set[str], code_problems: list[HubError]) -> list[str]:
+    reasons = [plain(refusal, limit=300) for refusal in plan.refused]
+    reasons += list(dict.fromkeys(problem.reason for problem in code_problems))
+    unread = [path for path in closure if path not in staged]
+    if unread and not code_problems:
+        reasons.append("not fetched: " + ", ".join(plain(path) for path in unread[:10]))
+    if closure.unfollowed:
+        listed = ", ".join(plain(path) for path in closure.unfollowed[:10])
+        reasons.append(f"the import closure reached its limits; not followed: {listed}")
+    return reasons
 
 
 def _where(snapshot: RepoSnapshot) -> str:

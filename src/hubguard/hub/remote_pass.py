@@ -8,7 +8,7 @@ import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +19,8 @@ from hubguard.hub.analysis import (
     RepoWork,
     analyse_profile,
     failure_outcome,
-    incomplete_issue,
     incomplete_outcome,
+    unanalysed_issue,
 )
 from hubguard.hub.cache import ResultCache
 from hubguard.hub.errors import HubError
@@ -31,6 +31,7 @@ from hubguard.hub.repo_ids import InvalidReference
 from hubguard.hub.resolver import Resolver, ResolverContext
 from hubguard.hub.scanners import Scanners, rules_version
 from hubguard.hub.transport import Deadline, RetryPolicy, TransferStats
+from hubguard.remote_code.verdict import CodeIssue, judge_closure
 from hubguard.revisions import is_commit_sha
 
 RepoKey = tuple[str, str, str, str | None]  # hub, repo type, repo ID, requested revision
@@ -46,7 +47,7 @@ class RemoteOptions:
     token: str | None
     max_workers: int = 8
     progress: bool = False
-    max_code_bytes: int = 2_000_000
+    max_code_bytes: int = 32 * 1024 * 1024  # per repository; a larger closure file is HG408
     retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
@@ -171,13 +172,13 @@ class _Run:
         return group
 
     def scan_staged_code(self, root: Path, groups: dict[RepoKey, _Group]) -> None:
-        """ONE code scan over every repo's staged code; matches become HG402 on the profiles that run them."""
+        """ONE code scan over every repo's staged code, judged per closure into HG402 and HG408 issues."""
         staged = {f"r{index}": group for index, group in enumerate(groups.values()) if any(group.code_paths.values())}
         if not staged:
             return
         try:
             scanned = self.scanners.scan_code(root)
-        except Exception as error:  # a crashed scanner must surface as "incomplete", never as clean
+        except Exception as error:  # a crashed scanner must surface as "not analysed", never as clean
             for group in staged.values():
                 self._mark_unscanned(group, f"the code scan failed ({type(error).__name__})")
             return
@@ -185,14 +186,28 @@ class _Run:
             reason = "the code scan reported: " + plain(str(error).replace(str(root), "<code>"), limit=200)
             for group in staged.values():
                 self._mark_unscanned(group, reason)
+        matches: dict[str, list[Any]] = {prefix: [] for prefix in staged}
         for match in scanned.matches:
             prefix, _, path = str(match.path).replace(os.sep, "/").partition("/")
-            group = staged.get(prefix)
-            if group is None or group.work is None or group.work.reader is None:
+            if prefix in matches:
+                matches[prefix].append(replace(match, path=path))
+        unscanned: dict[str, dict[str, str]] = {prefix: {} for prefix in staged}
+        for staged_path, why in scanned.unscanned.items():
+            prefix, _, path = staged_path.replace(os.sep, "/").partition("/")
+            if prefix in unscanned:
+                unscanned[prefix][path] = why
+        for prefix, group in staged.items():
+            work = group.work
+            if work is None or work.reader is None or work.snapshot is None:
                 continue
             for profile, paths in group.code_paths.items():
-                if path in paths:
-                    group.outcomes[profile].issues.append(_match_issue(group.work, path, match))
+                issues = group.outcomes[profile].issues
+                closure_matches = [match for match in matches[prefix] if match.path in paths]
+                issues.extend(_code_issue(work, issue) for issue in judge_closure(closure_matches))
+                missed = {path: why for path, why in unscanned[prefix].items() if path in paths}
+                if missed:
+                    reasons = [f"{plain(path)}: {plain(why, limit=200)}" for path, why in missed.items()]
+                    issues.append(unanalysed_issue(work.snapshot, work.reader, reasons, list(missed)))
 
     def store(self, key: RepoKey, group: _Group) -> None:
         if group.cached or group.work is None or group.work.snapshot is None or not group.work.snapshot.complete:
@@ -219,29 +234,29 @@ class _Run:
         return (hub, repo_type, repo_id, sha, self.version, profile.cache_tag())
 
     def _mark_unscanned(self, group: _Group, reason: str) -> None:
-        snapshot = group.work.snapshot if group.work else None
-        if snapshot is None:
+        work = group.work
+        if work is None or work.snapshot is None or work.reader is None:
             return
         for profile, paths in group.code_paths.items():
             if paths:
                 outcome = group.outcomes[profile]
-                outcome.issues.append(
-                    incomplete_issue(snapshot.repo_id, snapshot.requested_revision, [reason], "re-run hubguard")
-                )
+                outcome.issues.append(unanalysed_issue(work.snapshot, work.reader, [reason], sorted(paths)))
                 outcome.complete = False
 
 
-def _match_issue(work: RepoWork, path: str, match: Any) -> RepoIssue:
+def _code_issue(work: RepoWork, issue: CodeIssue) -> RepoIssue:
+    """An HG402 from the verdict on one closure: the remote places are its related locations."""
     assert work.snapshot is not None and work.reader is not None
     snapshot = work.snapshot
-    message = (
-        f"{plain(snapshot.repo_id)} at {snapshot.sha[:12]}: {plain(path)} line {match.start_line} matches "
-        f"{plain(match.rule_id)}: {match.message}"
+    message = f"{plain(snapshot.repo_id)} at {snapshot.sha[:12]}: {issue.message}"
+    related = tuple(
+        Location(work.reader.web_url(place.path), Region(place.start_line, 1, place.end_line + 1, 1), "matched code")
+        for place in issue.places
     )
-    region = Region(match.start_line, 1, max(match.end_line, match.start_line) + 1, 1)
-    related = (Location(work.reader.web_url(path), region, "matched code"),)
-    properties = {"matchRule": match.rule_id, "engine": match.engine, "remotePath": path}
-    return RepoIssue("HG402", message, _MATCH_LEVELS.get(match.severity, Level.ERROR), related, properties)
+    properties: dict[str, Any] = {"matchRules": list(issue.rules), "remotePaths": [p.path for p in issue.places]}
+    if issue.combination is not None:
+        properties["combination"] = [issue.combination.first, issue.combination.second]
+    return RepoIssue("HG402", message, _MATCH_LEVELS.get(issue.level, Level.ERROR), related, properties)
 
 
 def _profile(ref: HubReference) -> Profile:

@@ -17,7 +17,7 @@ _VERSIONED_SUFFIXES = (".py", ".yaml", ".yml", ".json")
 @dataclass(frozen=True)
 class Scanners:
     plan_code: Callable[..., Any]
-    import_closure: Callable[..., list[str]]
+    import_closure: Callable[..., Any]  # -> list of paths with .unfollowed
     scan_code: Callable[[Path], Any]  # -> ScanOutcome(matches, errors)
     inspect_source: Callable[[Any], Any]
     verdict_findings: Callable[..., list[Any]]
