@@ -100,6 +100,7 @@ class ScanOutcome:
     matches: list[CodeMatch]
     errors: list[str] = field(default_factory=list)
     unscanned: dict[str, str] = field(default_factory=dict)
+    retryable: set[str] = field(default_factory=set)
 
 
 class CodeScanner:

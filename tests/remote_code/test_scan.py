@@ -237,7 +237,7 @@ def test_code_semgrep_cannot_take_is_reported_unscanned(
     (root / "small.py").write_text("import os\n")
     monkeypatch.setattr(scan_module, "find_semgrep", lambda: None)
     outcome = scan_code(root)
-    assert list(outcome.unscanned) == ["huge.py"]
+    assert list(outcome.unscanned) == ["huge.py"] and outcome.retryable == set()
     assert "once data literals are removed" in outcome.unscanned["huge.py"]
     assert [(m.path, m.rule_id) for m in outcome.matches] == [("huge.py", "hubguard.sig.reverse-shell-netcat")]
 
@@ -255,7 +255,7 @@ def test_semgrep_errors_about_one_file_mark_that_file_unscanned(
     monkeypatch.setattr(scan_module, "find_semgrep", lambda: executable)
     outcome = scan_code(small_repo)
     assert outcome.errors == []
-    assert list(outcome.unscanned) == ["modeling.py"]
+    assert list(outcome.unscanned) == ["modeling.py"] and outcome.retryable == {"modeling.py"}
     assert outcome.unscanned["modeling.py"].startswith("semgrep: Timeout when running x on ")
 
 

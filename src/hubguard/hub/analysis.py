@@ -118,13 +118,13 @@ def analyse_profile(work: RepoWork, profile: Profile, scanners: Scanners) -> Pro
     issues = result.outcome.issues
     issues.extend(_hub_flag_issues(snapshot, reader))
 
-    def read_json(path: str) -> dict | None:
+    def read_json(path: str) -> Any:
+        """Any JSON value (modules.json is a list); the planner checks the shape it expects."""
         data = work.read(path, MAX_CONFIG_BYTES, problems)
         try:
-            parsed = json.loads(data) if data is not None else None
-        except ValueError:
+            return json.loads(data) if data is not None else None
+        except (ValueError, RecursionError):
             return None
-        return parsed if isinstance(parsed, dict) else None
 
     def read_text(path: str) -> str | None:
         data = work.read(path, work.max_code_bytes, code_problems)

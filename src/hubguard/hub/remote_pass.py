@@ -208,6 +208,8 @@ class _Run:
                 if missed:
                     reasons = [f"{plain(path)}: {plain(why, limit=200)}" for path, why in missed.items()]
                     issues.append(unanalysed_issue(work.snapshot, work.reader, reasons, list(missed)))
+                if any(f"{prefix}/{path}" in scanned.retryable for path in missed):
+                    group.outcomes[profile].complete = False  # a timeout may not recur: do not cache
 
     def store(self, key: RepoKey, group: _Group) -> None:
         if group.cached or group.work is None or group.work.snapshot is None or not group.work.snapshot.complete:

@@ -52,6 +52,7 @@ class ScanOutcome:
     matches: list[CodeMatch] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # the scan as a whole is incomplete
     unscanned: dict[str, str] = field(default_factory=dict)  # path -> why Semgrep could not read it all
+    retryable: set[str] = field(default_factory=set)  # unscanned paths whose reason may not recur (timeouts)
 
 
 def scan_code(root: Path, *, timeout: float = 120) -> ScanOutcome:
@@ -248,12 +249,14 @@ def _read_semgrep_report(
         relative = relative_of(error.get("path"))
         if relative is not None:
             outcome.unscanned.setdefault(relative, f"semgrep: {message}")
+            outcome.retryable.add(relative)
         else:
             outcome.errors.append(f"semgrep: {message}")
     scanned = {relative_of(path) for path in report.get("paths", {}).get("scanned", [])}
     for relative in targets.values():
         if relative not in scanned:
             outcome.unscanned.setdefault(relative, "semgrep did not analyse it")
+            outcome.retryable.add(relative)
 
 
 def _attach_snippets(root: Path, outcome: ScanOutcome) -> None:

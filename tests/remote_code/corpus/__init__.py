@@ -1,0 +1,108 @@
+"""The remote-code corpus: malicious and benign hub repositories, stored as data.
+
+Every case declares the consumer's call, the repositories it involves (with the revision the
+loader would fetch), and the exact rules and levels expected at that call. The repositories' code
+is text in these builders: tests serve it from the loopback hub and scan it, never import or run
+it (each malicious module writes a canary file first thing, and tests assert it never appears).
+
+``end_to_end`` cases need only the loaded repository's own code, which today's orchestration
+fetches; the others (cross-repository auto_map, code_revision, custom_pipeline/custom_generate
+repositories) are checked at the planning and scanning level until the remote pass fetches other
+repositories and revisions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from hubguard.remote_code import CallCode
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True)
+class Repo:
+    repo_id: str
+    files: Mapping[str, bytes]
+    repo_type: str = "model"
+    branches: Mapping[str, Mapping[str, bytes]] = field(default_factory=dict)  # name -> the branch's whole tree
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """Code the load runs from a repository other than the loaded one, or at another revision."""
+
+    repo_id: str
+    revision: str | None  # a branch of that repository; None: its default branch
+    entry: str  # the module file the loader imports first
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    malicious: bool
+    covers: tuple[str, ...]  # the classes of issue 9 this case stands for
+    call: str  # the consumer's statement; {rev} is the loaded repository's commit SHA
+    repos: tuple[Repo, ...]  # the loaded repository first
+    expected: frozenset[tuple[str, str]]  # (rule, level) findings at the consumer's call
+    end_to_end: bool = True
+    code_call: CallCode | None = None  # the call's code arguments, for planning-level cases
+    fetches: tuple[Fetch, ...] = ()  # what planning must name, for planning-level cases
+
+    @property
+    def loaded(self) -> Repo:
+        return self.repos[0]
+
+
+def expect(*pairs: tuple[str, str]) -> frozenset[tuple[str, str]]:
+    return frozenset(pairs)
+
+
+def text(source: str) -> bytes:
+    return source.encode("utf-8")
+
+
+def config(auto_map: Mapping[str, Any] | None = None, **extra: Any) -> bytes:
+    data: dict[str, Any] = {"model_type": "custom", "architectures": ["CustomModel"], **extra}
+    if auto_map is not None:
+        data["auto_map"] = dict(auto_map)
+    return json.dumps(data, indent=2).encode()
+
+
+def json_file(data: Any) -> bytes:
+    return json.dumps(data, indent=2).encode()
+
+
+def canary_line(canary: str, name: str) -> str:
+    """First statement of every malicious module: proof that scanning never runs the code."""
+    return f"open({canary!r}, 'a').write({name!r})  # canary: exists only if this file ever runs\n"
+
+
+MODEL_CLASS = '''
+
+class CustomConfig(PretrainedConfig):
+    model_type = "custom"
+
+    def __init__(self, hidden_size=64, num_layers=2, **kwargs):
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        super().__init__(**kwargs)
+
+
+class CustomModel(PreTrainedModel):
+    config_class = CustomConfig
+
+    def __init__(self, config):
+        super().__init__(config)
+        self.layers = nn.ModuleList(nn.Linear(config.hidden_size, config.hidden_size) for _ in range(config.num_layers))
+
+    def forward(self, hidden_states):
+        for layer in self.layers:
+            hidden_states = torch.relu(layer(hidden_states))
+        return hidden_states
+'''
+MODEL_IMPORTS = "import torch\nfrom torch import nn\nfrom transformers import PretrainedConfig, PreTrainedModel\n"
+AUTO_MAP = {"AutoConfig": "modeling_custom.CustomConfig", "AutoModel": "modeling_custom.CustomModel"}
