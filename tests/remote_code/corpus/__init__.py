@@ -106,3 +106,6 @@ class CustomModel(PreTrainedModel):
 '''
 MODEL_IMPORTS = "import torch\nfrom torch import nn\nfrom transformers import PretrainedConfig, PreTrainedModel\n"
 AUTO_MAP = {"AutoConfig": "modeling_custom.CustomConfig", "AutoModel": "modeling_custom.CustomModel"}
+PAIR_PIPELINES = {
+    "pair-classification": {"impl": "pair_pipeline.PairClassification", "pt": ["AutoModelForSequenceClassification"]}
+}

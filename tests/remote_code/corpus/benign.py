@@ -16,6 +16,7 @@ from tests.remote_code.corpus import (
     AUTO_MAP,
     MODEL_CLASS,
     MODEL_IMPORTS,
+    PAIR_PIPELINES,
     WARNING,
     Case,
     Fetch,
@@ -634,8 +635,7 @@ def _pipeline_case() -> Case:
         "    def postprocess(self, outputs):\n        return {'score': float(np.max(outputs.logits[0].softmax(-1).numpy()))}\n"
     )
     tree = {
-        "config.json": config(custom_pipelines={"pair-classification": {"impl": "pair_pipeline.PairClassification",
-                                                                           "pt": ["AutoModelForSequenceClassification"]}}),
+        "config.json": config(custom_pipelines=PAIR_PIPELINES),
         "pair_pipeline.py": text(source),
     }
     call = 'pipeline("pair-classification", model="benign/pair-pipeline", revision="{rev}", trust_remote_code=True)'

@@ -11,6 +11,7 @@ from tests.remote_code.corpus import (
     ERROR,
     MODEL_CLASS,
     MODEL_IMPORTS,
+    PAIR_PIPELINES,
     WARNING,
     Case,
     Fetch,
@@ -350,8 +351,7 @@ def _pipeline_case(canary: str, payload: str) -> Case:
         "    def _sanitize_parameters(self, **kwargs):\n        return {}, {}, {}\n"
     )
     tree = {
-        "config.json": config(custom_pipelines={"pair-classification": {"impl": "pair_pipeline.PairClassification",
-                                                                           "pt": ["AutoModelForSequenceClassification"]}}),
+        "config.json": config(custom_pipelines=PAIR_PIPELINES),
         "pair_pipeline.py": text(source),
     }
     call = 'pipeline("pair-classification", model="mal/custom-pipelines", revision="{rev}", trust_remote_code=True)'
