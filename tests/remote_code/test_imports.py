@@ -203,6 +203,13 @@ def test_files_the_code_names_and_files_that_run_once_copied_join_the_closure() 
     ]
 
 
+def test_configs_vocabularies_and_checkpoints_the_code_names_stay_out() -> None:
+    code = "paths = ['tokenizer.json', 'pytorch_model.bin', 'model.pth', 'vocab.txt']\n"
+    files = {"modeling.py": len(code), "tokenizer.json": 10, "pytorch_model.bin": 10, "model.pth": 10_000_000,
+             "vocab.txt": 10, "hook.pth": 40}
+    assert import_closure(["modeling.py"], {"modeling.py": code}.get, files) == ["modeling.py", "hook.pth"]
+
+
 def test_no_entry_means_no_data_files() -> None:
     assert closure({"setup.sh": "x"}, []) == []
 

@@ -144,3 +144,10 @@ def test_a_place_joins_only_the_first_combination_it_contributes_to() -> None:
 
 def test_signal_vocabulary_matches_the_rules() -> None:
     assert SIGNALS == {"credential-read", "network-send", "computed-import", "process-spawn", "decode", "code-exec"}
+
+
+def test_long_combinations_list_every_place_but_quote_a_few() -> None:
+    reads = [match(f"m{index}.py", 1, "hubguard.credential-read", "info", ("credential-read",)) for index in range(8)]
+    (issue,) = judge_closure([*reads, match("send.py", 3, "hubguard.network-send", "info", ("network-send",))])
+    assert len(issue.places) == 9
+    assert issue.message.endswith("; and 3 more.")

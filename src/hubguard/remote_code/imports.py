@@ -6,8 +6,9 @@ The closure is the union of three views, because the loader and Python disagree:
   ``from .x import y`` line sitting inside a docstring or a string;
 - module names handed to ``importlib.import_module``/``__import__`` as string literals (relative
   ones with a package). A *computed* module name can import any module the repository ships.
-Non-Python files the code names in a string literal, and files that execute or install once copied
-(``.pth``, shared libraries, shell scripts, requirements), join the closure so their bytes are read.
+Files the code names in a string literal that it could compile, unpack or load (C/CUDA sources,
+archives, shared libraries), and files that execute or install once copied (``.pth`` site hooks,
+shared libraries, shell scripts, requirements), join the closure so their bytes are read.
 """
 
 from __future__ import annotations
@@ -22,14 +23,18 @@ from hubguard.remote_code.names import module_candidates
 
 MAX_FILES = 1000
 MAX_BYTES = 64 * 1024 * 1024
-MAX_DATA_FILE_BYTES = 32 * 1024 * 1024  # a named data file larger than this is left to the weight scanners
+MAX_DATA_FILE_BYTES = 32 * 1024 * 1024
+MAX_SITE_HOOK_BYTES = 64 * 1024  # .pth is also a checkpoint suffix; site hooks are a few lines
 _DYNAMIC_IMPORTERS = frozenset({"import_module", "__import__"})
 # transformers.dynamic_module_utils.get_relative_imports
 _LOADER_RELATIVE_IMPORT = re.compile(r"^\s*import\s+\.(\S+)\s*$|^\s*from\s+\.(\S+)\s+import", re.MULTILINE)
 _LOADER_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 # Files that run or get installed once code copies or loads them, whatever name the code computes.
-_EXECUTABLE_SUFFIXES = (".pth", ".so", ".dylib", ".dll", ".pyd", ".sh", ".bash", ".zsh", ".ps1", ".bat", ".cmd")
-_EXECUTABLE_NAMES = re.compile(r"(^|/)requirements[^/]*\.txt$")
+_RUNNABLE_SUFFIXES = (".so", ".dylib", ".dll", ".pyd", ".sh", ".bash", ".zsh", ".ps1", ".bat", ".cmd")
+_RUNNABLE_NAMES = re.compile(r"(^|/)requirements[^/]*\.txt$")
+# Files that code compiles, unpacks or installs when it names them (not configs, vocabularies, weights).
+_LOADABLE_SUFFIXES = (*_RUNNABLE_SUFFIXES, ".c", ".cc", ".cpp", ".cu", ".h", ".pyc", ".zip", ".tar", ".tgz", ".gz",
+                      ".bz2", ".xz", ".whl", ".egg")
 _STRING_LITERAL = re.compile(r"""["']([^"'\\\r\n]{1,300})["']""")
 
 
@@ -63,7 +68,7 @@ def import_closure(
     queue: deque[str] = deque()
     unfollowed: list[str] = []
     python_files = sorted(path for path in files if path.endswith(".py"))
-    data_files = _data_files_by_name(files)
+    loadable = _loadable_files_by_name(files)
 
     def add(path: str, entry_dir: str) -> None:
         if path not in files or path in found or path in unfollowed:
@@ -97,15 +102,15 @@ def import_closure(
             if candidate in files:
                 for package_init in _parent_inits(candidate):
                     add(package_init, entry_dir)
-        computed_import = computed_import or imported.computed_import
-        if computed_import:
+        if imported.computed_import and not computed_import:
+            computed_import = True
             for python_file in python_files:
                 add(python_file, entry_dir)
-        for data_file in _named_files(text, path, data_files):
-            add(data_file, entry_dir)
+        for named in _named_files(text, loadable):
+            add(named, entry_dir)
     if found:
         for path in sorted(files):
-            if _runs_once_copied(path) and files[path] <= MAX_DATA_FILE_BYTES:
+            if _runs_once_copied(path, files[path]):
                 add(path, "")
     return Closure(found, unfollowed)
 
@@ -115,20 +120,24 @@ def _parent_inits(path: str) -> list[str]:
     return [posixpath.join(*parts[: depth + 1], "__init__.py") for depth in range(len(parts))]
 
 
-def _runs_once_copied(path: str) -> bool:
-    return path.lower().endswith(_EXECUTABLE_SUFFIXES) or _EXECUTABLE_NAMES.search(path) is not None
+def _runs_once_copied(path: str, size: int) -> bool:
+    if path.lower().endswith(".pth"):
+        return size <= MAX_SITE_HOOK_BYTES
+    return size <= MAX_DATA_FILE_BYTES and (
+        path.lower().endswith(_RUNNABLE_SUFFIXES) or _RUNNABLE_NAMES.search(path) is not None
+    )
 
 
-def _named_files(text: str, path: str, by_name: Mapping[str, list[str]]) -> Iterator[str]:
-    """Non-Python repository files whose name or path a string literal in the text spells."""
+def _named_files(text: str, by_name: Mapping[str, list[str]]) -> Iterator[str]:
+    """Repository files a string literal in the text names, by path or base name."""
     for literal in _STRING_LITERAL.findall(text):
         yield from by_name.get(posixpath.basename(literal.rstrip("/")), ())
 
 
-def _data_files_by_name(files: Mapping[str, int]) -> dict[str, list[str]]:
+def _loadable_files_by_name(files: Mapping[str, int]) -> dict[str, list[str]]:
     by_name: dict[str, list[str]] = {}
     for path, size in files.items():
-        if not path.endswith(".py") and size <= MAX_DATA_FILE_BYTES:
+        if _runs_once_copied(path, size) or (path.lower().endswith(_LOADABLE_SUFFIXES) and size <= MAX_DATA_FILE_BYTES):
             by_name.setdefault(posixpath.basename(path), []).append(path)
     return by_name
 

@@ -136,15 +136,17 @@ def _combined(combination: Combination, places: list[Place], claimed: set[Place]
     raised = tuple(place for place in contributing if place.level != "error" and place not in claimed)
     if not raised:
         return None  # every contributing place is already an error of its own
-    elsewhere = [place for place in contributing if place not in raised]
     parts = [f"{_role(place, combination)} at {place.quoted(80)} ({', '.join(place.rules)})" for place in raised]
-    shown_parts = parts[:MAX_QUOTED_PLACES] + ([f"and {len(parts) - MAX_QUOTED_PLACES} more"] if len(parts) > MAX_QUOTED_PLACES else [])
-    message = f"this code {combination.meaning}: {'; '.join(shown_parts)}."
+    message = f"this code {combination.meaning}: {_listed(parts)}."
+    elsewhere = [f"{shown(place.path)} line {place.start_line}" for place in contributing if place not in raised]
     if elsewhere:
-        message += " Also contributing, reported separately: " + ", ".join(
-            f"{shown(place.path)} line {place.start_line}" for place in elsewhere[:MAX_QUOTED_PLACES]
-        ) + "."
+        message += f" Also contributing, reported separately: {_listed(elsewhere, ', ')}."
     return CodeIssue("error", message, raised, combination)
+
+
+def _listed(items: list[str], separator: str = "; ") -> str:
+    more = len(items) - MAX_QUOTED_PLACES
+    return separator.join(items[:MAX_QUOTED_PLACES] + ([f"and {more} more"] if more > 0 else []))
 
 
 def _role(place: Place, combination: Combination) -> str:
