@@ -218,3 +218,10 @@ def test_limits_leave_a_trace_of_what_was_not_followed() -> None:
     sources = {f"m{index}.py": f"from .m{index + 1} import x\n" for index in range(10)}
     result = import_closure(["m0.py"], sources.get, {path: 10 for path in sources}, max_files=3)
     assert result == ["m0.py", "m1.py", "m2.py"] and result.unfollowed == ["m3.py"]
+
+
+
+def test_imports_after_a_large_table_are_followed() -> None:
+    table = "TABLE = [\n" + "    0.5, 0.25, 0.125,\n" * 20_000 + "]\n"
+    sources = {"m.py": "from .tables import TABLE\n", "tables.py": table + "from .tail import x\n", "tail.py": ""}
+    assert closure(sources, ["m.py"]) == ["m.py", "tables.py", "tail.py"]

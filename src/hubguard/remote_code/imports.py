@@ -16,12 +16,18 @@ from __future__ import annotations
 import ast
 import posixpath
 import re
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
+from hubguard.remote_code.literals import strip_data_literals
 from hubguard.remote_code.names import module_candidates
 
 MAX_FILES = 1000
+STRIP_ABOVE_CHARS = 256 * 1024
+# On CPython 3.11, ast.parse in several threads at once (the remote pass's workers) fails now and then
+# with "SystemError: AST constructor recursion depth mismatch" (python/cpython gh-106905): one at a time.
+_PARSE_LOCK = threading.Lock()
 MAX_BYTES = 64 * 1024 * 1024
 MAX_DATA_FILE_BYTES = 32 * 1024 * 1024
 MAX_SITE_HOOK_BYTES = 64 * 1024  # .pth is also a checkpoint suffix; site hooks are a few lines
@@ -154,8 +160,11 @@ class _ImportedPaths:
 
     def paths(self) -> Iterator[str]:
         yield from self._loader_paths()
+        # Imports survive literal stripping (lines too), and the tree of a weight table costs hundreds of MB.
+        source = strip_data_literals(self.text) if len(self.text) > STRIP_ABOVE_CHARS else self.text
         try:
-            tree = ast.parse(self.text, filename=self.path)
+            with _PARSE_LOCK:
+                tree = ast.parse(source, filename=self.path)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return
         for node in ast.walk(tree):
