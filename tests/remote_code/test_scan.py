@@ -12,6 +12,7 @@ import yaml
 
 from hubguard.remote_code import CodeMatch, ScanOutcome, scan_code
 from hubguard.remote_code import scan as scan_module
+from hubguard.remote_code.verdict import SIGNALS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RULES_DIR = Path(__file__).resolve().parents[2] / "semgrep-rules"
@@ -129,6 +130,9 @@ def test_every_rule_has_a_test_file_and_metadata() -> None:
             assert rule["severity"] in {"ERROR", "WARNING", "INFO"}
             assert rule["languages"] == ["python"]
             assert {"cwe", "confidence", "description", "references"} <= set(rule["metadata"])
+            assert set(rule["metadata"].get("hubguard-signals", [])) <= SIGNALS, rule["id"]
+            if rule["severity"] == "INFO":  # reported only through combinations, so it must feed one
+                assert rule["metadata"]["hubguard-signals"], rule["id"]
 
 
 def fake_semgrep(tmp_path: Path, script: str) -> str:
