@@ -54,6 +54,8 @@ class EndToEnd:
     cases: dict[str, Case]
     at_call: dict[str, list[Finding]]  # case name -> findings at its consumer call
     canary: Path
+    second_run_requests: int  # every reference is pinned, so a second run is answered from the cache
+    second_run_same: bool
 
 
 def _serve(hub: FakeHub, cases: list[Case]) -> dict[str, str]:
@@ -129,13 +131,17 @@ def run_end_to_end(base: Path) -> EndToEnd:
         lines = _consumer(project, cases, shas)
         config = Config(allow_remote_code=ALLOWED, cache_dir=base / "cache", timeout=300)
         result = run_scan(ScanOptions([project], project, config))
+        hub.reset_log()
+        again = run_scan(ScanOptions([project], project, config))
+        second_run_requests = len(hub.requests)
     at_call: dict[str, list[Finding]] = {name: [] for name in lines}
     by_line = {line: name for name, line in lines.items()}
     for finding in result.findings:
         region = finding.location.region
         if finding.location.path == "loads.py" and region and region.start_line in by_line:
             at_call[by_line[region.start_line]].append(finding)
-    return EndToEnd({case.name: case for case in cases}, at_call, canary)
+    same_answer = [(f.rule_id, f.message) for f in again.findings] == [(f.rule_id, f.message) for f in result.findings]
+    return EndToEnd({case.name: case for case in cases}, at_call, canary, second_run_requests, same_answer)
 
 
 def levels(findings: list[Finding]) -> set[tuple[str, str]]:
@@ -164,6 +170,7 @@ def test_end_to_end_corpus(tmp_path: Path) -> None:
             wrong.append(f"{name}: expected {sorted(case.expected)}, got {sorted(found)}{details}")
     assert not wrong, "\n".join(wrong)
     assert not run.canary.exists(), "scanned code ran"
+    assert run.second_run_requests == 0 and run.second_run_same
     assert_one_issue_per_line(run.at_call["reverse-shell-dup2"])
     assert_found_past_tables(run.at_call["oversize-file"])
     assert_combination_lists_every_place(run.at_call["combo-credential-send"])
