@@ -323,3 +323,32 @@ def zip_with_duplicates(first: bytes, second: bytes, name: str = "archive/data.p
             archive.writestr(name, second)
             archive.writestr("archive/version", b"3\n")
     return buffer.getvalue()
+
+
+# -- hostile archives (issue 16) -------------------------------------------------------------------
+
+
+def shared_entry_zip(member: bytes, count: int) -> bytes:
+    """One deflated member and ``count`` central-directory entries that all point at it.
+
+    With 5,000 entries this is the 265 KB zip of issue 16: nearly all of it is directory.
+    """
+    single = zip_bytes([("m00000.pkl", member)], compression=zipfile.ZIP_DEFLATED)
+    directory_at = single.index(b"PK\x01\x02")
+    record = single[directory_at : single.index(b"PK\x05\x06")]
+    records = b"".join(record[:46] + f"m{index:05}.pkl".encode() + record[56:] for index in range(count))
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, len(records), directory_at, 0)
+    return single[:directory_at] + records + end
+
+
+def opcode_churn(opcodes: int) -> bytes:
+    """A pickle that does nothing ``opcodes`` times (NONE, POP): cheap to store, costly to emulate."""
+    return PROTO4 + b"N0" * (opcodes // 2) + NONE + STOP
+
+
+def opcode_churn_zip(members: int, opcodes: int, last: bytes | None = None) -> bytes:
+    """Issue 16's second small zip: ``members`` deflated pickles of ``opcodes`` no-ops each (100 x 1M is 113 KB)."""
+    pickles = [(f"archive/part{index}.pkl", opcode_churn(opcodes)) for index in range(members)]
+    if last is not None:
+        pickles.append(("archive/zlast.pkl", last))
+    return zip_bytes(pickles, compression=zipfile.ZIP_DEFLATED)

@@ -56,6 +56,10 @@ class HttpRangeSource:
     def bytes_read(self) -> int:
         return self._received
 
+    def seconds_left(self) -> float:
+        """The repo's deadline, so the inspector stops emulating when it passes (``TimedSource``)."""
+        return self._deadline.remaining()
+
     def read(self, offset: int, length: int) -> bytes:
         if offset < 0 or length < 0:
             raise SourceError(f"{self.name}: invalid read at {offset} of {length} bytes")

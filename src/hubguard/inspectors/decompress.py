@@ -7,8 +7,9 @@ import lzma
 import zlib
 from typing import Protocol
 
+from hubguard.inspectors.budget import Budget
 from hubguard.inspectors.sources import ByteSource, SourceError
-from hubguard.inspectors.verdicts import LimitExceeded, Limits, Malformed
+from hubguard.inspectors.verdicts import LimitExceeded, Malformed
 
 _INPUT_CHUNK = 64 * 1024
 _OUTPUT_CHUNK = 1024 * 1024
@@ -68,10 +69,11 @@ def _engine_for(codec: str) -> _Decompressor:
 class DecompressingSource:
     """Decompresses ``parent[start:start + length]`` on demand, only as far as reads require.
 
-    Output is kept in memory (bounded by ``limits.max_inflated_bytes``) so reads may go backwards.
+    Output is kept in memory so reads may go backwards; every byte produced is charged to the
+    file's budget (``max_inflated_bytes`` over all members), which bounds that memory.
     """
 
-    def __init__(self, parent: ByteSource, start: int, length: int | None, codec: str, name: str, limits: Limits) -> None:
+    def __init__(self, parent: ByteSource, start: int, length: int | None, codec: str, name: str, budget: Budget) -> None:
         self.name = name
         self.size: int | None = None
         self.codec = codec
@@ -79,7 +81,7 @@ class DecompressingSource:
         self._next_input = start
         self._input_end = None if length is None else start + length
         self._engine = _engine_for(codec)
-        self._limits = limits
+        self._budget = budget
         self._output = bytearray()
         self._consumed = 0
         self._done = False
@@ -102,13 +104,11 @@ class DecompressingSource:
                 if not data:
                     self._finish()
                     return
-            room = self._limits.max_inflated_bytes - len(self._output)
-            if room <= 0:
-                raise LimitExceeded(f"decompressed data exceeds {self._limits.max_inflated_bytes} bytes")
             try:
-                produced = self._engine.feed(data, min(_OUTPUT_CHUNK, room))
+                produced = self._engine.feed(data, _OUTPUT_CHUNK)
             except (zlib.error, OSError, lzma.LZMAError, EOFError, ValueError) as error:
                 raise Malformed(f"corrupt {self.codec} data: {error}") from error
+            self._budget.spend_inflated(len(produced))
             self._output += produced
             self._check_ratio()
             if self._engine.finished():
@@ -127,10 +127,9 @@ class DecompressingSource:
 
     def _check_ratio(self) -> None:
         produced = len(self._output)
-        if produced > _RATIO_FLOOR and produced > self._limits.max_inflate_ratio * max(self._consumed, 1):
-            raise LimitExceeded(
-                f"compression ratio above {self._limits.max_inflate_ratio}:1 (decompression bomb?)"
-            )
+        ratio = self._budget.limits.max_inflate_ratio
+        if produced > _RATIO_FLOOR and produced > ratio * max(self._consumed, 1):
+            raise LimitExceeded(f"compression ratio above {ratio}:1 (decompression bomb?)")
 
     def _finish(self) -> None:
         self._done = True

@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
+from hubguard.inspectors.budget import Budget, BudgetExhausted, MeteredSource
 from hubguard.inspectors.decompress import DecompressingSource
 from hubguard.inspectors.pickle_scan import looks_like_pickle_start, scan_stream
 from hubguard.inspectors.small_formats import (
@@ -49,9 +50,13 @@ def is_weight_candidate(filename: str) -> bool:
 
 
 def inspect_source(source: ByteSource, *, limits: Limits = DEFAULT_LIMITS) -> FileVerdict:
-    collector = Collector(limits)
+    budget = Budget.for_source(source, limits)
+    collector = Collector(budget)
     try:
-        recognised = inspect_bytes(source, collector, None, 0)
+        recognised = inspect_bytes(MeteredSource(source, budget), collector, None, 0)
+    except BudgetExhausted as error:  # before the first inspector started (reading the head)
+        collector.add(Issue(Verdict.SUSPICIOUS, "limit", f"{error}; the file was not inspected"))
+        recognised = True
     except Exception as error:  # a last line of defence: never a traceback, never SAFE
         collector.add(Issue(Verdict.SUSPICIOUS, "incomplete", f"inspection stopped unexpectedly: {error!r}"))
         recognised = True
@@ -125,6 +130,9 @@ def _guarded(inspect: Inspector, source: ByteSource, collector: Collector, membe
     mark = len(collector.issues)
     try:
         return inspect(source, collector, member, depth)
+    except BudgetExhausted as error:
+        collector.add(Issue(Verdict.SUSPICIOUS, "limit", f"{error}; the rest of the file was not inspected"))
+        return True
     except LimitExceeded as error:
         collector.add(Issue(Verdict.SUSPICIOUS, "limit", f"not inspected fully: {error}", member))
         return True
@@ -192,7 +200,7 @@ def _decompressed(codec: str, offset: int = 0) -> Inspector:
     def inspect(source: ByteSource, collector: Collector, member: str | None, depth: int) -> bool:
         label = f"{member or source.name} ({codec})"
         inner = DecompressingSource(source, offset, None if source.size is None else source.size - offset,
-                                    codec, label, collector.limits)
+                                    codec, label, collector.budget)
         recognised = inspect_bytes(inner, collector, label, depth + 1)
         collector.note_format(codec)
         if not recognised:

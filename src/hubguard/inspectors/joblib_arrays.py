@@ -38,7 +38,7 @@ def skip_joblib_array(vm: PickleVM, target: Made, state: object) -> None:
 def _scan_object_array(vm: PickleVM) -> None:
     if vm.nesting >= vm.limits.max_nesting:
         raise LimitExceeded("joblib object arrays nested too deeply")
-    inner = run_pickle(vm.reader.source, vm.reader.pos, vm.limits, build_hook=skip_joblib_array, nesting=vm.nesting + 1)
+    inner = run_pickle(vm.reader.source, vm.reader.pos, vm.budget, build_hook=skip_joblib_array, nesting=vm.nesting + 1)
     vm.trace.events.extend(inner.events)
     vm.trace.frame_crossings.extend(inner.frame_crossings)
     if not inner.complete:

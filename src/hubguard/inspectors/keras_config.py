@@ -1,15 +1,24 @@
-"""Judge a Keras model config (``config.json`` of a .keras zip, ``model_config`` of an .h5) without TensorFlow."""
+"""Judge Keras model configs (``config.json`` of a .keras zip, ``model_config`` of an .h5) and other
+JSON configs inside archives, without TensorFlow or Keras."""
 
 from __future__ import annotations
 
 import json
+import re
 
 from hubguard.inspectors.policy import Standing, standing
 from hubguard.inspectors.verdicts import Collector, Issue, Verdict
 
 _KERAS_ROOTS = frozenset({"keras", "keras_hub", "keras_nlp", "keras_cv", "tf_keras", "tensorflow"})
 _UNSAFE_KERAS_NAMES = frozenset({"enable_unsafe_deserialization", "load_model", "get_file", "load_weights"})
+_DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 _MAX_NODES = 1_000_000
+_CHECK_EVERY = 65_536
+
+
+def looks_like_keras(config: object) -> bool:
+    """A serialised Keras object at the top: ``{"class_name": ..., "config": ...}`` (Keras 2 and 3)."""
+    return isinstance(config, dict) and isinstance(config.get("class_name"), str) and "config" in config
 
 
 def judge_keras_config(text: bytes, collector: Collector, member: str) -> None:
@@ -18,19 +27,32 @@ def judge_keras_config(text: bytes, collector: Collector, member: str) -> None:
     except (ValueError, RecursionError) as error:
         collector.add(Issue(Verdict.SUSPICIOUS, "malformed", f"Keras config is not valid JSON: {error}", member))
         return
+    judge_config(config, collector, member, keras=True)
+
+
+def judge_config(config: object, collector: Collector, member: str, *, keras: bool) -> None:
+    """Report the callables a config would have deserialised.
+
+    ``keras``: the archive is a Keras model and this is its architecture. Otherwise the config sits in
+    an archive no loader claims, and any string naming a dangerous callable is reported as well.
+    """
     pending: list[object] = [config]
     visited = 0
     while pending:
         visited += 1
         if visited > _MAX_NODES:
-            collector.add(Issue(Verdict.SUSPICIOUS, "limit", "Keras config too large to inspect fully", member))
+            collector.add(Issue(Verdict.SUSPICIOUS, "limit", "config too large to inspect fully", member))
             return
+        if not visited % _CHECK_EVERY:
+            collector.budget.check()
         node = pending.pop()
         if isinstance(node, list):
             pending.extend(node)
         elif isinstance(node, dict):
             _judge_node(node, collector, member)
             pending.extend(node.values())
+        elif isinstance(node, str) and not keras:
+            _judge_string(node, collector, member)
 
 
 def _judge_node(node: dict[str, object], collector: Collector, member: str) -> None:
@@ -42,6 +64,8 @@ def _judge_node(node: dict[str, object], collector: Collector, member: str) -> N
                             member))
     if isinstance(module, str) and module:
         name = class_name if isinstance(class_name, str) else ""
+        if name == "function" and isinstance(node.get("config"), str):
+            name = str(node["config"])  # Keras 3 serialises a function as module + config=its name
         status = standing(module, name) if name else Standing.UNLISTED
         root = module.split(".")[0]
         qualified = f"{module}.{name}" if name else module
@@ -50,3 +74,12 @@ def _judge_node(node: dict[str, object], collector: Collector, member: str) -> N
         elif root not in _KERAS_ROOTS:
             collector.add(Issue(Verdict.SUSPICIOUS, "keras-custom-object",
                                 f"config deserialises {qualified} from outside Keras (custom object)", member))
+
+
+def _judge_string(text: str, collector: Collector, member: str) -> None:
+    if len(text) > 200 or not _DOTTED_NAME.fullmatch(text):
+        return
+    module, _, name = text.rpartition(".")
+    if standing(module, name) is Standing.DENIED:
+        collector.add(Issue(Verdict.SUSPICIOUS, "config-callable",
+                            f"a config in an archive no loader recognises names the callable {text}", member))

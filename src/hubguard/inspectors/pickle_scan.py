@@ -85,11 +85,11 @@ def looks_like_pickle_start(head: bytes) -> bool:
 
 
 def _trace(source: ByteSource, position: int, collector: Collector, reader: PickleReader) -> PickleTrace:
-    trace = run_pickle(source, position, collector.limits, build_hook=skip_joblib_array, reader=reader)
+    trace = run_pickle(source, position, collector.budget, build_hook=skip_joblib_array, reader=reader)
     if trace.frame_crossings:
         # The C unpickler reading a file drops the rest of a frame an operand does not fit in:
         # scan that reading too and keep everything either reading would import.
-        as_file = run_pickle(source, position, collector.limits, file_frames=True, build_hook=skip_joblib_array)
+        as_file = run_pickle(source, position, collector.budget, file_frames=True, build_hook=skip_joblib_array)
         trace.events.extend(as_file.events)
         if as_file.error and not trace.error:
             trace.error, trace.error_kind = f"when read from a file: {as_file.error}", as_file.error_kind

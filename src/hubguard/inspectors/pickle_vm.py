@@ -9,6 +9,7 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from hubguard.inspectors.budget import Budget
 from hubguard.inspectors.pickle_reader import PickleReader, Truncated
 from hubguard.inspectors.pickle_values import (
     Blob,
@@ -25,9 +26,10 @@ from hubguard.inspectors.pickle_values import (
     PSet,
 )
 from hubguard.inspectors.sources import ByteSource, SourceError
-from hubguard.inspectors.verdicts import LimitExceeded, Limits, Malformed
+from hubguard.inspectors.verdicts import LimitExceeded, Malformed
 
 HIGHEST_PROTOCOL = 5
+_BUDGET_STEP = 1024  # opcodes charged to the file's budget (and deadline checks) at a time
 
 
 @dataclass
@@ -52,18 +54,20 @@ class PickleVM:
         self,
         source: ByteSource,
         start: int,
-        limits: Limits,
+        budget: Budget,
         *,
         file_frames: bool = False,
         build_hook: BuildHook | None = None,
         reader: PickleReader | None = None,
         nesting: int = 0,
     ) -> None:
+        limits = budget.limits
         if reader is None:
             reader = PickleReader(source, start, limits, file_frames=file_frames)
         else:
             reader.restart(start)
         self.reader = reader
+        self.budget = budget
         self.limits = limits
         self.trace = PickleTrace(start=start)
         self.stack: list[object] = []
@@ -90,6 +94,7 @@ class PickleVM:
             trace.error, trace.error_kind = str(error), "io"
         except (ValueError, OverflowError, UnicodeDecodeError, RecursionError, MemoryError) as error:
             trace.error, trace.error_kind = f"undecodable operand: {error}", "malformed"
+        self.budget.note_opcodes(trace.opcodes % _BUDGET_STEP)
         trace.end = self.reader.pos
         trace.frame_crossings = list(self.reader.crossings)
         return trace
@@ -98,6 +103,8 @@ class PickleVM:
         self.trace.opcodes += 1
         if self.trace.opcodes > self.limits.max_opcodes:
             raise LimitExceeded(f"more than {self.limits.max_opcodes} opcodes")
+        if not self.trace.opcodes % _BUDGET_STEP:
+            self.budget.spend_opcodes(_BUDGET_STEP)
         self.op_start = self.reader.pos
         code = self.reader.read(1)[0]
         handler = _HANDLERS.get(code)
@@ -550,12 +557,12 @@ OPCODE_BYTES = frozenset(_HANDLERS)
 def run_pickle(
     source: ByteSource,
     start: int,
-    limits: Limits,
+    budget: Budget,
     *,
     file_frames: bool = False,
     build_hook: BuildHook | None = None,
     reader: PickleReader | None = None,
     nesting: int = 0,
 ) -> PickleTrace:
-    vm = PickleVM(source, start, limits, file_frames=file_frames, build_hook=build_hook, reader=reader, nesting=nesting)
+    vm = PickleVM(source, start, budget, file_frames=file_frames, build_hook=build_hook, reader=reader, nesting=nesting)
     return vm.run()

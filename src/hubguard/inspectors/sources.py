@@ -1,4 +1,9 @@
-"""Random-access byte sources: every byte an inspector looks at comes through ``read(offset, length)``."""
+"""Random-access byte sources: every byte an inspector looks at comes through ``read(offset, length)``.
+
+A source whose owner has a deadline (a hub scan's per-repository budget) also implements
+``TimedSource.seconds_left``; the inspector then stops reading and emulating when that time is up
+and reports the file as not fully inspected.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,13 @@ class ByteSource(Protocol):
 
     @property
     def bytes_read(self) -> int: ...
+
+
+@runtime_checkable
+class TimedSource(Protocol):
+    def seconds_left(self) -> float | None:
+        """Seconds the owner still allows for reading this source; None for no deadline."""
+        ...
 
 
 class FileSource:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Callable
 
+from hubguard.inspectors.budget import BudgetExhausted
 from hubguard.inspectors.pickle_scan import scan_stream
 from hubguard.inspectors.pickle_values import GlobalRef
 from hubguard.inspectors.sources import ByteSource, SliceSource, SourceError, read_exact
@@ -32,6 +33,7 @@ def inspect_tar(source: ByteSource, collector: Collector, member: str | None, de
     legacy = {name for name, _, _ in members} >= {"pickle", "storages", "tensors"}
     collector.note_format("torch-legacy-tar" if legacy else "tar")
     for name, start, size in members:
+        collector.budget.check()
         label = name if member is None else f"{member}/{name}"
         data = SliceSource(source, start, size, f"{source.name}:{name}")
         try:
@@ -39,6 +41,8 @@ def inspect_tar(source: ByteSource, collector: Collector, member: str | None, de
                 _inspect_legacy_member(name, data, collector, label)
             else:
                 inspect_member(data, collector, label, depth + 1)
+        except BudgetExhausted:
+            raise
         except (Malformed, SourceError, struct.error) as error:
             collector.add(Issue(Verdict.SUSPICIOUS, "malformed", f"member could not be inspected: {error}", label))
         except LimitExceeded as error:

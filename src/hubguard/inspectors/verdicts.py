@@ -5,6 +5,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hubguard.inspectors.budget import Budget
 
 
 class Verdict(enum.IntEnum):
@@ -43,9 +47,15 @@ class FileVerdict:
 
 @dataclass(frozen=True)
 class Limits:
-    """Hard budgets; running into any of them makes the file SUSPICIOUS, never SAFE."""
+    """Hard budgets; running into any of them makes the file SUSPICIOUS, never SAFE.
 
-    max_opcodes: int = 5_000_000
+    The ``max_file_*`` budgets and ``max_inflated_bytes`` count across every member, nested stream
+    and re-read of one file, so a small archive cannot multiply its cost (issue 16).
+    """
+
+    max_opcodes: int = 5_000_000  # one pickle
+    max_file_opcodes: int = 10_000_000  # every pickle of the file (~10 s of emulation)
+    max_file_read_bytes: int = 2**30
     max_memo_entries: int = 1_000_000
     max_stack_depth: int = 1_000_000
     max_mark_depth: int = 10_000
@@ -55,7 +65,7 @@ class Limits:
     inline_payload_bytes: int = 2**20  # longer str/bytes operands are skipped, not fetched
     max_members: int = 10_000
     max_central_directory_bytes: int = 64 * 2**20
-    max_inflated_bytes: int = 512 * 2**20
+    max_inflated_bytes: int = 512 * 2**20  # decompressed, over the whole file
     max_inflate_ratio: int = 500
     max_nesting: int = 4  # containers inside containers, pickles inside pickles
     max_nested_pickle_bytes: int = 16 * 2**20
@@ -77,13 +87,17 @@ class Malformed(Exception):
 class Collector:
     """Accumulates what one file's inspection found, across containers and nested pickles."""
 
-    limits: Limits
+    budget: Budget
     issues: list[Issue] = field(default_factory=list)
     imports: list[str] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
     formats: list[str] = field(default_factory=list)
     nested_bytes: int = 0
     _seen: set[tuple[object, ...]] = field(default_factory=set)
+
+    @property
+    def limits(self) -> Limits:
+        return self.budget.limits
 
     def add(self, issue: Issue) -> None:
         key = (issue.verdict, issue.kind, issue.message, issue.member, issue.offset)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass, field
 
+from hubguard.inspectors.budget import Budget
 from hubguard.inspectors.decompress import DecompressingSource
 from hubguard.inspectors.sources import ByteSource, SliceSource, read_exact
 from hubguard.inspectors.verdicts import LimitExceeded, Limits, Malformed
@@ -158,7 +159,7 @@ class MemberData:
     anomalies: list[str]
 
 
-def open_member(archive: ZipArchive, entry: ZipEntry, limits: Limits) -> MemberData:
+def open_member(archive: ZipArchive, entry: ZipEntry, budget: Budget) -> MemberData:
     """A ByteSource over the member's uncompressed bytes; reads nothing but the local header yet."""
     parent = archive.source
     header_position = archive.base + entry.header_offset
@@ -184,5 +185,5 @@ def open_member(archive: ZipArchive, entry: ZipEntry, limits: Limits) -> MemberD
     if entry.method == STORED:
         return MemberData(SliceSource(parent, data_start, entry.size, label), anomalies)
     if entry.method == DEFLATED:
-        return MemberData(DecompressingSource(parent, data_start, entry.compressed_size, "deflate", label, limits), anomalies)
+        return MemberData(DecompressingSource(parent, data_start, entry.compressed_size, "deflate", label, budget), anomalies)
     raise Malformed(f"member {entry.name!r} uses unsupported compression method {entry.method}")
