@@ -34,6 +34,7 @@ class Config:
     timeout: float = 30.0
     cache_dir: Path | None = None
     jobs: int | None = None  # static-pass worker processes; None = CPU count
+    pickle_allowlist: tuple[str, ...] = ()  # "package.module:Class" or "package.module:*", reported as notes
     source: Path | None = field(default=None, compare=False)  # the file the settings came from
 
     def rule_enabled(self, rule_id: str) -> bool:
@@ -65,6 +66,18 @@ def _string_list(value: Any, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _pickle_allowlist(value: Any, where: str) -> tuple[str, ...]:
+    from hubguard.inspectors.policy import parse_allowlist_entry
+
+    entries = _string_list(value, where)
+    for entry in entries:
+        try:
+            parse_allowlist_entry(entry)
+        except ValueError as error:
+            raise ConfigError(f"{where}: {error}") from None
+    return entries
+
+
 def _boolean(value: Any, where: str) -> bool:
     if not isinstance(value, bool):
         raise ConfigError(f"{where}: expected true or false, got {value!r}")
@@ -85,6 +98,7 @@ _KEYS = {
     "allow-remote-code": ("allow_remote_code", _string_list),
     "offline": ("offline", _boolean),
     "timeout": ("timeout", _positive_number),
+    "pickle-allowlist": ("pickle_allowlist", _pickle_allowlist),
 }
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from hubguard.config import Config, ConfigError
 from hubguard.findings import Finding, Level, Location, Region, ScanResult
 from hubguard.inspectors import FileVerdict, Verdict, inspect_path, is_weight_candidate, verdict_findings
+from hubguard.inspectors.policy import Policy
 
 _WHOLE_FILE = Region(1, 1, 1, 2)
 
@@ -16,13 +17,13 @@ def inspect_target(target: str, revision: str | None, repo_type: str, config: Co
     """Raises ConfigError when the target is neither a local path nor a valid hub repo ID."""
     path = Path(target)
     if path.exists() or path.is_symlink():
-        return _local(path, root)
+        return _local(path, root, config)
     return _remote(target, revision, repo_type, config)
 
 
-def _local(path: Path, root: Path) -> ScanResult:
+def _local(path: Path, root: Path, config: Config) -> ScanResult:
     result = ScanResult()
-    for verdict in inspect_path(path):
+    for verdict in inspect_path(path, policy=Policy.from_entries(config.pickle_allowlist)):
         file = path / verdict.name if path.is_dir() else path
         if path.is_dir() and verdict.verdict is Verdict.UNKNOWN and not is_weight_candidate(verdict.name):
             continue  # a README or config beside the weights, not a model file
@@ -64,6 +65,7 @@ def _remote(repo_id: str, revision: str | None, repo_type: str, config: Config) 
         cache_dir=config.cache_dir,
         endpoint=endpoint,
         token=os.environ.get("HF_TOKEN") or None,
+        pickle_allowlist=config.pickle_allowlist,
     )
     try:
         inspection = inspect_remote_repo(repo_id, revision, options)

@@ -43,6 +43,7 @@ def _run_remote(result: ScanResult, options: ScanOptions) -> None:
             endpoint=os.environ.get("HF_ENDPOINT"),
             token=os.environ.get("HF_TOKEN") or None,
             progress=options.progress and sys.stderr.isatty(),
+            pickle_allowlist=config.pickle_allowlist,
         ),
     )
     result.findings.extend(f for f in remote.findings if config.rule_enabled(f.rule_id))

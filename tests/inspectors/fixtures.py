@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import bz2
+import dataclasses
+import enum
 import gzip
 import io
 import json
@@ -11,8 +13,10 @@ import lzma
 import pickle
 import struct
 import tarfile
+import types
 import zipfile
 import zlib
+from pathlib import Path
 
 # -- opcode builders -----------------------------------------------------------------------------
 
@@ -352,3 +356,96 @@ def opcode_churn_zip(members: int, opcodes: int, last: bytes | None = None) -> b
     if last is not None:
         pickles.append(("archive/zlast.pkl", last))
     return zip_bytes(pickles, compression=zipfile.ZIP_DEFLATED)
+
+
+# -- ordinary library pickles, written by pickle/joblib from stand-ins named like the real classes --
+
+
+def stand_in_modules(canary: Path) -> dict[str, types.ModuleType]:
+    """Modules named like scikit-learn's and transformers' whose classes write ``canary`` if ever
+    constructed or given state: pickling them is fine, unpickling one would leave the trace.
+
+    Register them in ``sys.modules`` (monkeypatch.setitem) while dumping and while inspecting.
+    """
+
+    def touch(*_: object) -> None:
+        canary.write_text("unpickled")
+
+    class Estimator:
+        def __getstate__(self) -> dict[str, object]:
+            return {**self.__dict__, "_sklearn_version": "1.9.1"}
+
+        __setstate__ = touch
+
+    class Tree:  # the Cython tree: __reduce__ with constructor arguments and a state dict
+        def __init__(self, n_features: int, n_classes: object, n_outputs: int) -> None:
+            self.args = (n_features, n_classes, n_outputs)
+            self.state: dict[str, object] = {}
+
+        def __reduce__(self) -> tuple[object, ...]:
+            return (type(self), self.args, self.state)
+
+        __setstate__ = touch
+
+    @dataclasses.dataclass
+    class TrainingArguments:
+        output_dir: str
+        eval_strategy: object
+        lr_scheduler_type: object
+        optim: object
+        learning_rate: float = 5e-5
+        report_to: list[str] = dataclasses.field(default_factory=lambda: ["none"])
+
+        __setstate__ = touch
+
+    classes: dict[str, dict[str, object]] = {
+        "sklearn.linear_model._logistic": {"LogisticRegression": type("LogisticRegression", (Estimator,), {})},
+        "sklearn.preprocessing._data": {"StandardScaler": type("StandardScaler", (Estimator,), {})},
+        "sklearn.pipeline": {"Pipeline": type("Pipeline", (Estimator,), {})},
+        "sklearn.ensemble._forest": {"RandomForestClassifier": type("RandomForestClassifier", (Estimator,), {})},
+        "sklearn.tree._classes": {"DecisionTreeClassifier": type("DecisionTreeClassifier", (Estimator,), {})},
+        "sklearn.tree._tree": {"Tree": Tree},
+        "transformers.training_args": {
+            "TrainingArguments": TrainingArguments,
+            "OptimizerNames": enum.Enum("OptimizerNames", {"ADAMW_TORCH": "adamw_torch"}),
+        },
+        "transformers.trainer_utils": {
+            "IntervalStrategy": enum.Enum("IntervalStrategy", {"STEPS": "steps", "EPOCH": "epoch"}),
+            "SchedulerType": enum.Enum("SchedulerType", {"LINEAR": "linear"}),
+        },
+    }
+    modules: dict[str, types.ModuleType] = {}
+    for name, members in classes.items():
+        for depth in range(1, name.count(".") + 1):
+            parent = name.rsplit(".", depth)[0]
+            modules.setdefault(parent, types.ModuleType(parent))
+        module = modules.setdefault(name, types.ModuleType(name))
+        for class_name, cls in members.items():
+            cls.__module__, cls.__qualname__ = name, class_name  # type: ignore[union-attr]
+            setattr(module, class_name, cls)
+    return modules
+
+
+def library_objects(modules: dict[str, types.ModuleType]) -> dict[str, object]:
+    """A fitted-looking estimator, a pipeline, a forest of trees, and Trainer's arguments."""
+    import numpy
+
+    logistic = modules["sklearn.linear_model._logistic"].LogisticRegression()
+    logistic.coef_, logistic.intercept_, logistic.classes_ = numpy.ones((1, 4)), numpy.zeros(1), numpy.arange(2)
+    logistic.C, logistic.random_state = 1.0, numpy.random.RandomState(0)
+    scaler = modules["sklearn.preprocessing._data"].StandardScaler()
+    scaler.mean_, scaler.scale_ = numpy.zeros(4), numpy.ones(4)
+    pipeline = modules["sklearn.pipeline"].Pipeline()
+    pipeline.steps = [("scale", scaler), ("model", logistic)]
+    tree = modules["sklearn.tree._classes"].DecisionTreeClassifier()
+    tree.tree_ = modules["sklearn.tree._tree"].Tree(4, numpy.array([2]), 1)
+    tree.tree_.state = {"max_depth": 3, "nodes": numpy.zeros(7, dtype=[("left", "<i8"), ("threshold", "<f8")]),
+                        "values": numpy.zeros((7, 1, 2))}
+    forest = modules["sklearn.ensemble._forest"].RandomForestClassifier()
+    forest.estimators_ = [tree, tree]
+    trainer = modules["transformers.trainer_utils"]
+    arguments = modules["transformers.training_args"].TrainingArguments(
+        "out", trainer.IntervalStrategy.STEPS, trainer.SchedulerType.LINEAR,
+        modules["transformers.training_args"].OptimizerNames.ADAMW_TORCH,
+    )
+    return {"logistic": logistic, "pipeline": pipeline, "forest": forest, "training_args": arguments}

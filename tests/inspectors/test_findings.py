@@ -23,9 +23,16 @@ def test_malicious_is_an_hg403_error_naming_the_call() -> None:
 
 
 def test_suspicious_is_an_hg403_warning() -> None:
-    [finding] = verdict_findings(judge(sklearn_estimator_pickle()), LOCATION)
+    [finding] = verdict_findings(judge(PROTO4 + stack_global("mylib.models", "Net") + STOP), LOCATION)
     assert finding.rule_id == "HG403" and finding.level is Level.WARNING
-    assert "LogisticRegression" in finding.message
+    assert "mylib.models.Net" in finding.message
+
+
+def test_reviewed_library_classes_are_an_hg403_note_listing_them() -> None:
+    [finding] = verdict_findings(judge(sklearn_estimator_pickle()), LOCATION)
+    assert finding.rule_id == "HG403" and finding.level is Level.NOTE
+    assert finding.message.endswith("sklearn.linear_model._logistic.LogisticRegression")
+    assert finding.properties["reviewedClasses"] == ["sklearn.linear_model._logistic.LogisticRegression"]
 
 
 def test_unknown_is_an_hg405_note() -> None:

@@ -97,8 +97,9 @@ def test_hf_trainer_rng_state_is_safe_despite_pickle_looking_array_bytes() -> No
     assert "numpy.core.multiarray._reconstruct" in verdict.imports
 
 
-def test_estimator_class_is_suspicious_not_malicious() -> None:
-    verdict = judge(sklearn_estimator_pickle())
+def test_reviewed_estimator_class_is_a_note_and_an_unknown_class_suspicious() -> None:
+    assert judge(sklearn_estimator_pickle()).verdict is Verdict.REVIEWED
+    verdict = judge(PROTO2 + global_op("mylib.models", "Net") + EMPTY_TUPLE + b"\x81" + STOP)
     assert verdict.verdict is Verdict.SUSPICIOUS
     assert "NEWOBJ" in messages(verdict)
 

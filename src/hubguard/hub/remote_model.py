@@ -26,7 +26,7 @@ def inspect_remote_repo(
 
     One deadline of ``options.timeout`` covers the whole repository, as in the remote pass.
     """
-    scanners = scanners or Scanners.default()
+    scanners = scanners or Scanners.default(options.pickle_allowlist)
     with HttpClient(options.retry) as http:
         context = ResolverContext(
             http,

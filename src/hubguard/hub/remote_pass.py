@@ -49,6 +49,7 @@ class RemoteOptions:
     progress: bool = False
     max_code_bytes: int = 32 * 1024 * 1024  # per repository; a larger closure file is HG408
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    pickle_allowlist: tuple[str, ...] = ()  # [tool.hubguard] pickle-allowlist, for the weight inspector
 
 
 @dataclass
@@ -62,7 +63,7 @@ class RemoteResult:
 def run_remote_pass(
     references: list[HubReference], options: RemoteOptions, *, scanners: Scanners | None = None
 ) -> RemoteResult:
-    scanners = scanners or Scanners.default()
+    scanners = scanners or Scanners.default(options.pickle_allowlist)
     with HttpClient(options.retry) as http:
         resolvers = create_resolvers(
             ResolverContext(
@@ -91,7 +92,8 @@ def _run_remote_pass(
         else:
             groups.setdefault((ref.hub, ref.repo_type, ref.repo_id, ref.revision), []).append(ref)
 
-    run = _Run(options, scanners, resolvers, stats, ResultCache(options.cache_dir), rules_version())
+    version = rules_version(*options.pickle_allowlist)
+    run = _Run(options, scanners, resolvers, stats, ResultCache(options.cache_dir), version)
     with tempfile.TemporaryDirectory(prefix="hubguard-remote-") as temp:
         keys = list(groups)
         works: dict[RepoKey, _Group] = {}

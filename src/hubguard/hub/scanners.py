@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Callable
@@ -24,27 +25,30 @@ class Scanners:
     is_weight_candidate: Callable[[str], bool]
 
     @classmethod
-    def default(cls) -> Scanners:
+    def default(cls, pickle_allowlist: tuple[str, ...] = ()) -> Scanners:
         from hubguard import inspectors, remote_code
         from hubguard.inspectors.findings import verdict_findings
+        from hubguard.inspectors.policy import Policy
 
         return cls(
             plan_code=remote_code.plan_code,
             import_closure=remote_code.import_closure,
             scan_code=remote_code.scan_code,
-            inspect_source=inspectors.inspect_source,
+            inspect_source=functools.partial(inspectors.inspect_source, policy=Policy.from_entries(pickle_allowlist)),
             verdict_findings=verdict_findings,
             is_weight_candidate=inspectors.is_weight_candidate,
         )
 
 
-def rules_version() -> str:
-    """Part of every result-cache key: changes with any file of the installed package.
+def rules_version(*settings: str) -> str:
+    """Part of every result-cache key: changes with any file of the installed package, and with the
+    settings that change verdicts (``settings``, e.g. the pickle allowlist).
 
     Rule levels and texts (``rules.py``), Semgrep rules, signatures and scanning code all shape a cached
     outcome; hashing the whole package (about 100 small files) keeps every one of them in the key.
     """
     digest = hashlib.sha256(hubguard.__version__.encode())
+    digest.update("\0".join(settings).encode())
     package_root = Path(hubguard.__file__).parent
     for path in _package_files(package_root):
         digest.update(path.relative_to(package_root).as_posix().encode() + b"\0")

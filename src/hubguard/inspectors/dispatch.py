@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from hubguard.inspectors.budget import Budget, BudgetExhausted, MeteredSource
 from hubguard.inspectors.decompress import DecompressingSource
 from hubguard.inspectors.pickle_scan import looks_like_pickle_start, scan_stream
+from hubguard.inspectors.policy import DEFAULT_POLICY, Policy
 from hubguard.inspectors.small_formats import (
     HDF5_MAGIC,
     NPY_MAGIC,
@@ -49,9 +50,9 @@ def is_weight_candidate(filename: str) -> bool:
     return any(suffix in _WEIGHT_SUFFIXES for suffix in suffixes)
 
 
-def inspect_source(source: ByteSource, *, limits: Limits = DEFAULT_LIMITS) -> FileVerdict:
+def inspect_source(source: ByteSource, *, limits: Limits = DEFAULT_LIMITS, policy: Policy = DEFAULT_POLICY) -> FileVerdict:
     budget = Budget.for_source(source, limits)
-    collector = Collector(budget)
+    collector = Collector(budget, policy)
     try:
         recognised = inspect_bytes(MeteredSource(source, budget), collector, None, 0)
     except BudgetExhausted as error:  # before the first inspector started (reading the head)
@@ -74,12 +75,12 @@ def inspect_source(source: ByteSource, *, limits: Limits = DEFAULT_LIMITS) -> Fi
     )
 
 
-def inspect_path(path: Path, *, limits: Limits = DEFAULT_LIMITS) -> list[FileVerdict]:
+def inspect_path(path: Path, *, limits: Limits = DEFAULT_LIMITS, policy: Policy = DEFAULT_POLICY) -> list[FileVerdict]:
     """Inspect a file, or every file under a directory (symlinks are reported, not followed)."""
     if path.is_dir():
         files = sorted(_walk(path))
-        return [_inspect_file(file, file.relative_to(path).as_posix(), limits) for file in files]
-    return [_inspect_file(path, path.name, limits)]
+        return [_inspect_file(file, file.relative_to(path).as_posix(), limits, policy) for file in files]
+    return [_inspect_file(path, path.name, limits, policy)]
 
 
 def _walk(root: Path) -> list[Path]:
@@ -90,7 +91,7 @@ def _walk(root: Path) -> list[Path]:
     return found
 
 
-def _inspect_file(path: Path, name: str, limits: Limits) -> FileVerdict:
+def _inspect_file(path: Path, name: str, limits: Limits, policy: Policy) -> FileVerdict:
     if path.is_symlink() or not path.is_file():
         kind = "symbolic link" if path.is_symlink() else "special file"
         issue = Issue(Verdict.UNKNOWN, "not-inspected", f"{kind} not followed")
@@ -100,7 +101,7 @@ def _inspect_file(path: Path, name: str, limits: Limits) -> FileVerdict:
     except SourceError as error:
         issue = Issue(Verdict.SUSPICIOUS, "incomplete", str(error))
         return FileVerdict(name, "unknown", Verdict.SUSPICIOUS, [issue], [], [], 0, None)
-    return inspect_source(source, limits=limits)
+    return inspect_source(source, limits=limits, policy=policy)
 
 
 def inspect_bytes(source: ByteSource, collector: Collector, member: str | None, depth: int) -> bool:

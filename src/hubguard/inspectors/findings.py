@@ -23,6 +23,12 @@ def verdict_findings(verdict: FileVerdict, location: Location) -> list[Finding]:
     if verdict.verdict is Verdict.UNKNOWN:
         message = f"{verdict.name} could not be judged: {_summary(verdict, Verdict.UNKNOWN)}"
         return [Finding("HG405", message, location, Level.NOTE, properties=properties)]
+    if verdict.verdict is Verdict.REVIEWED:
+        classes = [issue.message for issue in verdict.issues if issue.kind == "library-class"]
+        properties["reviewedClasses"] = sorted(set(classes))
+        message = (f"{verdict.name} ({verdict.format}) names only reviewed library classes, which unpickle "
+                   f"without side effects: {_listed(sorted(set(classes)))}")
+        return [Finding("HG403", message, location, Level.NOTE, properties=properties)]
     level = Level.ERROR if verdict.verdict is Verdict.MALICIOUS else Level.WARNING
     adjective = "malicious" if verdict.verdict is Verdict.MALICIOUS else "suspicious"
     message = f"{verdict.name} ({verdict.format}) is {adjective}: {_summary(verdict, verdict.verdict)}"
@@ -37,9 +43,13 @@ def _summary(verdict: FileVerdict, level: Verdict) -> str:
         text = f"{issue.member}: {issue.message}" if issue.member else issue.message
         if text not in messages:
             messages.append(text)
-    shown = "; ".join(messages[:_MAX_LISTED])
-    hidden = len(messages) - _MAX_LISTED
-    return f"{shown}; and {hidden} more" if hidden > 0 else shown
+    return _listed(messages, "; ")
+
+
+def _listed(items: list[str], separator: str = ", ") -> str:
+    shown = separator.join(items[:_MAX_LISTED])
+    hidden = len(items) - _MAX_LISTED
+    return f"{shown}{separator}and {hidden} more" if hidden > 0 else shown
 
 
 def _issue_record(issue: Issue) -> dict[str, object]:

@@ -54,21 +54,37 @@ def _element_count(shape: object) -> int:
 
 
 def _itemsize(dtype: object) -> int:
-    if not (isinstance(dtype, Made) and isinstance(dtype.args, tuple) and dtype.args and type(dtype.args[0]) is str):
-        raise Malformed("joblib array wrapper with an unreadable dtype")
-    code = dtype.args[0].lstrip("<>|=")
+    """Bytes per element joblib writes raw, or _OBJECT when joblib pickles the array instead."""
+    code = _dtype_code(dtype)
     kind, digits = code[:1], code[1:]
     if kind == "O":
         return _OBJECT
+    assert isinstance(dtype, Made)
     state = dtype.state
-    if isinstance(state, tuple) and len(state) > 5:
-        if state[3] is not None or state[4] is not None:
-            raise Malformed("joblib array with a structured dtype")
-        if type(state[5]) is int and state[5] > 0:
-            return state[5]
+    if isinstance(state, tuple) and len(state) > 5 and state[3] is not None:
+        return _structured_itemsize(state)
+    if isinstance(state, tuple) and len(state) > 5 and type(state[5]) is int and state[5] > 0:
+        return state[5]
     if digits.isdigit():
         if kind in _FIXED_KINDS:
             return int(digits)
         if kind == "U":
             return 4 * int(digits)
-    raise Malformed(f"joblib array with an unsupported dtype {dtype.args[0]!r}")
+    raise Malformed(f"joblib array with an unsupported dtype {code!r}")
+
+
+def _dtype_code(dtype: object) -> str:
+    if not (isinstance(dtype, Made) and isinstance(dtype.args, tuple) and dtype.args and type(dtype.args[0]) is str):
+        raise Malformed("joblib array wrapper with an unreadable dtype")
+    return dtype.args[0].lstrip("<>|=")
+
+
+def _structured_itemsize(state: tuple[object, ...]) -> int:
+    """A record dtype (e.g. scikit-learn's tree nodes): raw unless a field holds objects, as numpy decides."""
+    fields, itemsize = state[4], state[5]
+    if not isinstance(fields, PDict) or type(itemsize) is not int or itemsize <= 0:
+        raise Malformed("joblib array with an unreadable record dtype")
+    for _, field in fields.pairs:
+        if not (isinstance(field, tuple) and field) or _itemsize(field[0]) == _OBJECT:
+            return _OBJECT
+    return itemsize

@@ -22,7 +22,7 @@ from hubguard.inspectors.pickle_values import (
 )
 from hubguard.inspectors.pickle_reader import PickleReader
 from hubguard.inspectors.pickle_vm import OPCODE_BYTES, PickleTrace, run_pickle
-from hubguard.inspectors.policy import Standing, standing
+from hubguard.inspectors.policy import Standing
 from hubguard.inspectors.sources import ByteSource, BytesSource, SliceSource
 from hubguard.inspectors.verdicts import Collector, Issue, Verdict
 
@@ -173,8 +173,11 @@ def _judge_build(event: BuildEvent, collector: Collector, member: str | None) ->
 def _report_import(entry: _Imported, collector: Collector, member: str | None) -> None:
     event = entry.event
     assert event.module is not None and event.name is not None
-    status = standing(event.module, event.name)
+    status = collector.policy.standing(event.module, event.name)
     if status is Standing.ALLOWED:
+        return
+    if status is Standing.REVIEWED:
+        collector.add(Issue(Verdict.REVIEWED, "library-class", event.qualified, member))
         return
     called = f" and calls it via {'/'.join(entry.called_via)}" if entry.called_via else " (not called)"
     if status is Standing.DENIED:

@@ -1,8 +1,14 @@
-"""Which imported callables a checkpoint may name: an exact allowlist, and a denylist that only decides severity."""
+"""Which imported callables a pickle may name: an exact allowlist of plain data and tensor rebuilding,
+an exact list of reviewed library classes (a note), and a denylist that only decides severity."""
 
 from __future__ import annotations
 
 import enum
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from hubguard.inspectors.reviewed import REVIEWED
 
 _TORCH_REBUILD = (
     "_rebuild_tensor", "_rebuild_tensor_v2", "_rebuild_tensor_v3", "_rebuild_parameter",
@@ -77,8 +83,12 @@ ALLOWED: frozenset[tuple[str, str]] = frozenset(
         ("copyreg", "__newobj__"),
         ("datetime", "datetime"),
         ("datetime", "date"),
+        ("datetime", "time"),
         ("datetime", "timedelta"),
+        ("datetime", "timezone"),
         ("decimal", "Decimal"),
+        ("fractions", "Fraction"),
+        ("uuid", "UUID"),
         ("argparse", "Namespace"),
         ("pathlib", "PosixPath"),
         ("pathlib", "WindowsPath"),
@@ -109,6 +119,8 @@ DENIED_PREFIXES: frozenset[str] = frozenset(
     numpy.load numpy.lib.npyio numpy.lib._npyio_impl numpy.testing numpy.f2py numpy.distutils
     numpy.ctypeslib numpy.fromfile numpy.memmap numpy.lib.format numpy.lib.utils
     keras.src.saving keras.saving tensorflow.io tensorflow.keras.models.load_model
+    sklearn.utils._testing sklearn.datasets transformers.dynamic_module_utils transformers.utils.hub
+    huggingface_hub yaml.load yaml.unsafe_load yaml.full_load
     """.split()
 )
 
@@ -117,19 +129,61 @@ DENIED_PREFIXES: frozenset[str] = frozenset(
 _DENIED_COMPONENTS = frozenset(
     """os posix nt subprocess sys builtins __builtins__ __builtin__ __import__ __globals__ __subclasses__
     __getattribute__ __class__ __bases__ __mro__ __dict__ __code__ __closure__ __loader__ __spec__
-    eval exec system popen importlib""".split()
+    eval exec system popen importlib Popen check_output check_call getoutput getstatusoutput run_path
+    run_module import_module from_pretrained hf_hub_download snapshot_download urlopen urlretrieve""".split()
 )
 
 
 class Standing(enum.Enum):
-    ALLOWED = "allowed"
+    ALLOWED = "allowed"  # plain data, tensor rebuilding: nothing to report
+    REVIEWED = "reviewed"  # a reviewed library class, or one the project allowed: a note
     DENIED = "denied"
     UNLISTED = "unlisted"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The built-in lists plus what a project allowed in ``[tool.hubguard] pickle-allowlist``."""
+
+    allowed: frozenset[tuple[str, str]] = frozenset()
+    allowed_modules: frozenset[str] = frozenset()  # "module:*" entries
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[str]) -> Policy:
+        """Raises ValueError naming the entry that is malformed or names a dangerous callable."""
+        pairs = [parse_allowlist_entry(entry) for entry in entries]
+        return cls(
+            frozenset(pair for pair in pairs if pair[1] != "*"),
+            frozenset(module for module, name in pairs if name == "*"),
+        )
+
+    def standing(self, module: str, name: str) -> Standing:
+        builtin = standing(module, name)
+        if builtin is Standing.UNLISTED and ((module, name) in self.allowed or module in self.allowed_modules):
+            return Standing.REVIEWED
+        return builtin
+
+
+DEFAULT_POLICY = Policy()
+_IDENTIFIERS = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+
+
+def parse_allowlist_entry(entry: str) -> tuple[str, str]:
+    """``"package.module:Class"`` (or ``:*`` for every name in that module) -> (module, name)."""
+    module, colon, name = entry.strip().partition(":")
+    if not colon or not _IDENTIFIERS.fullmatch(module) or not (name == "*" or _IDENTIFIERS.fullmatch(name)):
+        raise ValueError(f"{entry!r} is not 'package.module:Name' or 'package.module:*'")
+    probe = "__init__" if name == "*" else name  # a module wildcard is refused if anything in it is denied
+    if standing(module, probe) is Standing.DENIED or module.split(".")[0] in ("builtins", "__builtin__"):
+        raise ValueError(f"{entry!r} names a callable that can run code or touch the system; it cannot be allowed")
+    return module, name
 
 
 def standing(module: str, name: str) -> Standing:
     if (module, name) in ALLOWED:
         return Standing.ALLOWED
+    if (module, name) in REVIEWED:
+        return Standing.REVIEWED
     parts = f"{module}.{name}".split(".")
     prefixes = (".".join(parts[: index + 1]) for index in range(len(parts)))
     if any(prefix in DENIED_PREFIXES for prefix in prefixes):

@@ -9,15 +9,17 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from hubguard.inspectors.budget import Budget
+    from hubguard.inspectors.policy import Policy
 
 
 class Verdict(enum.IntEnum):
     """How dangerous a file is, ordered from harmless to hostile."""
 
     SAFE = 0
-    UNKNOWN = 1
-    SUSPICIOUS = 2
-    MALICIOUS = 3
+    REVIEWED = 1  # only reviewed library classes: worth a note listing them, not a warning
+    UNKNOWN = 2
+    SUSPICIOUS = 3
+    MALICIOUS = 4
 
 
 def worst(verdicts: Iterable[Verdict], default: Verdict = Verdict.SAFE) -> Verdict:
@@ -88,6 +90,7 @@ class Collector:
     """Accumulates what one file's inspection found, across containers and nested pickles."""
 
     budget: Budget
+    policy: Policy
     issues: list[Issue] = field(default_factory=list)
     imports: list[str] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
