@@ -162,7 +162,7 @@ def test_keras() -> None:
     assert judge(keras_zip(keras_config([dense_layer()]))).verdict is Verdict.SAFE
     lambda_layer = {"module": "keras.layers", "class_name": "Lambda",
                     "config": {"function": {"class_name": "__lambda__", "config": {"code": "4wEAAAAA"}}}}
-    assert "keras-lambda" in kinds(judge(keras_zip(keras_config([lambda_layer]))), Verdict.SUSPICIOUS)
+    assert "keras-lambda" in kinds(judge(keras_zip(keras_config([lambda_layer]))), Verdict.MALICIOUS)
     custom = {"module": "my_project.layers", "class_name": "Fancy", "config": {}}
     assert judge(keras_zip(keras_config([custom]))).verdict is Verdict.SUSPICIOUS
     for module, name in [("os", "system"), ("keras.config", "enable_unsafe_deserialization"), ("builtins", "exec")]:

@@ -58,10 +58,12 @@ def judge_config(config: object, collector: Collector, member: str, *, keras: bo
 def _judge_node(node: dict[str, object], collector: Collector, member: str) -> None:
     class_name = node.get("class_name")
     module = node.get("module")
-    if class_name in ("Lambda", "__lambda__"):
-        collector.add(Issue(Verdict.SUSPICIOUS, "keras-lambda",
-                            "Lambda layer: its Python bytecode runs when the model is loaded with safe_mode=False",
-                            member))
+    if class_name == "__lambda__" or (class_name == "Lambda" and _legacy_bytecode(node.get("config"))):
+        collector.add(Issue(Verdict.MALICIOUS, "keras-lambda",
+                            "Lambda layer with marshalled Python bytecode: loading the model runs it "
+                            "(Keras 3 with safe_mode=False, every Keras 2 / tf.keras loader)", member))
+    elif class_name == "Lambda":
+        _judge_lambda_function(node.get("config"), collector, member)
     if isinstance(module, str) and module:
         name = class_name if isinstance(class_name, str) else ""
         if name == "function" and isinstance(node.get("config"), str):
@@ -74,6 +76,29 @@ def _judge_node(node: dict[str, object], collector: Collector, member: str) -> N
         elif root not in _KERAS_ROOTS:
             collector.add(Issue(Verdict.SUSPICIOUS, "keras-custom-object",
                                 f"config deserialises {qualified} from outside Keras (custom object)", member))
+
+
+def _legacy_bytecode(config: object) -> bool:
+    """Keras 2 serialises a lambda as ``function_type: "lambda"`` with base64 marshal data (also for
+    ``output_shape`` and ``mask``); a bare list or string ``function`` is the same thing, older."""
+    if not isinstance(config, dict):
+        return False
+    if any(key.endswith("_type") and value == "lambda" for key, value in config.items()):
+        return True
+    return config.get("function_type") != "function" and isinstance(config.get("function"), (list, str))
+
+
+def _judge_lambda_function(config: object, collector: Collector, member: str) -> None:
+    """A Keras 2 Lambda naming a function: Keras looks the name up in its module, already imported."""
+    if not isinstance(config, dict) or not isinstance(config.get("function"), str):
+        return  # Keras 3: "function" is a serialised object, judged as its own node
+    module = str(config["module"]) if isinstance(config.get("module"), str) else ""
+    name = str(config["function"])
+    qualified = f"{module}.{name}" if module else name
+    if module and standing(module, name) is Standing.DENIED:
+        collector.add(Issue(Verdict.MALICIOUS, "keras-lambda", f"Lambda layer calls {qualified}", member))
+    elif module.split(".")[0] not in _KERAS_ROOTS:
+        collector.add(Issue(Verdict.SUSPICIOUS, "keras-lambda", f"Lambda layer calls {qualified} (custom code)", member))
 
 
 def _judge_string(text: str, collector: Collector, member: str) -> None:

@@ -19,6 +19,7 @@ from hubguard.inspectors.pickle_values import (
     PDict,
     PSet,
     describe,
+    expanded_size,
 )
 from hubguard.inspectors.pickle_reader import PickleReader
 from hubguard.inspectors.pickle_vm import OPCODE_BYTES, PickleTrace, run_pickle
@@ -130,6 +131,7 @@ def judge(trace: PickleTrace, source: ByteSource, collector: Collector, *, membe
                                 member, event.offset))
     for entry in imported.values():
         _report_import(entry, collector, member)
+    _judge_expansion(trace, collector, member)
     for offset in sorted(set(trace.frame_crossings)):
         collector.add(Issue(Verdict.SUSPICIOUS, "frame",
                             "an opcode crosses a FRAME boundary (parsers disagree on such pickles)", member, offset))
@@ -138,6 +140,15 @@ def judge(trace: PickleTrace, source: ByteSource, collector: Collector, *, membe
         collector.add(Issue(Verdict.SUSPICIOUS, kind,
                             f"pickle starting at byte {trace.start} could not be inspected to its end: {trace.error}",
                             member, trace.end))
+
+
+def _judge_expansion(trace: PickleTrace, collector: Collector, member: str | None) -> None:
+    cap = collector.limits.max_expanded_objects
+    if trace.complete and expanded_size(trace.result, cap) > cap:
+        collector.add(Issue(Verdict.SUSPICIOUS, "resource-exhaustion",
+                            f"the unpickled object expands to more than {cap:,} objects when walked "
+                            f"(a 'billion laughs' pickle: {trace.opcodes:,} opcodes, shared references "
+                            "nested level after level); loading it can exhaust memory", member, trace.start))
 
 
 def _judge_import(event: ImportEvent, imported: dict[str, _Imported], collector: Collector, member: str | None) -> None:
@@ -154,6 +165,7 @@ def _judge_call(event: CallEvent, imported: dict[str, _Imported], collector: Col
     callee = event.callee
     if isinstance(callee, GlobalRef):
         collector.note_call(callee.qualified)
+        _judge_allocation(event, callee, collector, member)
         entry = imported.get(callee.qualified)
         if entry is not None and event.opcode not in entry.called_via:
             entry.called_via.append(event.opcode)
@@ -161,6 +173,18 @@ def _judge_call(event: CallEvent, imported: dict[str, _Imported], collector: Col
     collector.note_call(f"<{describe(callee)}>")
     collector.add(Issue(Verdict.MALICIOUS, "indirect-call",
                         f"{event.opcode} calls {describe(callee)}, not a named global", member, event.offset))
+
+
+_ALLOCATORS = frozenset({"builtins.bytes", "builtins.bytearray", "__builtin__.bytearray"})
+
+
+def _judge_allocation(event: CallEvent, callee: GlobalRef, collector: Collector, member: str | None) -> None:
+    """bytes(n) / bytearray(n) are allowed constructors, but n can be a terabyte."""
+    args = event.args
+    size = args[0] if isinstance(args, tuple) and args else None
+    if callee.qualified in _ALLOCATORS and type(size) is int and size > collector.limits.max_allocation:
+        collector.add(Issue(Verdict.SUSPICIOUS, "resource-exhaustion",
+                            f"{callee.qualified}({size:,}) allocates that many bytes when loaded", member, event.offset))
 
 
 def _judge_build(event: BuildEvent, collector: Collector, member: str | None) -> None:

@@ -119,3 +119,43 @@ def describe(value: object) -> str:
     if isinstance(value, Opaque):
         return f"an unresolved value ({value.origin})"
     return f"a {type(value).__name__} value"
+
+
+def _children(value: object) -> list[object]:
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    if isinstance(value, PDict):
+        return [part for pair in value.pairs for part in pair]
+    if isinstance(value, PSet):
+        return value.items
+    if isinstance(value, Made):
+        return [value.args, value.state]
+    return []
+
+
+def _is_container(value: object) -> bool:
+    return isinstance(value, (list, tuple, PDict, PSet, Made))
+
+
+def expanded_size(root: object, cap: int) -> int:
+    """How many objects a consumer that walks ``root`` as a tree (copying, printing, comparing,
+    serialising it again) visits, where shared references count once per reference, computed on
+    the graph without expanding it. Cycles count once. Saturates just above ``cap``.
+
+    A "billion laughs" pickle memoises a list and references it again and again, level after
+    level: a few hundred opcodes whose tree has 2**60 nodes.
+    """
+    sizes: dict[int, int] = {}
+    pending: list[tuple[object, bool]] = [(root, False)]
+    while pending:
+        node, finished = pending.pop()
+        if finished:
+            total = 1 + sum(sizes.get(id(child), 1) for child in _children(node))
+            sizes[id(node)] = min(total, cap + 1)
+            continue
+        if id(node) in sizes or not _is_container(node):
+            continue
+        sizes[id(node)] = 1  # in progress: a reference back to it (a cycle) counts once
+        pending.append((node, True))
+        pending.extend((child, False) for child in _children(node) if _is_container(child))
+    return sizes.get(id(root), 1)

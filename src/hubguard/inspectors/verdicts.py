@@ -72,6 +72,8 @@ class Limits:
     max_nesting: int = 4  # containers inside containers, pickles inside pickles
     max_nested_pickle_bytes: int = 16 * 2**20
     max_json_bytes: int = 64 * 2**20
+    max_expanded_objects: int = 100_000_000  # objects in the unpickled value walked as a tree
+    max_allocation: int = 2**31  # bytes one constructor call may be asked to allocate (bytes(n))
 
 
 DEFAULT_LIMITS = Limits()
