@@ -17,7 +17,6 @@ from tests.inspectors.fixtures import (
     system_call, tar_bytes, torch_state_dict_pickle, torch_zip, zip_bytes, zip_with_duplicates,
 )
 from tests.inspectors.helpers import CountingSource, judge, kinds, messages
-from hubguard.inspectors import small_formats
 from hubguard.inspectors import (
     BytesSource, FileSource, Limits, SourceError, Verdict, inspect_path, inspect_source, is_weight_candidate,
 )
@@ -170,13 +169,6 @@ def test_keras() -> None:
         assert judge(keras_zip(keras_config([hostile]))).verdict is Verdict.MALICIOUS
 
 
-def test_h5_without_h5py_is_unknown_with_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(small_formats, "h5py_available", lambda: False)
-    verdict = judge(b"\x89HDF\r\n\x1a\n" + bytes(100), "model.h5")
-    assert verdict.verdict is Verdict.UNKNOWN
-    assert "h5py" in messages(verdict)
-
-
 def test_safetensors() -> None:
     assert judge(safetensors_bytes(), "model.safetensors").verdict is Verdict.SAFE
     wrong_offsets = {"w": {"dtype": "F32", "shape": [2, 2], "data_offsets": [0, 999]}}
@@ -293,21 +285,3 @@ def test_bytes_source_counts_reads() -> None:
 ])
 def test_is_weight_candidate(name: str, expected: bool) -> None:
     assert is_weight_candidate(name) is expected
-
-
-def _h5(tmp_path: Path, config: dict[str, object] | None) -> bytes:
-    path = tmp_path / "model.h5"
-    with h5py.File(path, "w") as handle:
-        handle.create_dataset("weights", data=[1.0, 2.0])
-        if config is not None:
-            handle.attrs["model_config"] = json.dumps(config)
-    return path.read_bytes()
-
-
-def test_h5_model_config_is_judged_when_h5py_is_installed(tmp_path: Path) -> None:
-    assert judge(_h5(tmp_path, keras_config([dense_layer()])), "model.h5").verdict is Verdict.SAFE
-    assert judge(_h5(tmp_path, None), "weights.h5").verdict is Verdict.SAFE
-    legacy_lambda = {"class_name": "Lambda", "config": {"function": ["4wEAAAAA", None, None], "function_type": "lambda"}}
-    assert "keras-lambda" in kinds(judge(_h5(tmp_path, keras_config([legacy_lambda])), "model.h5"))
-    hostile = {"module": "subprocess", "class_name": "Popen", "config": {}}
-    assert judge(_h5(tmp_path, keras_config([hostile])), "model.h5").verdict is Verdict.MALICIOUS

@@ -11,8 +11,9 @@ from hubguard.inspectors.budget import Budget, BudgetExhausted, MeteredSource
 from hubguard.inspectors.decompress import DecompressingSource
 from hubguard.inspectors.pickle_scan import looks_like_pickle_start, scan_stream
 from hubguard.inspectors.policy import DEFAULT_POLICY, Policy
+from hubguard.inspectors.hdf5 import SIGNATURE as HDF5_SIGNATURE
+from hubguard.inspectors.hdf5 import find_superblock
 from hubguard.inspectors.small_formats import (
-    HDF5_MAGIC,
     NPY_MAGIC,
     inspect_hdf5,
     inspect_npy,
@@ -119,6 +120,8 @@ def inspect_bytes(source: ByteSource, collector: Collector, member: str | None, 
         if not applies(head, source):
             continue
         recognised |= _guarded(inspect, source, collector, member, depth, certain)
+    if not recognised:  # an HDF5 file may start with a user block of any content
+        recognised = _guarded(_hdf5, source, collector, member, depth, False)
     return recognised
 
 
@@ -193,7 +196,10 @@ def _safetensors(source: ByteSource, collector: Collector, member: str | None, d
 
 
 def _hdf5(source: ByteSource, collector: Collector, member: str | None, depth: int) -> bool:
-    inspect_hdf5(source, collector, member)
+    superblock = find_superblock(source, source.read(0, len(HDF5_SIGNATURE)))
+    if superblock is None:
+        return False
+    inspect_hdf5(source, collector, member, superblock)
     return True
 
 
@@ -242,11 +248,12 @@ def _zf_offset(head: bytes) -> int:
 
 _INSPECTORS: list[tuple[Callable[[bytes, ByteSource], bool], Inspector, bool]] = [
     (lambda head, source: head.startswith(_ZIP_MAGIC), _zip, True),
-    (lambda head, source: looks_like_pickle_start(head) and not head.startswith(_ZIP_MAGIC), _pickle_family, False),
+    (lambda head, source: looks_like_pickle_start(head) and not head.startswith((_ZIP_MAGIC, HDF5_SIGNATURE)),
+     _pickle_family, False),  # an HDF5 signature is NEWFALSE then an invalid opcode: never a pickle
     (lambda head, source: looks_like_tar(head), _tar, True),
     (lambda head, source: head.startswith(NPY_MAGIC), _npy, True),
     (lambda head, source: looks_like_safetensors(head, source.size), _safetensors, True),
-    (lambda head, source: head.startswith(HDF5_MAGIC), _hdf5, True),
+    (lambda head, source: head.startswith(HDF5_SIGNATURE), _hdf5, True),
     (lambda head, source: head.startswith(b"\x1f\x8b"), _decompressed("gzip"), True),
     (lambda head, source: head.startswith(b"BZh"), _decompressed("bz2"), False),
     (lambda head, source: head.startswith(b"\xfd7zXZ\x00"), _decompressed("xz"), True),

@@ -1,21 +1,19 @@
-"""Single-header formats: NumPy .npy, safetensors, and HDF5 (Keras .h5, when h5py is installed)."""
+"""Single-header formats: NumPy .npy, safetensors, and HDF5 (Keras .h5)."""
 
 from __future__ import annotations
 
 import ast
-import importlib.util
-import io
 import json
 import math
 import struct
 
+from hubguard.inspectors.hdf5 import read_root_attributes
 from hubguard.inspectors.keras_config import judge_keras_config
 from hubguard.inspectors.pickle_scan import scan_stream
 from hubguard.inspectors.sources import ByteSource, read_exact
 from hubguard.inspectors.verdicts import Collector, Issue, Malformed, Verdict
 
 NPY_MAGIC = b"\x93NUMPY"
-HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 _MAX_NPY_HEADER = 2**20
 _SAFETENSORS_DTYPE_BITS = {
     "BOOL": 8, "U8": 8, "I8": 8, "F8_E4M3": 8, "F8_E5M2": 8, "F8_E8M0": 8, "I16": 16, "U16": 16, "F16": 16,
@@ -105,59 +103,13 @@ def _safetensors_problem(header: object, data_size: int | None) -> str | None:
     return None
 
 
-def h5py_available() -> bool:
-    return importlib.util.find_spec("h5py") is not None
-
-
-def inspect_hdf5(source: ByteSource, collector: Collector, member: str | None) -> None:
-    """Legacy Keras .h5: the architecture is JSON in the root attribute ``model_config``."""
+def inspect_hdf5(source: ByteSource, collector: Collector, member: str | None, superblock: int) -> None:
+    """Legacy Keras .h5: the architecture is JSON in the root group's ``model_config`` attribute."""
     collector.note_format("hdf5")
-    if not h5py_available():
-        collector.add(Issue(Verdict.UNKNOWN, "unsupported",
-                            "HDF5 file (.h5 Keras model?) not inspected: install h5py to check its model_config", member))
-        return
-    h5py = importlib.import_module("h5py")  # optional; parses HDF5 structures, never runs code from the file
-
-    try:
-        with h5py.File(SourceFile(source), "r") as handle:
-            config = handle.attrs.get("model_config")
-    except (OSError, ValueError, KeyError, RuntimeError) as error:
-        raise Malformed(f"unreadable HDF5 file: {error}") from error
-    if config is None:
-        return  # weights only: nothing in an HDF5 file without model_config gets deserialised
-    text = config.encode() if isinstance(config, str) else bytes(config)
-    judge_keras_config(text, collector, member or source.name)
-
-
-class SourceFile(io.RawIOBase):
-    """A read-only, seekable file object over a ByteSource (what h5py needs)."""
-
-    def __init__(self, source: ByteSource) -> None:
-        self._source = source
-        self._position = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._position
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        if whence == io.SEEK_SET:
-            self._position = offset
-        elif whence == io.SEEK_CUR:
-            self._position += offset
-        else:
-            if self._source.size is None:
-                raise OSError("size unknown")
-            self._position = self._source.size + offset
-        return self._position
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self._source.read(self._position, len(buffer))
-        buffer[: len(data)] = data
-        self._position += len(data)
-        return len(data)
+    attributes = read_root_attributes(source, superblock, collector.limits.max_json_bytes)
+    for reason in attributes.unreadable:
+        collector.add(Issue(Verdict.SUSPICIOUS, "incomplete",
+                            f"HDF5 root attributes not inspected fully: {reason}", member))
+    for name, values in attributes.values.items():
+        for value in values:
+            judge_keras_config(value, collector, f"{member or source.name}:{name}")
