@@ -449,3 +449,66 @@ def library_objects(modules: dict[str, types.ModuleType]) -> dict[str, object]:
         modules["transformers.training_args"].OptimizerNames.ADAMW_TORCH,
     )
     return {"logistic": logistic, "pipeline": pipeline, "forest": forest, "training_args": arguments}
+
+
+# -- GGUF ------------------------------------------------------------------------------------------
+
+GGUF_UINT32, GGUF_FLOAT32, GGUF_BOOL, GGUF_STRING, GGUF_ARRAY, GGUF_UINT64 = 4, 6, 7, 8, 9, 10
+
+
+def gguf_bytes(values: list[tuple[str, int, object]], *, version: int = 3, big_endian: bool = False,
+               tensors: int = 0) -> bytes:
+    """A GGUF header: (key, value type, value) triples; arrays as (item type, [items])."""
+    order = ">" if big_endian else "<"
+    wide = version > 1
+
+    def count(value: int) -> bytes:
+        return struct.pack(order + ("Q" if wide else "I"), value)
+
+    def string(text: str | bytes) -> bytes:
+        data = text.encode() if isinstance(text, str) else text
+        return count(len(data)) + data
+
+    def value(kind: int, item: object) -> bytes:
+        if isinstance(item, bytes) and kind != GGUF_STRING:
+            return item  # raw bytes: a value the writer does not encode (hostile headers)
+        if kind == GGUF_STRING:
+            return string(item)  # type: ignore[arg-type]
+        if kind == GGUF_ARRAY:
+            item_kind, items = item  # type: ignore[misc]
+            return struct.pack(order + "I", item_kind) + count(len(items)) + b"".join(value(item_kind, x) for x in items)
+        fmt = {GGUF_UINT32: "I", GGUF_FLOAT32: "f", GGUF_BOOL: "?", GGUF_UINT64: "Q"}[kind]
+        return struct.pack(order + fmt, item)
+
+    body = b"".join(string(key) + struct.pack(order + "I", kind) + value(kind, item) for key, kind, item in values)
+    return b"GGUF" + struct.pack(order + "I", version) + count(tensors) + count(len(values)) + body
+
+
+def llama_gguf(template: str | None, vocabulary: int = 2000, **options: object) -> bytes:
+    """The keys a llama.cpp conversion writes, in its order, with a vocabulary before the template."""
+    values: list[tuple[str, int, object]] = [
+        ("general.architecture", GGUF_STRING, "llama"),
+        ("general.name", GGUF_STRING, "tiny"),
+        ("llama.context_length", GGUF_UINT32, 4096),
+        ("llama.rope.freq_base", GGUF_FLOAT32, 10000.0),
+        ("tokenizer.ggml.model", GGUF_STRING, "gpt2"),
+        ("tokenizer.ggml.tokens", GGUF_ARRAY, (GGUF_STRING, [f"tok{index}" for index in range(vocabulary)])),
+        ("tokenizer.ggml.scores", GGUF_ARRAY, (GGUF_FLOAT32, [0.0] * vocabulary)),
+        ("tokenizer.ggml.add_bos_token", GGUF_BOOL, True),
+    ]
+    if template is not None:
+        values.append(("tokenizer.chat_template", GGUF_STRING, template))
+    values.append(("general.file_type", GGUF_UINT32, 1))
+    return gguf_bytes(values, tensors=1, **options)  # type: ignore[arg-type]
+
+
+CHATML_TEMPLATE = (
+    "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>'"
+    " + '\\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}"
+)
+LLAMA3_TEMPLATE = (
+    "{% set loop_messages = messages %}{% for message in loop_messages %}{% set content = '<|start_header_id|>' + "
+    "message['role'] + '<|end_header_id|>\\n\\n'+ message['content'] | trim + '<|eot_id|>' %}{% if loop.index0 == 0 %}"
+    "{% set content = bos_token + content %}{% endif %}{{ content }}{% endfor %}{% if add_generation_prompt %}"
+    "{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}"
+)

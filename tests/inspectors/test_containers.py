@@ -176,7 +176,7 @@ def test_safetensors() -> None:
     assert judge(EVIL, "model.safetensors").verdict is Verdict.MALICIOUS
 
 
-@pytest.mark.parametrize("magic,word", [(b"7z\xbc\xaf\x27\x1c", "7z"), (b"\x04\x22\x4d\x18", "LZ4"), (b"GGUF", "GGUF")])
+@pytest.mark.parametrize("magic,word", [(b"7z\xbc\xaf\x27\x1c", "7z"), (b"\x04\x22\x4d\x18", "LZ4")])
 def test_unsupported_containers_are_named(magic: bytes, word: str) -> None:
     verdict = judge(magic + bytes(64))
     assert verdict.verdict is Verdict.UNKNOWN and word in messages(verdict)
@@ -280,6 +280,7 @@ def test_bytes_source_counts_reads() -> None:
     ("pytorch_model.bin", True), ("model.PT", True), ("x.pth", True), ("a/b/model.ckpt", True), ("rf.joblib", True),
     ("w.npy", True), ("w.npz", True), ("m.keras", True), ("m.h5", True), ("m.nemo", True), ("m.pdparams", True),
     ("data.pkl.gz", True), ("ckpt.pth.tar", True), ("model.safetensors", False), ("tokenizer.model", False),
+    ("model-q4.gguf", True), ("model.onnx", True),
     ("README.md", False), ("config.json", False),
     ("modeling_x.py", False),
 ])

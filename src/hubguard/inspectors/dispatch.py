@@ -11,6 +11,8 @@ from hubguard.inspectors.budget import Budget, BudgetExhausted, MeteredSource
 from hubguard.inspectors.decompress import DecompressingSource
 from hubguard.inspectors.pickle_scan import looks_like_pickle_start, scan_stream
 from hubguard.inspectors.policy import DEFAULT_POLICY, Policy
+from hubguard.inspectors.gguf import MAGIC as GGUF_MAGIC
+from hubguard.inspectors.gguf import inspect_gguf
 from hubguard.inspectors.hdf5 import SIGNATURE as HDF5_SIGNATURE
 from hubguard.inspectors.hdf5 import find_superblock
 from hubguard.inspectors.small_formats import (
@@ -40,12 +42,13 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _TORCH_LEGACY_MAGIC = (0x1950A86A20F9469CFC6C).to_bytes(10, "little")
 _WEIGHT_SUFFIXES = frozenset(
     ".bin .pt .pth .ckpt .pkl .pickle .p .sav .joblib .jbl .dill .npy .npz .keras .h5 .hdf5 .nemo .pdparams "
-    ".pdopt .mar .tar".split()
+    ".pdopt .mar .tar .gguf .onnx".split()
 )
 
 
 def is_weight_candidate(filename: str) -> bool:
-    """True for file names a loader might unpickle (``model.pkl.gz`` counts: pandas and joblib decompress)."""
+    """True for model files worth inspecting: anything a loader might unpickle (``model.pkl.gz`` counts:
+    pandas and joblib decompress), and GGUF and ONNX files, which carry templates and file paths."""
     name = PurePosixPath(filename.replace("\\", "/")).name.lower()
     suffixes = PurePosixPath(name).suffixes
     return any(suffix in _WEIGHT_SUFFIXES for suffix in suffixes)
@@ -195,6 +198,11 @@ def _safetensors(source: ByteSource, collector: Collector, member: str | None, d
     return True
 
 
+def _gguf(source: ByteSource, collector: Collector, member: str | None, depth: int) -> bool:
+    inspect_gguf(source, collector, member)
+    return True
+
+
 def _hdf5(source: ByteSource, collector: Collector, member: str | None, depth: int) -> bool:
     superblock = find_superblock(source, source.read(0, len(HDF5_SIGNATURE)))
     if superblock is None:
@@ -222,7 +230,6 @@ _UNSUPPORTED = {
     b"Rar!\x1a\x07": "RAR archive",
     b"\x04\x22\x4d\x18": "LZ4-compressed data",
     b"\x28\xb5\x2f\xfd": "Zstandard-compressed data",
-    b"GGUF": "GGUF model (no pickle; chat-template checks are not implemented)",
 }
 
 
@@ -254,6 +261,7 @@ _INSPECTORS: list[tuple[Callable[[bytes, ByteSource], bool], Inspector, bool]] =
     (lambda head, source: head.startswith(NPY_MAGIC), _npy, True),
     (lambda head, source: looks_like_safetensors(head, source.size), _safetensors, True),
     (lambda head, source: head.startswith(HDF5_SIGNATURE), _hdf5, True),
+    (lambda head, source: head.startswith(GGUF_MAGIC), _gguf, True),
     (lambda head, source: head.startswith(b"\x1f\x8b"), _decompressed("gzip"), True),
     (lambda head, source: head.startswith(b"BZh"), _decompressed("bz2"), False),
     (lambda head, source: head.startswith(b"\xfd7zXZ\x00"), _decompressed("xz"), True),

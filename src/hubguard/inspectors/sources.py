@@ -119,3 +119,51 @@ def read_exact(source: ByteSource, offset: int, length: int) -> bytes:
         offset += len(chunk)
         wanted -= len(chunk)
     return b"".join(parts)
+
+
+class StreamReader:
+    """Reads a source forward in growing chunks; ``skip`` moves past data without fetching it.
+
+    For formats read front to back (GGUF key-value headers, protobuf messages): many small reads
+    become a few large ones, which matters when every source read is an HTTP Range request.
+    """
+
+    _FIRST_CHUNK = 64 * 1024
+    _MAX_CHUNK = 4 * 2**20
+
+    def __init__(self, source: ByteSource, start: int = 0, end: int | None = None) -> None:
+        self.source = source
+        self.position = start
+        self.end = end if end is not None else source.size
+        self._buffer = b""
+        self._buffer_start = start
+        self._chunk = self._FIRST_CHUNK
+
+    def remaining(self) -> int | None:
+        return None if self.end is None else self.end - self.position
+
+    def read(self, count: int) -> bytes:
+        if count < 0 or (self.end is not None and self.position + count > self.end):
+            raise SourceError(f"{self.source.name}: a field of {count} bytes runs past the end at byte {self.position}")
+        offset = self.position - self._buffer_start
+        if offset + count > len(self._buffer):
+            self._refill(count)
+            offset = 0
+        self.position += count
+        return self._buffer[offset : offset + count]
+
+    def skip(self, count: int) -> None:
+        if count < 0 or (self.end is not None and self.position + count > self.end):
+            raise SourceError(f"{self.source.name}: skipping {count} bytes runs past the end at byte {self.position}")
+        self.position += count
+
+    def _refill(self, count: int) -> None:
+        want = max(count, self._chunk)
+        if self.end is not None:
+            data = read_exact(self.source, self.position, min(want, self.end - self.position))
+        else:
+            data = self.source.read(self.position, want)
+            if len(data) < count:
+                raise SourceError(f"{self.source.name}: unexpected end of data at byte {self.position + len(data)}")
+        self._buffer, self._buffer_start = data, self.position
+        self._chunk = min(self._chunk * 2, self._MAX_CHUNK)
