@@ -512,3 +512,48 @@ LLAMA3_TEMPLATE = (
     "{% set content = bos_token + content %}{% endif %}{{ content }}{% endfor %}{% if add_generation_prompt %}"
     "{{ '<|start_header_id|>assistant<|end_header_id|>\\n\\n' }}{% endif %}"
 )
+
+
+# -- ONNX (protobuf wire format, written by hand: field numbers from onnx.proto) ---------------------
+
+
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def proto_field(number: int, value: bytes | int) -> bytes:
+    if isinstance(value, int):
+        return _varint(number << 3) + _varint(value)
+    return _varint(number << 3 | 2) + _varint(len(value)) + value
+
+
+def onnx_tensor(name: str, location: str | None = None, raw: bytes = bytes(16)) -> bytes:
+    body = proto_field(1, 4) + proto_field(2, 1) + proto_field(8, name.encode())  # dims, FLOAT, name
+    if location is None:
+        return body + proto_field(9, raw)
+    entries = [("location", location), ("offset", "0"), ("length", "16")]
+    for key, value in entries:
+        body += proto_field(13, proto_field(1, key.encode()) + proto_field(2, value.encode()))
+    return body + proto_field(14, 1)  # data_location = EXTERNAL
+
+
+def onnx_model(initializers: list[bytes], attribute_tensors: list[bytes] = (), subgraph: bytes | None = None) -> bytes:
+    node = proto_field(1, b"x") + proto_field(2, b"y") + proto_field(4, b"Identity")
+    for tensor in attribute_tensors:
+        node += proto_field(5, proto_field(1, b"value") + proto_field(5, tensor) + proto_field(20, 4))
+    if subgraph is not None:
+        node += proto_field(5, proto_field(1, b"then_branch") + proto_field(6, subgraph) + proto_field(20, 5))
+    graph = proto_field(1, node) + proto_field(2, b"main")
+    graph += b"".join(proto_field(5, tensor) for tensor in initializers)
+    opset = proto_field(1, b"") + proto_field(2, 17)
+    return (proto_field(1, 8) + proto_field(2, b"pytorch") + proto_field(3, b"2.3") + proto_field(7, graph)
+            + proto_field(8, opset))
+
+
+def onnx_graph(initializers: list[bytes]) -> bytes:
+    return proto_field(2, b"branch") + b"".join(proto_field(5, tensor) for tensor in initializers)

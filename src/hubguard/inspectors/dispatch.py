@@ -14,6 +14,7 @@ from hubguard.inspectors.policy import DEFAULT_POLICY, Policy
 from hubguard.inspectors.gguf import MAGIC as GGUF_MAGIC
 from hubguard.inspectors.gguf import inspect_gguf
 from hubguard.inspectors.hdf5 import SIGNATURE as HDF5_SIGNATURE
+from hubguard.inspectors.onnx_format import inspect_onnx, looks_like_onnx
 from hubguard.inspectors.hdf5 import find_superblock
 from hubguard.inspectors.small_formats import (
     NPY_MAGIC,
@@ -203,6 +204,11 @@ def _gguf(source: ByteSource, collector: Collector, member: str | None, depth: i
     return True
 
 
+def _onnx(source: ByteSource, collector: Collector, member: str | None, depth: int) -> bool:
+    inspect_onnx(source, collector, member)
+    return True
+
+
 def _hdf5(source: ByteSource, collector: Collector, member: str | None, depth: int) -> bool:
     superblock = find_superblock(source, source.read(0, len(HDF5_SIGNATURE)))
     if superblock is None:
@@ -262,6 +268,7 @@ _INSPECTORS: list[tuple[Callable[[bytes, ByteSource], bool], Inspector, bool]] =
     (lambda head, source: looks_like_safetensors(head, source.size), _safetensors, True),
     (lambda head, source: head.startswith(HDF5_SIGNATURE), _hdf5, True),
     (lambda head, source: head.startswith(GGUF_MAGIC), _gguf, True),
+    (lambda head, source: looks_like_onnx(head), _onnx, False),
     (lambda head, source: head.startswith(b"\x1f\x8b"), _decompressed("gzip"), True),
     (lambda head, source: head.startswith(b"BZh"), _decompressed("bz2"), False),
     (lambda head, source: head.startswith(b"\xfd7zXZ\x00"), _decompressed("xz"), True),
