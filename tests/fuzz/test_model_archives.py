@@ -61,3 +61,22 @@ def test_a_malicious_tar_member_is_found_among_any_others(others: list[tuple[str
 @given(st.sampled_from(["gzip", "bz2", "xz", "lzma", "zlib"]), member_contents(), EDITS)
 def test_mutated_compressed_streams_never_crash(codec: str, content: bytes, edits: list[tuple[int, int, str]]) -> None:
     timed(lambda: judge(mutate(fx.compress_all(content)[codec], edits)))
+
+
+SEVEN_ZIP_NAMES = st.one_of(st.sampled_from(["archive/data.pkl", "archive/version", "archive/data/0", "a.npy"]),
+                            st.from_regex(r"[a-z]{1,8}(/[a-z]{1,8})?(\.[a-z]{1,3})?", fullmatch=True))
+
+
+@fuzz_settings(25)
+@given(st.lists(st.tuples(SEVEN_ZIP_NAMES, member_contents()), min_size=1, max_size=3), EDITS)
+def test_mutated_7z_never_crash(members: list[tuple[str, bytes]], edits: list[tuple[int, int, str]]) -> None:
+    data = fx.sevenzip_bytes(members)
+    timed(lambda: judge(data, "model.7z"))
+    timed(lambda: judge(mutate(data, edits), "model.7z"))
+
+
+@fuzz_settings(15)
+@given(st.lists(st.tuples(SEVEN_ZIP_NAMES, member_contents()), max_size=3), malicious_pickles())
+def test_a_malicious_7z_member_is_found_among_any_others(others: list[tuple[str, bytes]], payload: bytes) -> None:
+    data = fx.sevenzip_bytes([*others, ("model/weights.bin", payload)])
+    assert timed(lambda: judge(data, "model.7z")).verdict is Verdict.MALICIOUS

@@ -557,3 +557,14 @@ def onnx_model(initializers: list[bytes], attribute_tensors: list[bytes] = (), s
 
 def onnx_graph(initializers: list[bytes]) -> bytes:
     return proto_field(2, b"branch") + b"".join(proto_field(5, tensor) for tensor in initializers)
+
+
+def sevenzip_bytes(members: list[tuple[str, bytes]], *, password: str | None = None,
+                   filters: list[dict[str, int]] | None = None, encrypt_header: bool = False) -> bytes:
+    import py7zr
+
+    buffer = io.BytesIO()
+    with py7zr.SevenZipFile(buffer, "w", password=password, filters=filters, header_encryption=encrypt_header) as archive:
+        for name, data in members:
+            archive.writestr(data, name)
+    return buffer.getvalue()

@@ -176,7 +176,7 @@ def test_safetensors() -> None:
     assert judge(EVIL, "model.safetensors").verdict is Verdict.MALICIOUS
 
 
-@pytest.mark.parametrize("magic,word", [(b"7z\xbc\xaf\x27\x1c", "7z"), (b"\x04\x22\x4d\x18", "LZ4")])
+@pytest.mark.parametrize("magic,word", [(b"Rar!\x1a\x07", "RAR"), (b"\x04\x22\x4d\x18", "LZ4")])
 def test_unsupported_containers_are_named(magic: bytes, word: str) -> None:
     verdict = judge(magic + bytes(64))
     assert verdict.verdict is Verdict.UNKNOWN and word in messages(verdict)

@@ -36,9 +36,9 @@ def test_reviewed_library_classes_are_an_hg403_note_listing_them() -> None:
 
 
 def test_unknown_is_an_hg405_note() -> None:
-    [finding] = verdict_findings(judge(b"7z\xbc\xaf\x27\x1c" + bytes(64), "model.7z"), LOCATION)
+    [finding] = verdict_findings(judge(b"Rar!\x1a\x07" + bytes(64), "model.rar"), LOCATION)
     assert finding.rule_id == "HG405" and finding.level is Level.NOTE
-    assert "7z archive: not inspected" in finding.message
+    assert "RAR archive: not inspected" in finding.message
 
 
 def test_safe_gives_no_finding() -> None:

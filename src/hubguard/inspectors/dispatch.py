@@ -15,6 +15,8 @@ from hubguard.inspectors.gguf import MAGIC as GGUF_MAGIC
 from hubguard.inspectors.gguf import inspect_gguf
 from hubguard.inspectors.hdf5 import SIGNATURE as HDF5_SIGNATURE
 from hubguard.inspectors.onnx_format import inspect_onnx, looks_like_onnx
+from hubguard.inspectors.sevenzip import MAGIC as SEVEN_ZIP_MAGIC
+from hubguard.inspectors.sevenzip import inspect_7z
 from hubguard.inspectors.hdf5 import find_superblock
 from hubguard.inspectors.small_formats import (
     NPY_MAGIC,
@@ -189,6 +191,11 @@ def _tar(source: ByteSource, collector: Collector, member: str | None, depth: in
     return True
 
 
+def _7z(source: ByteSource, collector: Collector, member: str | None, depth: int) -> bool:
+    inspect_7z(source, collector, member, depth, inspect_bytes)
+    return True
+
+
 def _npy(source: ByteSource, collector: Collector, member: str | None, depth: int) -> bool:
     inspect_npy(source, collector, member)
     return True
@@ -232,7 +239,6 @@ def _decompressed(codec: str, offset: int = 0) -> Inspector:
 
 
 _UNSUPPORTED = {
-    b"7z\xbc\xaf\x27\x1c": "7z archive",
     b"Rar!\x1a\x07": "RAR archive",
     b"\x04\x22\x4d\x18": "LZ4-compressed data",
     b"\x28\xb5\x2f\xfd": "Zstandard-compressed data",
@@ -264,6 +270,7 @@ _INSPECTORS: list[tuple[Callable[[bytes, ByteSource], bool], Inspector, bool]] =
     (lambda head, source: looks_like_pickle_start(head) and not head.startswith((_ZIP_MAGIC, HDF5_SIGNATURE)),
      _pickle_family, False),  # an HDF5 signature is NEWFALSE then an invalid opcode: never a pickle
     (lambda head, source: looks_like_tar(head), _tar, True),
+    (lambda head, source: head.startswith(SEVEN_ZIP_MAGIC), _7z, True),
     (lambda head, source: head.startswith(NPY_MAGIC), _npy, True),
     (lambda head, source: looks_like_safetensors(head, source.size), _safetensors, True),
     (lambda head, source: head.startswith(HDF5_SIGNATURE), _hdf5, True),
