@@ -294,25 +294,34 @@ _register(
     Rule(
         id="HG403",
         name="malicious-pickle",
-        short_description="A pickle the call would load imports callables outside the safe set.",
+        short_description="A model file would run code, or carries a hostile payload, when loaded.",
         what=(
-            "Reports pickle weight files (also inside PyTorch zip checkpoints) whose opcodes import or "
-            "call globals outside the checkpoint allowlist, such as `os.system`, `builtins.exec` or "
-            "`subprocess.Popen`."
+            "Reports model files whose content a loader would turn into code or harm: pickles (also inside "
+            "PyTorch zip and tar checkpoints, joblib, NumPy and 7z archives) that import or call globals "
+            "outside the checkpoint allowlist, such as `os.system`, `builtins.exec` or `subprocess.Popen`; "
+            "Keras `Lambda` layers carrying bytecode and configs naming dangerous or custom objects (`.keras`, "
+            "legacy `.h5`); pickle bombs; GGUF chat templates with Jinja sandbox-escape gadgets; ONNX external "
+            "data outside the model directory; archives that are malformed, encrypted or over budget."
         ),
-        why="Unpickling runs those callables: os.system, exec, subprocess and friends.",
+        why="Unpickling runs those callables; Keras runs Lambda bytecode; the other payloads escape their file.",
         details=(
             "A checkpoint only needs tensor-rebuilding functions and a few collections. Any other import "
             "in the pickle stream is either a payload or a format the loader cannot vouch for; with "
             "`weights_only=False`, or a library that loads pickles by default, it runs as soon as the "
-            "file is loaded."
+            "file is loaded. Levels: error when code would run (a denied or unresolvable callable, Lambda "
+            "bytecode); warning when the file is suspicious (an unlisted class, a bomb, a template gadget, "
+            "an escaping path, a file that could not be inspected fully); note when a pickle names only "
+            "reviewed library classes (scikit-learn estimators, `training_args.bin`), listed in the message. "
+            "Projects add their own classes with `pickle-allowlist = [\"pkg.module:Class\", \"pkg.module:*\"]` "
+            "in `[tool.hubguard]`; callables with side effects can never be allowed."
         ),
         bad_example='model = torch.load("evil.pt", weights_only=False)',
         good_example='state = safetensors.torch.load_file("model.safetensors")',
         fix="do not load this file; use safetensors weights",
         remediation=(
             "Do not load the file. Use safetensors weights from a trusted repository, or convert a "
-            "checkpoint you trust in an isolated environment, and report malicious files to the hub."
+            "checkpoint you trust in an isolated environment, and report malicious files to the hub. For a "
+            "note, review the listed classes; for your own classes, add them to `pickle-allowlist`."
         ),
         cwe=(502,),
         level=Level.ERROR,
