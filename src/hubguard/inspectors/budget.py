@@ -36,31 +36,54 @@ class Budget:
 
     def spend_opcodes(self, count: int) -> None:
         self.opcodes += count
-        if self.opcodes > self.limits.max_file_opcodes:
-            self._stop(f"more than {self.limits.max_file_opcodes:,} pickle opcodes in this file")
-        self.check()
+        self._enforce(self.opcodes, self.limits.max_file_opcodes, "pickle opcodes in this file")
 
     def note_opcodes(self, count: int) -> None:
         """Count without stopping (the tail of a pickle that already finished); the next check decides."""
         self.opcodes += count
         if self.opcodes > self.limits.max_file_opcodes and self._spent is None:
-            self._spent = f"more than {self.limits.max_file_opcodes:,} pickle opcodes in this file"
+            self._spent = _exhausted(self.limits.max_file_opcodes, "pickle opcodes in this file")
 
     def spend_read(self, count: int) -> None:
         self.read += count
-        if self.read > self.limits.max_file_read_bytes:
-            self._stop(f"more than {self.limits.max_file_read_bytes:,} bytes read from this file")
-        self.check()
+        self._enforce(self.read, self.limits.max_file_read_bytes, "bytes read from this file")
 
     def spend_inflated(self, count: int) -> None:
         self.inflated += count
-        if self.inflated > self.limits.max_inflated_bytes:
-            self._stop(f"more than {self.limits.max_inflated_bytes:,} bytes decompressed from this file")
+        self._enforce(self.inflated, self.limits.max_inflated_bytes, "bytes decompressed from this file")
+
+    def _enforce(self, spent: int, limit: int, what: str) -> None:
+        if spent > limit:
+            self._stop(f"more than {limit:,} {what}")
         self.check()
 
     def _stop(self, reason: str) -> None:
         self._spent = f"work budget exhausted: {reason}"
         raise BudgetExhausted(self._spent)
+
+
+def _exhausted(limit: int, what: str) -> str:
+    return f"work budget exhausted: more than {limit:,} {what}"
+
+
+class StepCounter:
+    """Counts the small steps of a format walk (GGUF values, protobuf fields): every 4,096 steps it
+    checks the file's deadline, and it stops the walk past ``cap`` steps."""
+
+    _CHECK_EVERY = 4096
+
+    def __init__(self, budget: Budget, cap: int, what: str) -> None:
+        self.budget = budget
+        self.cap = cap
+        self.what = what
+        self.steps = 0
+
+    def step(self) -> None:
+        self.steps += 1
+        if not self.steps % self._CHECK_EVERY:
+            self.budget.check()
+            if self.steps > self.cap:
+                raise LimitExceeded(f"{self.what} with more than {self.cap:,} steps")
 
 
 class MeteredSource:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import struct
 
+from hubguard.inspectors.budget import StepCounter
 from hubguard.inspectors.sources import ByteSource, StreamReader
 from hubguard.inspectors.template_gadgets import find_gadget
 from hubguard.inspectors.verdicts import Collector, Issue, LimitExceeded, Malformed, Verdict
@@ -22,7 +23,6 @@ _MAX_KEY_BYTES = 65_536
 _MAX_KEYS = 1_000_000
 _MAX_ARRAY_ITEMS = 1 << 40
 _MAX_STEPS = 20_000_000  # values and string-array items stepped over (real vocabularies: under 1M)
-_CHECK_EVERY = 4096
 
 
 def inspect_gguf(source: ByteSource, collector: Collector, member: str | None) -> None:
@@ -49,10 +49,9 @@ def _judge_template(key: str, raw: bytes, collector: Collector, member: str | No
 class _Reader:
     def __init__(self, source: ByteSource, collector: Collector) -> None:
         self.stream = StreamReader(source)
-        self.collector = collector
+        self.steps = StepCounter(collector.budget, _MAX_STEPS, "GGUF header")
         self.order = "<"
         self.wide = True  # version 1 used 32-bit counts and string lengths
-        self.steps = 0
 
     def header(self) -> int:
         magic, version = struct.unpack("<4sI", self.stream.read(8))
@@ -82,7 +81,7 @@ class _Reader:
         return self.stream.read(length)
 
     def skip_value(self, kind: int) -> None:
-        self._tick()
+        self.steps.step()
         if kind in _FIXED_SIZES:
             self.stream.skip(_FIXED_SIZES[kind])
         elif kind == _STRING:
@@ -95,16 +94,10 @@ class _Reader:
                 self.stream.skip(items * _FIXED_SIZES[item_kind])
             elif item_kind == _STRING:
                 for _ in range(items):
-                    self._tick()
+                    self.steps.step()
                     self.stream.skip(self.count())
             else:
                 raise Malformed(f"GGUF array of value type {item_kind}")  # nested arrays are not written
         else:
             raise Malformed(f"GGUF value type {kind} is unknown")
 
-    def _tick(self) -> None:
-        self.steps += 1
-        if not self.steps % _CHECK_EVERY:
-            self.collector.budget.check()
-            if self.steps > _MAX_STEPS:
-                raise LimitExceeded(f"GGUF header with more than {_MAX_STEPS:,} values")

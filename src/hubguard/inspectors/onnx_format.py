@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from hubguard.inspectors.budget import StepCounter
 from hubguard.inspectors.sources import ByteSource, StreamReader
 from hubguard.inspectors.verdicts import Collector, Issue, LimitExceeded, Malformed, Verdict
 
@@ -34,7 +35,6 @@ _VARINT, _FIXED64, _LENGTH, _FIXED32 = 0, 1, 2, 5
 _MAX_DEPTH = 64
 _MAX_STRING = 65_536
 _MAX_FIELDS = 50_000_000
-_CHECK_EVERY = 4096
 _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:")
 
 
@@ -61,7 +61,7 @@ class _Walk:
         self.stream = stream
         self.collector = collector
         self.member = member
-        self.fields = 0
+        self.fields = StepCounter(collector.budget, _MAX_FIELDS, "ONNX model")
 
     def message(self, kind: str, end: int, depth: int, tensor: _Tensor | None = None,
                 entry: list[str] | None = None) -> None:
@@ -69,7 +69,7 @@ class _Walk:
             raise LimitExceeded(f"ONNX messages nested more than {_MAX_DEPTH} deep")
         children = _CHILDREN[kind]
         while self.stream.position < end:
-            self._count()
+            self.fields.step()
             tag = self.varint()
             number, wire = tag >> 3, tag & 7
             if number == 0:
@@ -132,13 +132,6 @@ class _Walk:
             shift += 7
             if shift >= 70:
                 raise Malformed("an ONNX varint longer than 10 bytes")
-
-    def _count(self) -> None:
-        self.fields += 1
-        if not self.fields % _CHECK_EVERY:
-            self.collector.budget.check()
-            if self.fields > _MAX_FIELDS:
-                raise LimitExceeded(f"ONNX model with more than {_MAX_FIELDS:,} fields")
 
 
 def _escapes(location: str) -> bool:
