@@ -9,15 +9,15 @@ from pathlib import Path, PurePosixPath
 
 from hubguard.inspectors.budget import Budget, BudgetExhausted, MeteredSource
 from hubguard.inspectors.decompress import DecompressingSource
-from hubguard.inspectors.pickle_scan import looks_like_pickle_start, scan_stream
-from hubguard.inspectors.policy import DEFAULT_POLICY, Policy
 from hubguard.inspectors.gguf import MAGIC as GGUF_MAGIC
 from hubguard.inspectors.gguf import inspect_gguf
 from hubguard.inspectors.hdf5 import SIGNATURE as HDF5_SIGNATURE
+from hubguard.inspectors.hdf5 import find_superblock
 from hubguard.inspectors.onnx_format import inspect_onnx, looks_like_onnx
+from hubguard.inspectors.pickle_scan import looks_like_pickle_start, scan_stream
+from hubguard.inspectors.policy import DEFAULT_POLICY, Policy
 from hubguard.inspectors.sevenzip import MAGIC as SEVEN_ZIP_MAGIC
 from hubguard.inspectors.sevenzip import inspect_7z
-from hubguard.inspectors.hdf5 import find_superblock
 from hubguard.inspectors.small_formats import (
     NPY_MAGIC,
     inspect_hdf5,
@@ -57,7 +57,9 @@ def is_weight_candidate(filename: str) -> bool:
     return any(suffix in _WEIGHT_SUFFIXES for suffix in suffixes)
 
 
-def inspect_source(source: ByteSource, *, limits: Limits = DEFAULT_LIMITS, policy: Policy = DEFAULT_POLICY) -> FileVerdict:
+def inspect_source(
+    source: ByteSource, *, limits: Limits = DEFAULT_LIMITS, policy: Policy = DEFAULT_POLICY
+) -> FileVerdict:
     budget = Budget.for_source(source, limits)
     collector = Collector(budget, policy)
     try:
@@ -82,7 +84,9 @@ def inspect_source(source: ByteSource, *, limits: Limits = DEFAULT_LIMITS, polic
     )
 
 
-def inspect_path(path: Path, *, limits: Limits = DEFAULT_LIMITS, policy: Policy = DEFAULT_POLICY) -> list[FileVerdict]:
+def inspect_path(
+    path: Path, *, limits: Limits = DEFAULT_LIMITS, policy: Policy = DEFAULT_POLICY
+) -> list[FileVerdict]:
     """Inspect a file, or every file under a directory (symlinks are reported, not followed)."""
     if path.is_dir():
         files = sorted(_walk(path))
