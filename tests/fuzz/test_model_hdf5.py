@@ -6,7 +6,7 @@ import json
 import tempfile
 from pathlib import Path
 
-import pytest
+import h5py
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,7 +16,6 @@ from tests.inspectors.strategies import EDITS, armed_canary, fuzz_settings, muta
 
 __all__ = ["armed_canary"]
 
-h5py = pytest.importorskip("h5py")
 
 
 def _files() -> list[bytes]:

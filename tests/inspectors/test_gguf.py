@@ -3,6 +3,10 @@ ordinary templates and metadata are clean; the header walk is bounded and reads 
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import gguf
+import numpy
 import pytest
 
 from tests.inspectors.fixtures import (
@@ -82,10 +86,8 @@ def test_gadget_finder_ignores_literal_text() -> None:
     assert gadget is not None and gadget.found == "__class__" and gadget.block == "{{ ''.__class__ }}"
 
 
-def test_files_written_by_the_gguf_package(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Runs where llama.cpp's gguf package is installed (not a test dependency)."""
-    gguf = pytest.importorskip("gguf")
-    numpy = pytest.importorskip("numpy")
+def test_files_written_by_the_gguf_package(tmp_path: Path) -> None:
+    """llama.cpp's own writer (the gguf package, a test dependency)."""
     for name, template in (("ok", LLAMA3_TEMPLATE), ("evil", GADGETS["lipsum-globals"])):
         path = tmp_path / f"{name}.gguf"
         writer = gguf.GGUFWriter(str(path), "llama")

@@ -6,14 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import h5py
+import numpy
 import pytest
 
 from tests.inspectors.fixtures import dense_layer, keras_config
 from tests.inspectors.helpers import judge, kinds, messages
 from hubguard.inspectors import Verdict
 
-h5py = pytest.importorskip("h5py")
-numpy = pytest.importorskip("numpy")
 
 LAMBDA = {"class_name": "Lambda", "config": {"name": "l", "function": ["4wEAAAAA", None, None],
                                              "function_type": "lambda", "module": "__main__"}}
@@ -77,9 +77,7 @@ def test_training_config_is_judged_too(tmp_path: Path) -> None:
 
 def test_dense_attribute_storage_is_never_clean(tmp_path: Path) -> None:
     data = _write(tmp_path / "dense.h5", BENIGN, libver="latest", extra_attributes=40)
-    verdict = judge(data, "dense.h5")
-    if verdict.verdict is Verdict.SAFE:  # compact storage after all: then it was read
-        pytest.skip("h5py kept the attributes compact")
+    verdict = judge(data, "dense.h5")  # libver="latest" stores more than 8 attributes in a fractal heap
     assert verdict.verdict is Verdict.SUSPICIOUS and "densely" in messages(verdict)
 
 

@@ -9,6 +9,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import joblib
+import numpy
 import pytest
 
 from tests.inspectors.fixtures import (
@@ -21,7 +23,6 @@ from hubguard.inspectors import Verdict, inspect_source, verdict_findings, Bytes
 from hubguard.inspectors.policy import Policy
 
 LOCATION = Location("model.joblib")
-NUMPY = pytest.importorskip("numpy")
 JOBLIB_COMPRESSIONS = [0, 3, ("gzip", 3), ("bz2", 3), ("lzma", 3), ("xz", 3), ("zlib", 3)]
 
 
@@ -50,7 +51,6 @@ def test_estimators_from_pickle_are_notes_listing_their_classes(libraries: dict[
 
 @pytest.mark.parametrize("compress", JOBLIB_COMPRESSIONS, ids=str)
 def test_estimators_from_joblib_are_notes(libraries: dict[str, object], compress: object) -> None:
-    joblib = pytest.importorskip("joblib")
     buffer = io.BytesIO()
     joblib.dump(libraries["forest"], buffer, compress=compress)
     verdict = judge(buffer.getvalue(), "model.joblib")
@@ -128,29 +128,7 @@ def test_dangerous_or_malformed_allowlist_entries_are_refused(entry: str) -> Non
         Policy.from_entries([entry])
 
 
-def test_real_scikit_learn_pickles_are_notes() -> None:
-    """Runs where scikit-learn is installed (not a test dependency: too heavy for CI)."""
-    sklearn = pytest.importorskip("sklearn")
-    joblib = pytest.importorskip("joblib")
-    from sklearn.ensemble import RandomForestClassifier
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
-    features = NUMPY.random.RandomState(0).rand(30, 3)
-    labels = (features[:, 0] > 0.5).astype(int)
-    models = [make_pipeline(StandardScaler(), LogisticRegression()), RandomForestClassifier(n_estimators=3)]
-    for model in models:
-        model.fit(features, labels)
-        buffer = io.BytesIO()
-        joblib.dump(model, buffer, compress=3)
-        for data in (pickle.dumps(model, protocol=5), buffer.getvalue()):
-            verdict = judge(data)
-            assert verdict.verdict is Verdict.REVIEWED, (sklearn.__version__, messages(verdict))
-
-
 def test_joblib_record_arrays_with_object_fields_are_scanned(tmp_path: Path) -> None:
-    joblib = pytest.importorskip("joblib")
 
     class Evil:
         def __reduce__(self) -> tuple[object, ...]:
@@ -158,8 +136,8 @@ def test_joblib_record_arrays_with_object_fields_are_scanned(tmp_path: Path) -> 
 
             return (os.system, (f"touch {tmp_path / 'canary'}",))
 
-    records = NUMPY.array([(1.0, Evil())], dtype=[("a", "<f4"), ("b", "O")])
-    plain = NUMPY.zeros(3, dtype=[("left", "<i8"), ("threshold", "<f8")])
+    records = numpy.array([(1.0, Evil())], dtype=[("a", "<f4"), ("b", "O")])
+    plain = numpy.zeros(3, dtype=[("left", "<i8"), ("threshold", "<f8")])
     buffer = io.BytesIO()
     joblib.dump({"plain": plain, "records": records}, buffer)
     assert judge(buffer.getvalue(), "model.joblib").verdict is Verdict.MALICIOUS

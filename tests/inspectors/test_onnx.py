@@ -49,26 +49,3 @@ def test_raw_tensor_bytes_are_skipped_not_read() -> None:
 def test_truncated_models_are_not_clean(cut: int) -> None:
     data = onnx_model([onnx_tensor("w0", "data.bin")])
     assert judge(data[:cut], "model.onnx").verdict >= Verdict.UNKNOWN
-
-
-def test_models_written_by_the_onnx_package(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Runs where onnx is installed (not a test dependency)."""
-    onnx = pytest.importorskip("onnx")
-    numpy = pytest.importorskip("numpy")
-    from onnx import helper, numpy_helper
-
-    weights = numpy_helper.from_array(numpy.ones((64, 64), dtype=numpy.float32), name="w")
-    node = helper.make_node("MatMul", ["x", "w"], ["y"])
-    graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, 64])],
-                              [helper.make_tensor_value_info("y", onnx.TensorProto.FLOAT, [1, 64])], [weights])
-    model = helper.make_model(graph)
-    onnx.save_model(model, tmp_path / "inline.onnx")
-    assert judge((tmp_path / "inline.onnx").read_bytes(), "inline.onnx").verdict is Verdict.SAFE
-    onnx.save_model(model, tmp_path / "external.onnx", save_as_external_data=True, location="external.data",
-                    size_threshold=0)
-    assert judge((tmp_path / "external.onnx").read_bytes(), "external.onnx").verdict is Verdict.SAFE
-    [location] = [entry for entry in model.graph.initializer[0].external_data if entry.key == "location"]
-    location.value = "../../../etc/passwd"
-    (tmp_path / "evil.onnx").write_bytes(model.SerializeToString())
-    verdict = judge((tmp_path / "evil.onnx").read_bytes(), "evil.onnx")
-    assert "external-data-traversal" in kinds(verdict), messages(verdict)
