@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import subprocess
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,9 +15,18 @@ from rich.console import Console
 
 from hubguard import __version__
 from hubguard.config import Config, ConfigError, load_config, parse_fail_on, parse_rule_list
-from hubguard.findings import Finding, Level, ScanResult
+from hubguard.findings import INTERNAL_ERROR, Level, ScanResult
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+ISSUES_URL = "https://github.com/hubguard/hubguard/issues"
+DEBUG_ENV = "HUBGUARD_DEBUG"
+EXIT_CODES_HELP = """\
+exit codes:
+  0  no finding at or above the fail-on level
+  1  findings at or above the fail-on level, and nothing else went wrong
+  2  usage or configuration error (bad option, unknown rule, missing path)
+  3  internal error: hubguard failed; the report may be incomplete (please report it)
+"""
 
 
 class _ArgumentParser(argparse.ArgumentParser):
@@ -32,6 +43,9 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary or notices")
     parser.add_argument("--show-suppressed", action="store_true", help="list suppressed findings in text output")
     parser.add_argument("--stats", action="store_true", help="print files scanned and bytes transferred")
+    parser.add_argument(
+        "--verbose", action="store_true", help=f"show the traceback of an internal error (also: {DEBUG_ENV}=1)"
+    )
 
 
 def _add_remote_options(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _ArgumentParser(
         prog="hubguard",
         description="Find model-hub loads that run somebody else's code, and what that code would do.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"hubguard {__version__}")
     commands = parser.add_subparsers(dest="command", parser_class=_ArgumentParser)
@@ -74,34 +90,68 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    console = Console(highlight=False)
+    """Run hubguard; every failure becomes an exit code (see ``EXIT_CODES_HELP``), never a bare traceback."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
     err_console = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
-        if args.command == "scan":
-            return _scan(args, console, err_console)
-        if args.command == "model":
-            return _model(args, console, err_console)
-        if args.command == "rules":
-            from hubguard.formats import print_rules
-
-            print_rules(console)
-            return EXIT_OK
-        if args.command == "explain":
-            from hubguard.formats import print_explain
-
-            if print_explain(args.rule_id.upper(), console):
-                return EXIT_OK
-            err_console.print(f"hubguard: unknown rule {args.rule_id!r}; see 'hubguard rules'", markup=False)
-            return EXIT_USAGE
+        return _run(arguments, err_console)
     except ConfigError as error:
-        err_console.print(f"hubguard: configuration error: {error}", markup=False)
+        err_console.print(f"hubguard: error: {error}", markup=False)
         return EXIT_USAGE
     except KeyboardInterrupt:
         err_console.print("hubguard: interrupted", markup=False)
-        return 130
-    parser.print_help()
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()  # the reader went away (``hubguard scan | head``): not an error of ours
+        return EXIT_OK
+    except Exception as error:
+        _report_internal_error(error, arguments, err_console)
+        return EXIT_INTERNAL
+
+
+def _verbose(arguments: list[str]) -> bool:
+    return "--verbose" in arguments or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+
+
+def _report_internal_error(error: Exception, arguments: list[str], err_console: Console) -> None:
+    err_console.print(
+        f"hubguard: internal error ({type(error).__name__}: {error}). This is a bug in hubguard, not in your code; "
+        f"please report it at {ISSUES_URL} with the command line.",
+        markup=False,
+    )
+    if _verbose(arguments):
+        err_console.print(traceback.format_exc(), markup=False, end="")
+    else:
+        err_console.print(f"Run with --verbose (or {DEBUG_ENV}=1) to see the traceback.", markup=False)
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at devnull so the interpreter's final flush does not fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _run(arguments: list[str], err_console: Console) -> int:
+    args = build_parser().parse_args(arguments)
+    console = Console(highlight=False)
+    if args.command == "scan":
+        return _scan(args, console, err_console)
+    if args.command == "model":
+        return _model(args, console, err_console)
+    if args.command == "rules":
+        from hubguard.formats import print_rules
+
+        print_rules(console)
+        return EXIT_OK
+    if args.command == "explain":
+        from hubguard.formats import print_explain
+
+        if print_explain(args.rule_id.upper(), console):
+            return EXIT_OK
+        raise ConfigError(f"unknown rule {args.rule_id!r}; see 'hubguard rules'")
+    build_parser().print_help()
     return EXIT_USAGE
 
 
@@ -155,7 +205,7 @@ def _scan(args: argparse.Namespace, console: Console, err_console: Console) -> i
     if missing:
         raise ConfigError(f"no such file or directory: {', '.join(missing)}")
     root = _root()
-    result = run_scan(ScanOptions(list(args.paths), root, config, progress=not args.quiet))
+    result = run_scan(ScanOptions(list(args.paths), root, config, progress=not args.quiet, verbose=_verbose(sys.argv)))
     if args.fix:
         _fix(result, root, args, console, err_console)
     return _report(result, args, config, root, console, err_console)
@@ -216,7 +266,7 @@ def _report(
                 err_console.print(f"hubguard: {where}{notification.message}", markup=False)
     if args.stats:
         _print_stats(result, err_console)
-    return exit_code(result.findings, config.fail_on)
+    return exit_code(result, config.fail_on)
 
 
 def _print_stats(result: ScanResult, err_console: Console) -> None:
@@ -239,10 +289,13 @@ def _print_stats(result: ScanResult, err_console: Console) -> None:
         err_console.print(f"{count:>14,} bytes read{of_size}  {path}", markup=False)
 
 
-def exit_code(findings: list[Finding], fail_on: Level | None) -> int:
+def exit_code(result: ScanResult, fail_on: Level | None) -> int:
+    """3 when any part of the scan failed internally (its report is incomplete), else 1 or 0 by ``fail_on``."""
+    if any(notification.kind == INTERNAL_ERROR for notification in result.notifications):
+        return EXIT_INTERNAL
     if fail_on is None:
         return EXIT_OK
-    return EXIT_FINDINGS if any(f.level >= fail_on and not f.suppressed for f in findings) else EXIT_OK
+    return EXIT_FINDINGS if any(f.level >= fail_on and not f.suppressed for f in result.findings) else EXIT_OK
 
 
 if __name__ == "__main__":

@@ -86,6 +86,9 @@ class Finding:
         return (self.location.path, region, self.rule_id, self.message)
 
 
+INTERNAL_ERROR = "internal-error"  # Notification.kind of a hubguard bug; the run exits 3 and says the report is partial
+
+
 @dataclass(frozen=True)
 class Notification:
     """Something the tool could not do (a file it could not parse, a repo it could not reach)."""

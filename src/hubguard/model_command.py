@@ -18,7 +18,16 @@ def inspect_target(target: str, revision: str | None, repo_type: str, config: Co
     path = Path(target)
     if path.exists() or path.is_symlink():
         return _local(path, root, config)
+    if _looks_like_a_path(target):
+        raise ConfigError(f"no such file or directory: {target} (a hub repo ID looks like org/name)")
     return _remote(target, revision, repo_type, config)
+
+
+def _looks_like_a_path(target: str) -> bool:
+    """A missing target the user meant as a file: a path prefix, or one name with a weights-file suffix."""
+    if target.startswith(("./", "../", "/", "~", ".\\")) or "\\" in target or target.endswith(("/", "\\")):
+        return True
+    return "/" not in target and is_weight_candidate(target)
 
 
 def _local(path: Path, root: Path, config: Config) -> ScanResult:

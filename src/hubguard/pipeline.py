@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 from hubguard.config import Config
-from hubguard.findings import Finding, HubReference, ScanResult
+from hubguard.findings import INTERNAL_ERROR, Finding, HubReference, Level, Notification, ScanResult
 from hubguard.static import scan_paths
 
 
@@ -18,16 +19,31 @@ class ScanOptions:
     root: Path
     config: Config
     progress: bool = False
+    verbose: bool = False  # print the traceback of an internal error
 
 
 def run_scan(options: ScanOptions) -> ScanResult:
     result = scan_paths(options.paths, options.config, options.root)
     if result.references and not options.config.offline:
-        _run_remote(result, options)
+        try:
+            _run_remote(result, options)
+        except Exception as error:  # the static findings must still be reported, and the run must exit 3
+            result.notifications.append(_internal_error("the remote pass", error, options.verbose))
     elif result.references:
         result.stats["remote"] = "skipped (--offline)"
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def _internal_error(stage: str, error: Exception, verbose: bool) -> Notification:
+    if verbose:
+        traceback.print_exc(file=sys.stderr)
+    return Notification(
+        f"internal error in {stage} ({type(error).__name__}: {error}); its findings are missing. Please report it.",
+        None,
+        Level.ERROR,
+        INTERNAL_ERROR,
+    )
 
 
 def _run_remote(result: ScanResult, options: ScanOptions) -> None:
