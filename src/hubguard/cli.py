@@ -9,6 +9,7 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 from pathlib import Path
 
 from rich.console import Console
@@ -30,17 +31,28 @@ exit codes:
 
 
 class _ArgumentParser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"hubguard: error: {message}\n")
 
 
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "concise", "json", "sarif", "github"),
+        default="text",
+        help="text (default), concise (one line per finding), json, sarif or github (workflow annotations)",
+    )
     parser.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
     parser.add_argument("--fail-on", help="lowest level that makes the exit code 1: note, warning, error or none")
     parser.add_argument("--category", default="hubguard/", help="SARIF automationDetails.id (default: hubguard/)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print findings only, no summary or notices")
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the text output: auto (default; honours NO_COLOR and FORCE_COLOR), always or never",
+    )
     parser.add_argument("--show-suppressed", action="store_true", help="list suppressed findings in text output")
     parser.add_argument("--stats", action="store_true", help="print files scanned and bytes transferred")
     parser.add_argument(
@@ -83,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_options(model)
     _add_remote_options(model)
 
-    commands.add_parser("rules", help="list the rules")
+    rules = commands.add_parser("rules", help="list the rules")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
     explain = commands.add_parser("explain", help="show a rule's documentation")
     explain.add_argument("rule_id")
     return parser
@@ -135,15 +148,19 @@ def _silence_stdout() -> None:
 
 def _run(arguments: list[str], err_console: Console) -> int:
     args = build_parser().parse_args(arguments)
-    console = Console(highlight=False)
+    color = getattr(args, "color", "auto")
+    console, err_console = _console(color), _console(color, stderr=True)
     if args.command == "scan":
         return _scan(args, console, err_console)
     if args.command == "model":
         return _model(args, console, err_console)
     if args.command == "rules":
-        from hubguard.formats import print_rules
+        from hubguard.formats import print_rules, rules_json
 
-        print_rules(console)
+        if args.format == "json":
+            sys.stdout.write(rules_json())
+        else:
+            print_rules(console)
         return EXIT_OK
     if args.command == "explain":
         from hubguard.formats import print_explain
@@ -233,26 +250,38 @@ def _model(args: argparse.Namespace, console: Console, err_console: Console) -> 
     return _report(result, args, config, root, console, err_console)
 
 
+def _console(color: str, *, stderr: bool = False) -> Console:
+    """A console for ``--color``; ``auto`` leaves NO_COLOR, FORCE_COLOR and terminal detection to rich."""
+    if color == "always":
+        return Console(stderr=stderr, highlight=False, force_terminal=True, no_color=False, soft_wrap=stderr)
+    if color == "never":
+        return Console(stderr=stderr, highlight=False, color_system=None, soft_wrap=stderr)
+    return Console(stderr=stderr, highlight=False, soft_wrap=stderr)
+
+
 def _report(
     result: ScanResult, args: argparse.Namespace, config: Config, root: Path, console: Console, err_console: Console
 ) -> int:
-    from hubguard.formats import ReportContext, print_text, render
+    from hubguard.formats import ReportContext, print_concise, print_text, render
 
     ctx = ReportContext(
         root=root,
         tool_version=__version__,
-        fail_on=config.fail_on or Level.ERROR,
+        fail_on=config.fail_on,
         category=args.category,
         command_line=shlex.join(["hubguard", *sys.argv[1:]]),
         show_suppressed=args.show_suppressed,
         stats=args.stats,
+        quiet=args.quiet,
     )
-    if args.format == "text":
+    if args.format in ("text", "concise"):
+        printer = print_text if args.format == "text" else print_concise
         if args.output is not None:
+            args.output.parent.mkdir(parents=True, exist_ok=True)
             with args.output.open("w", encoding="utf-8") as stream:
-                print_text(result, ctx, Console(file=stream, width=120, no_color=True), err_console)
+                printer(result, ctx, Console(file=stream, width=120, color_system=None), err_console)
         else:
-            print_text(result, ctx, console, Console(stderr=True, quiet=args.quiet, highlight=False, soft_wrap=True))
+            printer(result, ctx, console, err_console)
     else:
         report = render(result, args.format, ctx)
         if args.output is not None:
@@ -260,8 +289,8 @@ def _report(
             args.output.write_text(report, encoding="utf-8")
         else:
             sys.stdout.write(report)
-        if not args.quiet:
-            for notification in result.notifications:
+        for notification in result.notifications:
+            if not args.quiet or notification.level is Level.ERROR:
                 where = f"{notification.path}: " if notification.path else ""
                 err_console.print(f"hubguard: {where}{notification.message}", markup=False)
     if args.stats:

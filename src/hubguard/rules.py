@@ -6,7 +6,7 @@ table are all rendered from ``RULES`` (see ``hubguard.formats.rule_docs``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hubguard.findings import Level
 
@@ -43,6 +43,9 @@ class Rule:
     references: tuple[Reference, ...] = ()
     details: str = ""  # the full "why is this bad?" explanation
     remediation: str = ""  # the full "how to fix" explanation
+    # One-line fixes for particular loaders, by variant (see ``hubguard.formats.rule_docs.fix_advice``);
+    # ``fix`` applies to every other finding of the rule.
+    fixes: dict[str, str] = field(default_factory=dict)
 
 
 RULES: dict[str, Rule] = {}
@@ -102,11 +105,22 @@ _register(
             ")"
         ),
         fix="remove trust_remote_code, or pin revision to a reviewed commit SHA",
+        fixes={
+            "custom_pipeline": (
+                "use a pipeline built into diffusers, or review the pipeline code and pin custom_revision to its "
+                "commit SHA"
+            ),
+            "implicit_remote_code": (
+                "set MLFLOW_ALLOW_MODEL_CODE_EXECUTION=false, or load the model with transformers at a pinned revision"
+            ),
+        },
         remediation=(
             "Drop `trust_remote_code=True` when the architecture is supported by the installed library. "
             "If the custom code is really needed, read it at one commit, pin `revision=` to that full "
             "40-hex commit SHA (and `code_revision=` when the code lives in another repository), and "
-            "add the repository to `allow_remote_code` in `[tool.hubguard]` to record the review."
+            "add the repository to `allow-remote-code` in `[tool.hubguard]` to record the review. For "
+            "diffusers `custom_pipeline=`, prefer a built-in pipeline, or pin `custom_revision=` to the "
+            "commit of the pipeline code you reviewed."
         ),
         cwe=(94, 829),
         level=Level.ERROR,
@@ -169,6 +183,12 @@ _register(
         bad_example='tokenizer = AutoTokenizer.from_pretrained("org/model")',
         good_example='tokenizer = AutoTokenizer.from_pretrained("org/model", revision="<40-hex commit sha>")',
         fix="pin revision to a commit SHA (hubguard scan --fix does it)",
+        fixes={
+            "unfixable": (
+                "pin the revision by hand where the loader takes one, or download a commit with "
+                "snapshot_download(revision=<sha>) and load the local copy"
+            ),
+        },
         remediation=(
             'Look up the commit you reviewed (the hub\'s "Files and versions" history, or '
             "`HfApi().model_info(repo_id).sha`) and pass it as `revision=`. `hubguard scan --fix` writes "
@@ -204,7 +224,17 @@ _register(
             "# or, for a checkpoint you must keep, with torch >= 2.6:\n"
             'state = torch.load("model.pt", weights_only=True)'
         ),
-        fix="use safetensors, or pass weights_only=True",
+        fix="load a format that cannot run code (safetensors, JSON, ONNX), or only files you created",
+        fixes={
+            "torch_load": "pass weights_only=True (torch >= 2.6), or store the weights as safetensors",
+            "weights_only_default_false": "pass weights_only=True, or store the weights as safetensors",
+            "numpy_allow_pickle": "drop allow_pickle=True and store plain numeric arrays (no object dtype)",
+            "keras_safe_mode": "keep safe_mode=True (the default); rebuild Lambda layers in code",
+            "skops_trusted": "pass trusted= only the types skops.io.get_untrusted_types() lists and you reviewed",
+            "dangerous_deserialization_flag": (
+                "keep allow_dangerous_deserialization=False and load only indexes you built yourself"
+            ),
+        },
         remediation=(
             "Store and load weights as safetensors. Where a pickle is unavoidable, use "
             "`torch.load(..., weights_only=True)` on torch >= 2.6, keep the allowlist "

@@ -6,19 +6,21 @@ from hubguard.findings import ScanResult
 from hubguard.formats.context import ReportContext
 from hubguard.formats.github import render_github
 from hubguard.formats.json_report import render_json
-from hubguard.formats.rule_docs import print_explain, print_rules, rules_table_markdown
+from hubguard.formats.rule_docs import print_explain, print_rules, rules_json, rules_table_markdown
 from hubguard.formats.sarif import render_sarif
-from hubguard.formats.text import print_text
+from hubguard.formats.text import print_concise, print_text
 
 FORMATS = ("sarif", "json", "github")
 
 __all__ = [
     "FORMATS",
     "ReportContext",
+    "print_concise",
     "print_explain",
     "print_rules",
     "print_text",
     "render",
+    "rules_json",
     "rules_table_markdown",
 ]
 

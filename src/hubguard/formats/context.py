@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hubguard.findings import Level
@@ -12,8 +12,11 @@ from hubguard.findings import Level
 class ReportContext:
     root: Path  # the scanned tree; finding paths are relative to it
     tool_version: str
-    fail_on: Level
+    fail_on: Level | None  # None: --fail-on none, findings never change the exit code
     category: str = "hubguard/"  # SARIF automationDetails.id; ends with "/"
     command_line: str | None = None
     show_suppressed: bool = False
     stats: bool = False
+    quiet: bool = False  # findings only: no summary, no notices
+    sources: dict[str, str] = field(default_factory=dict)  # texts not read from disk (stdin), by path
+    hidden: dict[str, int] = field(default_factory=dict)  # findings left out, by reason ("in the baseline": 3)

@@ -89,9 +89,9 @@ class FingerprintCache:
     (upload-sarif would decode it differently, and a wrong value is worse than none).
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, texts: dict[str, str] | None = None) -> None:
         self._root = root
-        self._files: dict[str, dict[int, str] | None] = {}
+        self._files: dict[str, dict[int, str] | None] = {path: line_hashes(text) for path, text in (texts or {}).items()}
 
     def primary_location_line_hash(self, path: str, line: int) -> str | None:
         if path not in self._files:

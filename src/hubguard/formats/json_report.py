@@ -42,7 +42,7 @@ def build_report(result: ScanResult, ctx: ReportContext) -> dict[str, Any]:
             "suppressed": summary.suppressed,
             "byLevel": summary.by_level,
             "byRule": summary.by_rule,
-            "failOn": ctx.fail_on.value,
+            "failOn": ctx.fail_on.value if ctx.fail_on is not None else "none",
             "atOrAboveFailOn": summary.at_or_above_fail_on,
         },
     }

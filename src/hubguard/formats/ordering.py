@@ -36,7 +36,7 @@ class Summary:
     at_or_above_fail_on: int
 
 
-def summarize(findings: list[Finding], fail_on: Level) -> Summary:
+def summarize(findings: list[Finding], fail_on: Level | None) -> Summary:
     """Counts of unsuppressed findings (rules in catalogue order), plus the suppressed total."""
     active = [f for f in findings if not f.suppressed]
     rule_counts = Counter(f.rule_id for f in active)
@@ -48,5 +48,5 @@ def summarize(findings: list[Finding], fail_on: Level) -> Summary:
         by_level={level.value: level_counts[level] for level in (Level.ERROR, Level.WARNING, Level.NOTE)},
         total=len(active),
         suppressed=len(findings) - len(active),
-        at_or_above_fail_on=sum(1 for f in active if f.level >= fail_on),
+        at_or_above_fail_on=0 if fail_on is None else sum(1 for f in active if f.level >= fail_on),
     )

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from hubguard.findings import Level
+from hubguard.findings import Finding, Level
 from hubguard.rules import CWE_NAMES, RULES, Reference, Rule
+from hubguard.static.catalogue import SINKS
 
 PROJECT_URL = "https://github.com/hubguard/hubguard"
 _DESCRIPTION_LIMIT = 1024  # GitHub's limit for shortDescription and fullDescription
@@ -39,6 +44,43 @@ def all_references(rule: Rule) -> tuple[Reference, ...]:
 
 def problem_severity(rule: Rule) -> str:
     return _PROBLEM_SEVERITY[rule.level]
+
+
+@dataclass(frozen=True)
+class FixAdvice:
+    key: str  # "HG301" or "HG301/torch_load": text output shows each key once per run
+    text: str
+
+
+@cache
+def _checks_of_sink(sink_id: str) -> frozenset[str]:
+    return frozenset(check for sink in SINKS if sink.id == sink_id for check in sink.checks)
+
+
+def fix_variant(finding: Finding) -> str | None:
+    """Which of the rule's loader-specific fixes (``Rule.fixes``) applies to ``finding``, if any."""
+    rule = RULES.get(finding.rule_id)
+    if rule is None or not rule.fixes:
+        return None
+    properties = finding.properties
+    if "customPipeline" in properties:
+        return "custom_pipeline" if "custom_pipeline" in rule.fixes else None
+    if properties.get("revisionStyle") == "unfixable" and "unfixable" in rule.fixes:
+        return "unfixable"
+    sink = properties.get("sink")
+    matching = _checks_of_sink(sink) & rule.fixes.keys() if isinstance(sink, str) else frozenset()
+    return next(iter(matching)) if len(matching) == 1 else None
+
+
+def fix_advice(finding: Finding) -> FixAdvice | None:
+    """The one-line fix for ``finding``: its loader's variant when the rule has one, else the rule's fix."""
+    rule = RULES.get(finding.rule_id)
+    if rule is None:
+        return None
+    variant = fix_variant(finding)
+    if variant is None:
+        return FixAdvice(rule.id, rule.fix)
+    return FixAdvice(f"{rule.id}/{variant}", rule.fixes[variant])
 
 
 def _limited(text: str) -> str:
@@ -114,6 +156,29 @@ def find_rule(rule_id_or_name: str) -> Rule | None:
         if wanted.upper() == rule.id or wanted.lower() == rule.name:
             return rule
     return None
+
+
+def rule_json(rule: Rule) -> dict[str, Any]:
+    """One rule as ``hubguard rules --format json`` lists it."""
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": rule.short_description,
+        "defaultLevel": rule.level.value,
+        "securitySeverity": f"{rule.security_severity:.1f}",
+        "precision": rule.precision,
+        "cwe": [f"CWE-{cwe}" for cwe in rule.cwe],
+        "what": rule.what,
+        "why": rule.why,
+        "fix": rule.fix,
+        "loaderFixes": dict(rule.fixes),
+        "helpUri": help_uri(rule),
+        "references": [{"title": ref.title, "url": ref.url} for ref in all_references(rule)],
+    }
+
+
+def rules_json() -> str:
+    return json.dumps([rule_json(rule) for rule in RULES.values()], indent=2, ensure_ascii=False) + "\n"
 
 
 def print_rules(console: Console) -> None:

@@ -35,7 +35,7 @@ def render_sarif(result: ScanResult, ctx: ReportContext) -> str:
 def build_sarif(result: ScanResult, ctx: ReportContext) -> dict[str, Any]:
     findings, dropped = capped(result.findings)
     rule_index = {rule_id: index for index, rule_id in enumerate(RULES)}
-    fingerprints = FingerprintCache(ctx.root)
+    fingerprints = FingerprintCache(ctx.root, ctx.sources)
     run: dict[str, Any] = {
         "tool": {
             "driver": {

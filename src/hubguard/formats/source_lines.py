@@ -20,11 +20,14 @@ def split_lines(text: str) -> list[str]:
 
 
 class SourceLines:
-    """Reads each file under ``root`` once; anything unreadable or outside ``root`` yields None."""
+    """Reads each file under ``root`` once; anything unreadable or outside ``root`` yields None.
 
-    def __init__(self, root: Path) -> None:
+    ``texts`` supplies files that are not on disk as scanned (source read from stdin).
+    """
+
+    def __init__(self, root: Path, texts: dict[str, str] | None = None) -> None:
         self._root = root.resolve()
-        self._texts: dict[str, str | None] = {}
+        self._texts: dict[str, str | None] = dict(texts or {})
 
     def _text(self, path: str) -> str | None:
         if path not in self._texts:
