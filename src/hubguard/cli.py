@@ -79,9 +79,21 @@ def build_parser() -> argparse.ArgumentParser:
     scan = commands.add_parser("scan", help="scan Python files, notebooks and directories")
     scan.add_argument("paths", nargs="*", type=Path, default=[Path(".")])
     scan.add_argument("--config", type=Path, help="pyproject.toml or hubguard.toml to read settings from")
-    scan.add_argument("--select", help="comma-separated rule IDs or prefixes to report (e.g. HG1,HG201)")
-    scan.add_argument("--ignore", help="comma-separated rule IDs or prefixes not to report")
-    scan.add_argument("--exclude", action="append", default=[], help="glob of paths to skip (repeatable)")
+    scan.add_argument(
+        "--select", action="append", help="rule IDs or prefixes to report, comma-separated (repeatable; e.g. HG1,HG201)"
+    )
+    scan.add_argument("--ignore", action="append", help="rule IDs or prefixes not to report (repeatable)")
+    scan.add_argument("--exclude", action="append", default=[], help="gitignore-style glob of paths to skip (repeatable)")
+    scan.add_argument(
+        "--no-respect-gitignore",
+        action="store_true",
+        help="also scan files that .gitignore or .git/info/exclude ignore",
+    )
+    scan.add_argument(
+        "--report-unused-ignores",
+        action="store_true",
+        help="report '# hubguard: ignore' comments that suppress nothing (rule HG002)",
+    )
     scan.add_argument("--jobs", "-j", type=int, help="worker processes for the static pass")
     scan.add_argument("--fix", action="store_true", help="pin revisions and add weights_only=True in place")
     scan.add_argument("--diff", action="store_true", help="with --fix: print the patch instead of writing it")
@@ -172,27 +184,47 @@ def _run(arguments: list[str], err_console: Console) -> int:
     return EXIT_USAGE
 
 
-def _root() -> Path:
+def _start(paths: list[Path]) -> Path:
+    """The directory the scanned paths share: where configuration and the repository root are looked up."""
+    directories = [str(path.resolve() if path.is_dir() else path.resolve().parent) for path in paths]
+    return Path(os.path.commonpath(directories)) if directories else Path.cwd().resolve()
+
+
+def _root(start: Path) -> Path:
+    """The repository holding ``start`` (finding paths are relative to it); else the current directory when it
+    contains ``start``, else ``start``."""
     try:
         top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=10, check=False
+            ["git", "rev-parse", "--show-toplevel"], cwd=start, capture_output=True, text=True, timeout=10, check=False
         )
+        if top.returncode == 0 and top.stdout.strip():
+            return Path(top.stdout.strip()).resolve()
     except (OSError, subprocess.SubprocessError):
-        return Path.cwd().resolve()
-    return Path(top.stdout.strip()).resolve() if top.returncode == 0 and top.stdout.strip() else Path.cwd().resolve()
+        pass
+    cwd = Path.cwd().resolve()
+    return cwd if start.is_relative_to(cwd) else start
 
 
-def _config(args: argparse.Namespace) -> Config:
+def _rule_flags(values: list[str] | None, flag: str) -> frozenset[str]:
+    """Repeated ``--select``/``--ignore`` flags accumulate; each may hold a comma-separated list."""
+    return frozenset().union(*(parse_rule_list(value, flag) for value in values or ()))
+
+
+def _config(args: argparse.Namespace, start: Path) -> Config:
     explicit = getattr(args, "config", None)
     if explicit is not None and not explicit.is_file():
         raise ConfigError(f"config file not found: {explicit}")
-    config = load_config(explicit, Path.cwd())
+    config = load_config(explicit, start)
     if getattr(args, "select", None):
-        config.select = parse_rule_list(args.select, "--select")
+        config.select = _rule_flags(args.select, "--select")
     if getattr(args, "ignore", None):
-        config.ignore = config.ignore | parse_rule_list(args.ignore, "--ignore")
+        config.ignore = config.ignore | _rule_flags(args.ignore, "--ignore")
     if getattr(args, "exclude", None):
         config.exclude = config.exclude + tuple(args.exclude)
+    if getattr(args, "no_respect_gitignore", False):
+        config.respect_gitignore = False
+    if getattr(args, "report_unused_ignores", False):
+        config.report_unused_ignores = True
     if args.fail_on:
         config.fail_on = parse_fail_on(args.fail_on, "--fail-on")
     if args.offline:
@@ -213,7 +245,6 @@ def _config(args: argparse.Namespace) -> Config:
 def _scan(args: argparse.Namespace, console: Console, err_console: Console) -> int:
     from hubguard.pipeline import ScanOptions, run_scan
 
-    config = _config(args)
     if args.diff and not args.fix:
         raise ConfigError("--diff needs --fix")
     if args.diff and args.format != "text" and args.output is None:
@@ -221,7 +252,9 @@ def _scan(args: argparse.Namespace, console: Console, err_console: Console) -> i
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         raise ConfigError(f"no such file or directory: {', '.join(missing)}")
-    root = _root()
+    start = _start(list(args.paths))
+    config = _config(args, start)
+    root = _root(start)
     result = run_scan(ScanOptions(list(args.paths), root, config, progress=not args.quiet, verbose=_verbose(sys.argv)))
     if args.fix:
         _fix(result, root, args, console, err_console)
@@ -244,8 +277,8 @@ def _fix(result: ScanResult, root: Path, args: argparse.Namespace, console: Cons
 def _model(args: argparse.Namespace, console: Console, err_console: Console) -> int:
     from hubguard.model_command import inspect_target
 
-    config = _config(args)
     root = Path.cwd().resolve()
+    config = _config(args, root)
     result = inspect_target(args.target, args.revision, args.repo_type, config, root)
     return _report(result, args, config, root, console, err_console)
 

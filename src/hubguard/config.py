@@ -35,12 +35,33 @@ class Config:
     cache_dir: Path | None = None
     jobs: int | None = None  # static-pass worker processes; None = CPU count
     pickle_allowlist: tuple[str, ...] = ()  # "package.module:Class" or "package.module:*", reported as notes
+    respect_gitignore: bool = True  # skip what .gitignore / .git/info/exclude ignore when walking directories
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()  # (glob, rule IDs or prefixes)
+    report_unused_ignores: bool = False  # report suppression comments that suppress nothing (HG002)
     source: Path | None = field(default=None, compare=False)  # the file the settings came from
 
+    @property
+    def base(self) -> Path | None:
+        """The directory that ``exclude`` and ``per-file-ignores`` globs are relative to."""
+        return self.source.parent.resolve() if self.source is not None else None
+
     def rule_enabled(self, rule_id: str) -> bool:
-        if any(rule_id.startswith(prefix) for prefix in self.ignore):
+        if _matches_any(rule_id, self.ignore):
             return False
-        return self.select is None or any(rule_id.startswith(prefix) for prefix in self.select)
+        return self.select is None or _matches_any(rule_id, self.select)
+
+    def ignored_in_file(self, rule_id: str, relative: str) -> bool:
+        """Whether ``per-file-ignores`` turns ``rule_id`` off for ``relative`` (a path relative to ``base``)."""
+        from hubguard.static.files import glob_spec
+
+        return any(
+            _matches_any(rule_id, rules) and glob_spec((pattern,)).match_file(relative)
+            for pattern, rules in self.per_file_ignores
+        )
+
+
+def _matches_any(rule_id: str, codes: frozenset[str]) -> bool:
+    return any(rule_id.startswith(code) for code in codes)
 
 
 def parse_rule_list(value: Any, where: str) -> frozenset[str]:
@@ -58,6 +79,12 @@ def parse_fail_on(value: Any, where: str) -> Level | None:
     if not isinstance(value, str) or value.lower() not in FAIL_LEVELS:
         raise ConfigError(f"{where}: expected one of {', '.join(FAIL_LEVELS)}, got {value!r}")
     return FAIL_LEVELS[value.lower()]
+
+
+def _per_file_ignores(value: Any, where: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(f'{where}: expected a table of globs to rule lists, e.g. {{"tests/**" = ["HG201"]}}')
+    return tuple((pattern, parse_rule_list(rules, f"{where} {pattern!r}")) for pattern, rules in value.items())
 
 
 def _string_list(value: Any, where: str) -> tuple[str, ...]:
@@ -99,6 +126,9 @@ _KEYS = {
     "offline": ("offline", _boolean),
     "timeout": ("timeout", _positive_number),
     "pickle-allowlist": ("pickle_allowlist", _pickle_allowlist),
+    "respect-gitignore": ("respect_gitignore", _boolean),
+    "per-file-ignores": ("per_file_ignores", _per_file_ignores),
+    "report-unused-ignores": ("report_unused_ignores", _boolean),
 }
 
 
@@ -113,36 +143,49 @@ def config_from_table(table: dict[str, Any], source: Path) -> Config:
     return replace(config, **changes)
 
 
+CONFIG_FILE = "hubguard.toml"
+
+
 def load_config(explicit: Path | None, start: Path) -> Config:
-    """Settings from ``explicit`` or the nearest pyproject.toml at or above ``start``; defaults if none."""
-    path = explicit if explicit is not None else find_pyproject(start)
+    """Settings from ``explicit`` or the nearest configuration at or above ``start``; defaults if none."""
+    path = explicit if explicit is not None else find_config(start)
     if path is None:
         return Config()
+    return config_from_table(_table(path, _document(path)), path)
+
+
+def _document(path: Path) -> dict[str, Any]:
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
+
+
+def _table(path: Path, document: dict[str, Any]) -> dict[str, Any]:
     if path.name == "pyproject.toml" or "tool" in document:
         table = document.get("tool", {}).get("hubguard", {})
     else:
         table = document  # a dedicated hubguard.toml holds the settings at top level
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: [tool.hubguard] must be a table")
-    return config_from_table(table, path)
+    return table
 
 
-def find_pyproject(start: Path) -> Path | None:
+def find_config(start: Path) -> Path | None:
+    """The nearest ``hubguard.toml``, or ``pyproject.toml`` with a ``[tool.hubguard]`` table, at or above
+    ``start``; the search stops at the repository root (the directory holding ``.git``)."""
     directory = start.resolve()
     if directory.is_file():
         directory = directory.parent
     for candidate in (directory, *directory.parents):
+        dedicated = candidate / CONFIG_FILE
+        if dedicated.is_file():
+            return dedicated
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file():
+        if pyproject.is_file() and "hubguard" in _document(pyproject).get("tool", {}):
             return pyproject
         if (candidate / ".git").exists():
             return None
     return None
-
-

@@ -31,8 +31,28 @@ def run_scan(options: ScanOptions) -> ScanResult:
             result.notifications.append(_internal_error("the remote pass", error, options.verbose))
     elif result.references:
         result.stats["remote"] = "skipped (--offline)"
+    _apply_per_file_ignores(result, options)
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def _apply_per_file_ignores(result: ScanResult, options: ScanOptions) -> None:
+    """Drop findings that ``per-file-ignores`` turns off for their file (static and remote alike)."""
+    config = options.config
+    if not config.per_file_ignores:
+        return
+    base = config.base or options.root
+
+    def ignored(finding: Finding) -> bool:
+        if finding.location.is_remote:
+            return False
+        try:
+            relative = (options.root / finding.location.path).resolve().relative_to(base).as_posix()
+        except ValueError:
+            return False
+        return config.ignored_in_file(finding.rule_id, relative)
+
+    result.findings[:] = [finding for finding in result.findings if not ignored(finding)]
 
 
 def _internal_error(stage: str, error: Exception, verbose: bool) -> Notification:

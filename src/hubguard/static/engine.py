@@ -28,7 +28,7 @@ _CHUNK = 16
 
 def scan_paths(paths: list[Path], config: Config, root: Path | None = None) -> ScanResult:
     root = (root or Path.cwd()).resolve()
-    files = list(discover(paths, root, config.exclude))
+    files = list(discover(paths, root, config))
     jobs = [(str(path), relative_path(path, root)) for path in files]
     workers = config.jobs if config.jobs is not None else (os.cpu_count() or 1)
     result = ScanResult()

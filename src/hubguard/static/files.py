@@ -1,11 +1,15 @@
-"""Which files a scan covers: recursion, default skips, configured excludes."""
+"""Which files a scan covers: recursion, default skips, configured excludes and .gitignore files."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from fnmatch import fnmatchcase
+from functools import lru_cache
 from pathlib import Path
+
+import pathspec
+
+from hubguard.config import Config
 
 ANALYSED_SUFFIXES = frozenset({".py", ".pyi", ".ipynb"})
 SKIPPED_DIRS = frozenset(
@@ -26,31 +30,105 @@ def relative_path(path: Path, root: Path) -> str:
         return resolved.as_posix()
 
 
-def is_excluded(relative: str, patterns: Iterable[str]) -> bool:
-    parts = relative.split("/")
-    for pattern in patterns:
-        pattern = pattern.rstrip("/")
-        if fnmatchcase(relative, pattern) or fnmatchcase(relative, f"{pattern}/*"):
-            return True
-        if any(fnmatchcase(part, pattern) for part in parts):
-            return True
-        if any(fnmatchcase("/".join(parts[:i]), pattern) for i in range(1, len(parts))):
-            return True
-    return False
+@lru_cache(maxsize=64)
+def glob_spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    """``.gitignore``-style globs (``tests/**``, ``*.ipynb``, ``vendor``), the one matcher for every path setting."""
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
-def _is_virtualenv(directory: str) -> bool:
-    return os.path.exists(os.path.join(directory, "pyvenv.cfg"))
+def matches(patterns: tuple[str, ...], path: Path, base: Path, *, is_dir: bool = False) -> bool:
+    """Whether absolute ``path`` matches ``patterns`` anchored at absolute ``base`` (paths outside never do)."""
+    if not patterns:
+        return False
+    try:
+        relative = path.relative_to(base).as_posix()
+    except ValueError:
+        return False
+    return glob_spec(patterns).match_file(relative + ("/" if is_dir else ""))
 
 
-def discover(paths: Iterable[Path], root: Path, exclude: tuple[str, ...]) -> Iterator[Path]:
-    """Files to analyse, in a stable order; explicit files are taken whatever their suffix."""
+def repository_root(start: Path) -> Path | None:
+    """The nearest directory at or above ``start`` holding ``.git`` (a directory, or a worktree's file)."""
+    directory = start.resolve()
+    for candidate in (directory, *directory.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+class GitIgnore:
+    """Git's ignore rules for files under ``top``: every ``.gitignore`` on the way down, then
+    ``.git/info/exclude``. A deeper file overrides a shallower one, and the last matching pattern wins."""
+
+    def __init__(self, top: Path) -> None:
+        self._top = top
+        self._specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self._exclude = self._read(_info_exclude(top))
+
+    @staticmethod
+    def _read(file: Path | None) -> pathspec.GitIgnoreSpec | None:
+        if file is None or not file.is_file():
+            return None
+        try:
+            lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return None
+        return pathspec.GitIgnoreSpec.from_lines(lines) or None
+
+    def _spec(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
+        if directory not in self._specs:
+            self._specs[directory] = self._read(directory / ".gitignore")
+        return self._specs[directory]
+
+    def ignored(self, path: Path, *, is_dir: bool) -> bool:
+        try:
+            path.relative_to(self._top)
+        except ValueError:
+            return False
+        suffix = "/" if is_dir else ""
+        directory = path.parent
+        while True:
+            spec = self._spec(directory)
+            if spec is not None:
+                verdict = spec.check_file(path.relative_to(directory).as_posix() + suffix).include
+                if verdict is not None:
+                    return verdict
+            if directory == self._top or directory == directory.parent:
+                break
+            directory = directory.parent
+        if self._exclude is not None:
+            return bool(self._exclude.match_file(path.relative_to(self._top).as_posix() + suffix))
+        return False
+
+
+def _info_exclude(top: Path) -> Path | None:
+    dot_git = top / ".git"
+    if dot_git.is_dir():
+        return dot_git / "info" / "exclude"
+    if dot_git.is_file():  # a worktree: "gitdir: <path>", whose commondir holds info/exclude
+        try:
+            gitdir = Path(dot_git.read_text(encoding="utf-8").partition("gitdir:")[2].strip())
+            gitdir = gitdir if gitdir.is_absolute() else top / gitdir
+            common = gitdir / "commondir"
+            if common.is_file():
+                gitdir = gitdir / common.read_text(encoding="utf-8").strip()
+            return gitdir / "info" / "exclude"
+        except OSError:
+            return None
+    return None
+
+
+def discover(paths: Iterable[Path], root: Path, config: Config) -> Iterator[Path]:
+    """Files to analyse, in a stable order; explicit files are taken whatever their suffix or .gitignore."""
+    base = (config.base or root).resolve()
     seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            candidates: Iterable[Path] = _walk(path, root, exclude)
+            top = repository_root(path) or path.resolve()
+            gitignore = GitIgnore(top) if config.respect_gitignore else None
+            candidates: Iterable[Path] = _walk(path, base, config.exclude, gitignore)
         else:
-            candidates = [path] if not is_excluded(relative_path(path, root), exclude) else []
+            candidates = [path] if not matches(config.exclude, path.resolve(), base) else []
         for candidate in candidates:
             key = candidate.resolve()
             if key not in seen:
@@ -58,20 +136,26 @@ def discover(paths: Iterable[Path], root: Path, exclude: tuple[str, ...]) -> Ite
                 yield candidate
 
 
-def _walk(directory: Path, root: Path, exclude: tuple[str, ...]) -> Iterator[Path]:
-    for current, dirnames, filenames in os.walk(directory):
+def _is_virtualenv(directory: str) -> bool:
+    return os.path.exists(os.path.join(directory, "pyvenv.cfg"))
+
+
+def _walk(directory: Path, base: Path, exclude: tuple[str, ...], gitignore: GitIgnore | None) -> Iterator[Path]:
+    start = directory.resolve()
+    for current, dirnames, filenames in os.walk(start):
         kept = []
         for name in sorted(dirnames):
-            full = os.path.join(current, name)
-            if name in SKIPPED_DIRS or name.endswith(".egg-info") or _is_virtualenv(full):
+            full = Path(current, name)
+            if name in SKIPPED_DIRS or name.endswith(".egg-info") or _is_virtualenv(str(full)) or full.is_symlink():
                 continue
-            if os.path.islink(full) or is_excluded(relative_path(Path(full), root), exclude):
+            if matches(exclude, full, base, is_dir=True) or (gitignore and gitignore.ignored(full, is_dir=True)):
                 continue
             kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):
             if os.path.splitext(name)[1] not in ANALYSED_SUFFIXES:
                 continue
-            full_path = Path(current, name)
-            if not is_excluded(relative_path(full_path, root), exclude):
-                yield full_path
+            full = Path(current, name)
+            if matches(exclude, full, base) or (gitignore and gitignore.ignored(full, is_dir=False)):
+                continue
+            yield directory / full.relative_to(start)
