@@ -2,7 +2,8 @@
 # The GitHub Action's scan step. Every input arrives through the environment (never templated
 # into the script): INPUT_PATHS, INPUT_REMOTE, INPUT_FAIL_ON, INPUT_CATEGORY, INPUT_CONFIG,
 # INPUT_CHANGED_LINES_ONLY, INPUT_VERSION, INPUT_PYTHON, HF_TOKEN, HUBGUARD_ACTION_PATH.
-# HUBGUARD_BIN, when set, is used instead of installing hubguard into a fresh venv (tests).
+# HUBGUARD_BIN, when set, is used instead of installing hubguard into a fresh venv (tests); then
+# HUBGUARD_PYTHON (default: INPUT_PYTHON) must be a Python that can import hubguard.
 # Writes sarif-file, changed-sarif-file, findings and gate to $GITHUB_OUTPUT; exits 0 unless
 # hubguard itself fails (the action's last step enforces fail-on, after the SARIF upload).
 set -euo pipefail
@@ -38,6 +39,7 @@ else
 fi
 
 hubguard="${HUBGUARD_BIN:-}"
+tool_python="${HUBGUARD_PYTHON:-$python}" # a Python that can import hubguard (the hooks/ helpers need it)
 if [[ -z "$hubguard" ]]; then
   version="${INPUT_VERSION:-}"
   if [[ -n "$version" && ! "$version" =~ ^[0-9]+(\.[0-9]+)*([a-z]+[0-9]*)?(\.post[0-9]+)?(\.dev[0-9]+)?$ ]]; then
@@ -52,6 +54,7 @@ if [[ -z "$hubguard" ]]; then
   [[ -z "$version" ]] || requirement="hubguard==$version"
   "$venv_bin/python" -m pip install --quiet --disable-pip-version-check "$requirement"
   hubguard="$venv_bin/hubguard"
+  tool_python="$venv_bin/python"
 fi
 
 paths=()
@@ -85,13 +88,11 @@ if is_true "${INPUT_CHANGED_LINES_ONLY:-false}"; then
   if [[ "${GITHUB_EVENT_NAME:-}" == pull_request* && -f "${GITHUB_EVENT_PATH:-}" ]]; then
     base_sha="$("$python" -c 'import json, sys; print(json.load(open(sys.argv[1]))["pull_request"]["base"]["sha"])' "$GITHUB_EVENT_PATH")"
   fi
-  diff_file="$out_dir/changes.diff"
+  changed="$out_dir/hubguard-changed.sarif"
   if [[ -z "$base_sha" ]]; then
     echo "::notice title=hubguard::changed-lines-only applies to pull_request events; reporting every finding"
-  elif git -c core.quotePath=true diff --no-color --no-ext-diff --unified=0 --src-prefix=a/ --dst-prefix=b/ \
-    "$base_sha...HEAD" >"$diff_file"; then
-    gated="$out_dir/hubguard-changed.sarif"
-    "$python" "$action_path/hooks/filter_sarif_to_diff.py" --sarif "$sarif" --diff "$diff_file" --output "$gated"
+  elif "$tool_python" "$action_path/hooks/filter_sarif_to_diff.py" --sarif "$sarif" --base "$base_sha" --output "$changed"; then
+    gated="$changed"
     echo "changed-sarif-file=$gated" >>"$GITHUB_OUTPUT"
   else
     echo "::warning title=hubguard::cannot diff against $base_sha (check out with fetch-depth: 0); reporting every finding"

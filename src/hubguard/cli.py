@@ -9,14 +9,17 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 from pathlib import Path
 
 from rich.console import Console
 
 from hubguard import __version__
 from hubguard.config import Config, ConfigError, load_config, parse_fail_on, parse_rule_list
-from hubguard.findings import INTERNAL_ERROR, Level, ScanResult
+
+if TYPE_CHECKING:
+    from hubguard.filters import ChangedLines
+from hubguard.findings import INTERNAL_ERROR, Finding, Level, ScanResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 ISSUES_URL = "https://github.com/hubguard/hubguard/issues"
@@ -95,6 +98,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="report '# hubguard: ignore' comments that suppress nothing (rule HG002)",
     )
     scan.add_argument("--jobs", "-j", type=int, help="worker processes for the static pass")
+    scan.add_argument(
+        "--baseline", type=Path, metavar="FILE", help="report only findings not in FILE (see --write-baseline)"
+    )
+    scan.add_argument(
+        "--write-baseline", type=Path, metavar="FILE", help="accept every current finding: write them to FILE"
+    )
+    scan.add_argument(
+        "--diff-base",
+        metavar="REF",
+        help="report only findings on lines changed since REF (its merge base with HEAD; uncommitted changes count)",
+    )
     scan.add_argument("--fix", action="store_true", help="pin revisions and add weights_only=True in place")
     scan.add_argument("--diff", action="store_true", help="with --fix: print the patch instead of writing it")
     _add_report_options(scan)
@@ -242,23 +256,54 @@ def _config(args: argparse.Namespace, start: Path) -> Config:
     return config
 
 
-def _scan(args: argparse.Namespace, console: Console, err_console: Console) -> int:
-    from hubguard.pipeline import ScanOptions, run_scan
-
+def _check_scan_arguments(args: argparse.Namespace) -> None:
     if args.diff and not args.fix:
         raise ConfigError("--diff needs --fix")
     if args.diff and args.format != "text" and args.output is None:
         raise ConfigError("--diff prints the patch on stdout; write the report to a file with --output")
+    if args.write_baseline is not None and (args.baseline is not None or args.fix):
+        raise ConfigError("--write-baseline records every finding; it cannot be combined with --baseline or --fix")
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         raise ConfigError(f"no such file or directory: {', '.join(missing)}")
+
+
+def _scan(args: argparse.Namespace, console: Console, err_console: Console) -> int:
+    from hubguard.filters import Baseline, BaselineError, DiffError, lines_changed_since, write_baseline
+    from hubguard.pipeline import ScanOptions, run_scan
+
+    _check_scan_arguments(args)
     start = _start(list(args.paths))
     config = _config(args, start)
     root = _root(start)
-    result = run_scan(ScanOptions(list(args.paths), root, config, progress=not args.quiet, verbose=_verbose(sys.argv)))
+    try:
+        baseline = Baseline.load(args.baseline) if args.baseline is not None else None
+        changed = lines_changed_since(args.diff_base, root) if args.diff_base else None
+    except (BaselineError, DiffError) as error:
+        raise ConfigError(f"--diff-base {args.diff_base}: {error}" if isinstance(error, DiffError) else str(error))
+    options = ScanOptions(list(args.paths), root, config, progress=not args.quiet, verbose=_verbose(sys.argv))
+    result = run_scan(options)
+    if args.write_baseline is not None:
+        count = write_baseline(args.write_baseline, result.findings, root)
+        err_console.print(f"hubguard: wrote {count} findings to the baseline {args.write_baseline}", markup=False)
+        return EXIT_INTERNAL if exit_code(result, None) == EXIT_INTERNAL else EXIT_OK
     if args.fix:
         _fix(result, root, args, console, err_console)
-    return _report(result, args, config, root, console, err_console)
+    hidden: dict[str, int] = {}
+    if baseline is not None:
+        result.findings, hidden["in the baseline"] = baseline.new_findings(result.findings, root)
+    if changed is not None:
+        kept = [f for f in result.findings if _on_changed_lines(f, changed)]
+        hidden["outside the changed lines"] = len(result.findings) - len(kept)
+        result.findings = kept
+    return _report(result, args, config, root, console, err_console, hidden)
+
+
+def _on_changed_lines(finding: Finding, changed: ChangedLines) -> bool:
+    region = finding.location.region
+    if finding.location.is_remote or region is None:
+        return True
+    return changed.covers(finding.location.path, region.start_line, region.end_line)
 
 
 def _fix(result: ScanResult, root: Path, args: argparse.Namespace, console: Console, err_console: Console) -> None:
@@ -293,7 +338,13 @@ def _console(color: str, *, stderr: bool = False) -> Console:
 
 
 def _report(
-    result: ScanResult, args: argparse.Namespace, config: Config, root: Path, console: Console, err_console: Console
+    result: ScanResult,
+    args: argparse.Namespace,
+    config: Config,
+    root: Path,
+    console: Console,
+    err_console: Console,
+    hidden: dict[str, int] | None = None,
 ) -> int:
     from hubguard.formats import ReportContext, print_concise, print_text, render
 
@@ -306,6 +357,7 @@ def _report(
         show_suppressed=args.show_suppressed,
         stats=args.stats,
         quiet=args.quiet,
+        hidden=hidden or {},
     )
     if args.format in ("text", "concise"):
         printer = print_text if args.format == "text" else print_concise

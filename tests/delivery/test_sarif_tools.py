@@ -10,6 +10,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pytest
+
+from hubguard.filters.changed_lines import ChangedLines, DiffError, lines_changed_since, parse_diff
 from tests.delivery.gitrepo import PROJECT, git, git_env, init_repo
 
 
@@ -35,7 +38,8 @@ def result(uri: str | None, start: int | None = None, end: int | None = None, **
     return {"ruleId": "HG101", "message": {"text": "m"}, "locations": [location], **extra}
 
 
-def real_diff(tmp_path: Path) -> str:
+def changed_repo(tmp_path: Path) -> Path:
+    """A repository whose working tree differs from its first commit, with names git has to quote."""
     env = git_env(tmp_path / "home")
     repo = init_repo(
         tmp_path / "repo",
@@ -45,28 +49,48 @@ def real_diff(tmp_path: Path) -> str:
     (repo / "my dir" / "a file.py").write_text("1\nTWO\n3\n4\n5\nsix\nseven\n")
     (repo / "é.py").write_text("a\n")  # deletion only
     (repo / "gone.py").unlink()
-    (repo / "new.py").write_text("n1\nn2\n")
-    git(repo, "add", "--all", env=env)
-    return git(
-        repo, "-c", "core.quotePath=true", "diff", "--cached", "--unified=0", "--src-prefix=a/", "--dst-prefix=b/",
-        env=env,
-    ).stdout
+    (repo / "new.py").write_text("n1\nn2\n")  # untracked: every line is new
+    return repo
 
 
-def test_changed_lines_parses_git_output_with_spaces_quotes_and_deletions(tmp_path: Path) -> None:
-    assert diff_filter.changed_lines(real_diff(tmp_path)) == {
-        "my dir/a file.py": {2, 6, 7},
-        "é.py": set(),
-        "new.py": {1, 2},
-    }
+def test_changed_lines_since_a_ref_include_uncommitted_and_untracked_files(tmp_path: Path) -> None:
+    changed = lines_changed_since("HEAD", changed_repo(tmp_path))
+    assert changed.lines == {"my dir/a file.py": {2, 6, 7}, "é.py": set()}
+    assert changed.whole_files == {"new.py"}
+    assert changed.covers("new.py", 1, 40) and not changed.covers("same.py", 1, 1)
+
+
+def test_changed_lines_are_measured_from_the_merge_base(tmp_path: Path) -> None:
+    env = git_env(tmp_path / "home")
+    repo = init_repo(tmp_path / "repo", env, {"a.py": "1\n2\n"})
+    git(repo, "checkout", "--quiet", "-b", "feature", env=env)
+    (repo / "a.py").write_text("1\n2\nfeature\n")
+    git(repo, "commit", "--quiet", "-am", "feature", env=env)
+    git(repo, "checkout", "--quiet", "main", env=env)
+    (repo / "a.py").write_text("main\n1\n2\n")
+    git(repo, "commit", "--quiet", "-am", "main moves on", env=env)
+    git(repo, "checkout", "--quiet", "feature", env=env)
+    assert lines_changed_since("main", repo).lines == {"a.py": {3}}  # not main's own change
+
+
+def test_unknown_refs_and_non_repositories_are_errors(tmp_path: Path) -> None:
+    repo = changed_repo(tmp_path)
+    with pytest.raises(DiffError):
+        lines_changed_since("no-such-branch", repo)
+    with pytest.raises(DiffError):
+        lines_changed_since("--output=/tmp/x", repo)
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    with pytest.raises(DiffError):
+        lines_changed_since("HEAD", outside)
 
 
 def test_non_ascii_names_are_unquoted() -> None:
-    assert diff_filter.changed_lines('+++ "b/caf\\303\\251 \\"x\\".py"\n@@ -0,0 +1,2 @@\n') == {'café "x".py': {1, 2}}
+    assert parse_diff('+++ "b/caf\\303\\251 \\"x\\".py"\n@@ -0,0 +1,2 @@\n') == {'café "x".py': {1, 2}}
 
 
 def test_results_are_kept_only_when_every_line_is_changed() -> None:
-    changed = {"my dir/a file.py": {2, 6, 7}}
+    changed = ChangedLines({"my dir/a file.py": {2, 6, 7}})
     keep = diff_filter.keep_result
     assert keep(result("my%20dir/a%20file.py", 2), changed)
     assert keep(result("my%20dir/a%20file.py", 6, 7), changed)
@@ -76,31 +100,34 @@ def test_results_are_kept_only_when_every_line_is_changed() -> None:
 
 
 def test_results_the_diff_cannot_judge_are_kept() -> None:
-    assert diff_filter.keep_result(result(None), {})
-    assert diff_filter.keep_result(result("app.py"), {})  # no region
-    assert diff_filter.keep_result(result("https://huggingface.co/org/m/blob/abc/modeling.py", 3), {})
+    assert diff_filter.keep_result(result(None), ChangedLines())
+    assert diff_filter.keep_result(result("app.py"), ChangedLines())  # no region
+    assert diff_filter.keep_result(result("https://huggingface.co/org/m/blob/abc/modeling.py", 3), ChangedLines())
 
 
 def test_script_filters_a_sarif_file(tmp_path: Path) -> None:
+    repo = changed_repo(tmp_path)
     sarif = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "hubguard"}}, "results": [
-        result("new.py", 1), result("old.py", 1),
+        result("new.py", 1), result("same.py", 1),
     ]}]}
     (tmp_path / "in.sarif").write_text(json.dumps(sarif))
-    (tmp_path / "pr.diff").write_text("+++ b/new.py\n@@ -0,0 +1 @@\n+x\n")
     command = [sys.executable, str(PROJECT / "hooks" / "filter_sarif_to_diff.py"), "--sarif", str(tmp_path / "in.sarif"),
-               "--diff", str(tmp_path / "pr.diff"), "--output", str(tmp_path / "out.sarif")]
-    assert subprocess.run(command, check=False).returncode == 0
+               "--base", "HEAD", "--output", str(tmp_path / "out.sarif")]
+    assert subprocess.run(command, cwd=repo, check=False).returncode == 0
     kept = json.loads((tmp_path / "out.sarif").read_text())["runs"][0]["results"]
     assert [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in kept] == ["new.py"]
 
 
-def test_script_reports_unreadable_input_without_a_traceback(tmp_path: Path) -> None:
-    (tmp_path / "bad.sarif").write_text("{not json")
+@pytest.mark.parametrize(("sarif_text", "base", "message"), [("{not json", "HEAD", "cannot read input"),
+                                                              ("{}", "no-such-ref", "cannot diff against no-such-ref")])
+def test_script_reports_bad_input_without_a_traceback(tmp_path: Path, sarif_text: str, base: str, message: str) -> None:
+    repo = changed_repo(tmp_path)
+    (tmp_path / "bad.sarif").write_text(sarif_text)
     command = [sys.executable, str(PROJECT / "hooks" / "filter_sarif_to_diff.py"), "--sarif", str(tmp_path / "bad.sarif"),
-               "--diff", str(tmp_path / "missing.diff"), "--output", str(tmp_path / "out.sarif")]
-    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+               "--base", base, "--output", str(tmp_path / "out.sarif")]
+    completed = subprocess.run(command, cwd=repo, capture_output=True, text=True, check=False)
     assert completed.returncode == 2
-    assert "cannot read input" in completed.stderr and "Traceback" not in completed.stderr
+    assert message in completed.stderr and "Traceback" not in completed.stderr
 
 
 def test_summary_uses_result_level_then_rule_default_and_skips_suppressed() -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from hubguard.formats.source_lines import split_lines
+
 _MASK = (1 << 64) - 1
 _BASE = 37
 _BLOCK_SIZE = 100
@@ -86,19 +88,35 @@ class FingerprintCache:
     """Hashes each file under ``root`` at most once per report.
 
     A file that cannot be read, lies outside ``root`` or is not valid UTF-8 gets no fingerprint
-    (upload-sarif would decode it differently, and a wrong value is worse than none).
+    (upload-sarif would decode it differently, and a wrong value is worse than none). ``texts`` supplies
+    files that are not on disk as scanned (stdin).
     """
 
     def __init__(self, root: Path, texts: dict[str, str] | None = None) -> None:
         self._root = root
-        self._files: dict[str, dict[int, str] | None] = {path: line_hashes(text) for path, text in (texts or {}).items()}
+        self._texts: dict[str, str | None] = dict(texts or {})
+        self._files: dict[str, dict[int, str] | None] = {}
+
+    def _text(self, path: str) -> str | None:
+        if path not in self._texts:
+            self._texts[path] = read_text_under_root(self._root, path)
+        return self._texts[path]
 
     def primary_location_line_hash(self, path: str, line: int) -> str | None:
         if path not in self._files:
-            text = read_text_under_root(self._root, path)
+            text = self._text(path)
             self._files[path] = None if text is None else line_hashes(text)
         hashes = self._files[path]
         return None if hashes is None else hashes.get(line)
+
+    def line_content_hash(self, path: str, line: int) -> str | None:
+        """The same rolling hash over line ``line`` alone (whitespace ignored): unlike the primary location
+        hash, it does not change when the lines after it do."""
+        text = self._text(path)
+        lines = None if text is None else split_lines(text)
+        if lines is None or not 1 <= line <= len(lines):
+            return None
+        return line_hashes(lines[line - 1])[1].partition(":")[0]
 
 
 def read_text_under_root(root: Path, path: str) -> str | None:
