@@ -8,7 +8,9 @@ import shlex
 import subprocess
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, NoReturn
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from hubguard.config import Config, ConfigError, load_config, parse_fail_on, par
 
 if TYPE_CHECKING:
     from hubguard.filters import ChangedLines
+    from hubguard.pipeline import ScanOptions
 from hubguard.findings import INTERNAL_ERROR, Finding, Level, ScanResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -111,6 +114,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     scan.add_argument("--fix", action="store_true", help="pin revisions and add weights_only=True in place")
     scan.add_argument("--diff", action="store_true", help="with --fix: print the patch instead of writing it")
+    scan.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix: also apply fixes that can change behaviour (weights_only=True may stop a checkpoint "
+        "holding non-tensor objects from loading)",
+    )
     _add_report_options(scan)
     _add_remote_options(scan)
 
@@ -259,8 +268,8 @@ def _config(args: argparse.Namespace, start: Path) -> Config:
 def _check_scan_arguments(args: argparse.Namespace) -> None:
     if args.diff and not args.fix:
         raise ConfigError("--diff needs --fix")
-    if args.diff and args.format != "text" and args.output is None:
-        raise ConfigError("--diff prints the patch on stdout; write the report to a file with --output")
+    if args.unsafe_fixes and not args.fix:
+        raise ConfigError("--unsafe-fixes needs --fix")
     if args.write_baseline is not None and (args.baseline is not None or args.fix):
         raise ConfigError("--write-baseline records every finding; it cannot be combined with --baseline or --fix")
     missing = [str(path) for path in args.paths if not path.exists()]
@@ -288,7 +297,9 @@ def _scan(args: argparse.Namespace, console: Console, err_console: Console) -> i
         err_console.print(f"hubguard: wrote {count} findings to the baseline {args.write_baseline}", markup=False)
         return EXIT_INTERNAL if exit_code(result, None) == EXIT_INTERNAL else EXIT_OK
     if args.fix:
-        _fix(result, root, args, console, err_console)
+        result = _fix(result, options, args, err_console)
+        if args.diff and args.output is None:
+            return exit_code(result, config.fail_on)  # stdout holds the patch and nothing else
     hidden: dict[str, int] = {}
     if baseline is not None:
         result.findings, hidden["in the baseline"] = baseline.new_findings(result.findings, root)
@@ -306,17 +317,51 @@ def _on_changed_lines(finding: Finding, changed: ChangedLines) -> bool:
     return changed.covers(finding.location.path, region.start_line, region.end_line)
 
 
-def _fix(result: ScanResult, root: Path, args: argparse.Namespace, console: Console, err_console: Console) -> None:
+def _fix(result: ScanResult, options: ScanOptions, args: argparse.Namespace, err_console: Console) -> ScanResult:
+    """Apply (or, with --diff, print) the fixes; after writing, re-scan the changed files and return what remains."""
     from hubguard.fix import apply_fixes
+    from hubguard.pipeline import run_scan
 
-    outcomes = apply_fixes([f for f in result.findings if not f.suppressed], root, write=not args.diff)
-    for outcome in outcomes:
-        if args.diff and outcome.diff:
-            console.out(outcome.diff, end="", highlight=False)
-        for applied in outcome.applied:
-            err_console.print(f"fixed {outcome.path}: {applied}", markup=False)
-        for what, reason in outcome.skipped:
-            err_console.print(f"not fixed {outcome.path}: {what}: {reason}", markup=False)
+    outcomes = apply_fixes(
+        [f for f in result.findings if not f.suppressed],
+        options.root,
+        write=not args.diff,
+        unsafe=args.unsafe_fixes,
+        offline=options.config.offline,
+    )
+    if args.diff:
+        for outcome in outcomes:
+            sys.stdout.write(outcome.diff)
+        return result
+    if not args.quiet:
+        for outcome in outcomes:
+            for applied in outcome.applied:
+                err_console.print(f"fixed {applied}", markup=False)
+            for what, reason in outcome.skipped:
+                err_console.print(f"not fixed {what}: {reason}", markup=False)
+    changed = {outcome.path for outcome in outcomes if outcome.changed}
+    if not changed:
+        result.stats["fixed"] = 0
+        return result
+    rescan = run_scan(replace(options, paths=[options.root / path for path in sorted(changed)]))
+    before = _active_by_file(result.findings, changed)
+    kept = ScanResult(
+        findings=[f for f in result.findings if f.location.path not in changed] + rescan.findings,
+        notifications=[n for n in result.notifications if n.path not in changed] + rescan.notifications,
+        references=[r for r in result.references if r.location.path not in changed] + rescan.references,
+        files_scanned=result.files_scanned,
+        stats=result.stats,
+    )
+    kept.findings.sort(key=Finding.sort_key)
+    kept.stats["fixed"] = sum((before - _active_by_file(rescan.findings, changed)).values())
+    return kept
+
+
+def _active_by_file(findings: list[Finding], paths: set[str]) -> Counter[tuple[str, str, str]]:
+    """Unsuppressed findings in ``paths`` by what they say, not where: fixes move lines."""
+    return Counter(
+        (f.rule_id, f.location.path, f.message) for f in findings if f.location.path in paths and not f.suppressed
+    )
 
 
 def _model(args: argparse.Namespace, console: Console, err_console: Console) -> int:
@@ -358,6 +403,7 @@ def _report(
         stats=args.stats,
         quiet=args.quiet,
         hidden=hidden or {},
+        fixed=result.stats.get("fixed"),
     )
     if args.format in ("text", "concise"):
         printer = print_text if args.format == "text" else print_concise
@@ -374,6 +420,9 @@ def _report(
             args.output.write_text(report, encoding="utf-8")
         else:
             sys.stdout.write(report)
+        if ctx.fixed is not None and not args.quiet:
+            remaining = sum(1 for f in result.findings if not f.suppressed)
+            err_console.print(f"hubguard: {ctx.fixed} fixed, {remaining} remaining.", markup=False)
         for notification in result.notifications:
             if not args.quiet or notification.level is Level.ERROR:
                 where = f"{notification.path}: " if notification.path else ""

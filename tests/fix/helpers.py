@@ -29,6 +29,7 @@ def unpinned(line: int, column: int, requested: str | None = None, path: str = "
         "revisionArgIsLiteral": requested is not None,
         "revisionArgPresent": requested is not None,
         "repoArgIsLiteral": True,
+        "repoId": "org/m",
     }
     properties.update(overrides)
     return call_finding("HG201", line, column, path, **properties)

@@ -11,9 +11,11 @@ from hubguard.fix import FixOutcome, apply_fixes
 from tests.fix.helpers import OTHER_SHA, SHA, call_finding, suffix_pin, torch_load, unpinned
 
 
-def fix(tmp_path: Path, source: str, findings: list, *, write: bool = True, name: str = "app.py") -> FixOutcome:
+def fix(
+    tmp_path: Path, source: str, findings: list, *, write: bool = True, name: str = "app.py", unsafe: bool = True
+) -> FixOutcome:
     (tmp_path / name).write_bytes(source.encode("utf-8"))
-    [outcome] = apply_fixes(findings, tmp_path, write=write)
+    [outcome] = apply_fixes(findings, tmp_path, write=write, unsafe=unsafe)
     return outcome
 
 
@@ -146,7 +148,7 @@ def test_non_ascii_before_the_call_uses_code_point_columns(tmp_path: Path) -> No
 
 def test_byte_order_mark_is_kept(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_bytes('\ufeffw = torch.load("x")\n'.encode("utf-8"))
-    apply_fixes([torch_load(1, 5)], tmp_path, write=True)
+    apply_fixes([torch_load(1, 5)], tmp_path, write=True, unsafe=True)
     assert (tmp_path / "app.py").read_bytes() == '\ufeffw = torch.load("x", weights_only=True)\n'.encode("utf-8")
 
 
@@ -165,7 +167,7 @@ def test_fixing_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
     source = 'w = torch.load("x")\n'
     fix(tmp_path, source, [torch_load(1, 5)])
     first = (tmp_path / "app.py").read_text()
-    [again] = apply_fixes([torch_load(1, 5)], tmp_path, write=True)
+    [again] = apply_fixes([torch_load(1, 5)], tmp_path, write=True, unsafe=True)
     assert not again.changed and (tmp_path / "app.py").read_text() == first
     assert again.skipped[0][1].startswith("weights_only is already set explicitly")
 
@@ -174,12 +176,17 @@ def test_fixing_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
     ("source", "finding", "reason"),
     [
         ('m = AutoModel.from_pretrained("org/m")\n', unpinned(1, 5, resolvedRevision=None),
-         "revision not resolved (run without --offline)"),
+         "the hub did not resolve org/m to a commit (see the other findings for that call)"),
+        ('m = AutoModel.from_pretrained(name)\n', unpinned(1, 5, resolvedRevision=None, repoId=None),
+         "the repository is not a literal, so there is no commit to pin it to; pin it where it is chosen"),
         ('m = AutoModel.from_pretrained("org/m", revision=REV)\n', unpinned(1, 5, revisionArgPresent=True),
-         "revision is not a plain string literal"),
-        ('m = AutoModel.from_pretrained("org/m", revision=f"v{N}")\n', unpinned(1, 5, revisionArgPresent=True),
-         "revision is not a plain string literal"),
-        ('m = Model.from_pretrained("org/m", REV)\n', unpinned(1, 5, revisionArgPresent=True),
+         "the revision is not a literal (a variable or run-time value); pin it to a commit SHA where it is set"),
+        ('m = AutoModel.from_pretrained("org/m", revision=cfg["revision"])\n', unpinned(1, 5, revisionArgPresent=True),
+         "the revision is not a literal (a variable or run-time value); pin it to a commit SHA where it is set"),
+        ('m = AutoModel.from_pretrained("org/m", revision=MAIN)\n',
+         unpinned(1, 5, requested="main", revisionArgIsLiteral=False),
+         "the revision 'main' comes from a variable or **kwargs; pin it where it is defined"),
+        ('m = Model.from_pretrained("org/m", "main")\n', unpinned(1, 5, requested="main"),
          "the revision is passed positionally; pin it by hand"),
         ('m = AutoModel.from_pretrained("org/m", revision="dev")\n', unpinned(1, 5, requested="main"),
          "revision is 'dev' but the scan saw 'main' (file changed since the scan?)"),
@@ -198,11 +205,12 @@ def test_fixing_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
         ('m = torch.load("x", pickle_module=dill)\n', torch_load(1, 5),
          "the call passes pickle_module, which weights_only=True does not allow"),
         ('m = torch.load("x", weights_only=False)\n', call_finding("HG301", 1, 5, sink="B1"),
-         "no safe automatic rewrite for this load (B1): switch to safetensors or a weights-only loader "
-         "after checking what the file contains"),
-        ('m = numpy.load("x", allow_pickle=True)\n', call_finding("HG301", 1, 5, sink="B5"),
-         "no safe automatic rewrite for this load (B5): switch to safetensors or a weights-only loader "
-         "after checking what the file contains"),
+         "no automatic fix for this load: pass weights_only=True (torch >= 2.6), or store the weights as safetensors"),
+        ('m = numpy.load("x", allow_pickle=True)\n', call_finding("HG301", 1, 5, sink="B4"),
+         "no automatic fix for this load: drop allow_pickle=True and store plain numeric arrays (no object dtype)"),
+        ('m = pandas.read_pickle(f)\n', call_finding("HG301", 1, 5, sink="B5"),
+         "no automatic fix for this load: load a format that cannot run code (safetensors, JSON, ONNX), or only "
+         "files you created"),
     ],
 )
 def test_unsafe_or_unknown_rewrites_are_skipped_with_a_reason(
@@ -212,6 +220,24 @@ def test_unsafe_or_unknown_rewrites_are_skipped_with_a_reason(
     assert not outcome.changed and outcome.diff == "" and outcome.applied == []
     assert [why for _, why in outcome.skipped] == [reason]
     assert (tmp_path / "app.py").read_text() == source
+
+
+def test_weights_only_is_an_unsafe_fix_applied_only_on_request(tmp_path: Path) -> None:
+    source = 'state = torch.load("model.pt")\n'
+    outcome = fix(tmp_path, source, [torch_load(1, 9)], unsafe=False)
+    assert not outcome.changed and outcome.applied == []
+    [(_, reason)] = outcome.skipped
+    assert "unsafe fix" in reason and "non-tensor objects" in reason and "--unsafe-fixes" in reason
+    assert fix(tmp_path, source, [torch_load(1, 9)], unsafe=True).changed
+
+
+def test_an_offline_scan_says_so_for_unresolved_revisions(tmp_path: Path) -> None:
+    source = 'm = AutoModel.from_pretrained("org/m")\n'
+    (tmp_path / "app.py").write_text(source)
+    [outcome] = apply_fixes([unpinned(1, 5, resolvedRevision=None)], tmp_path, write=True, offline=True)
+    assert [why for _, why in outcome.skipped] == [
+        "the scan ran with --offline, so the revision was not looked up; run it online to pin"
+    ]
 
 
 def test_conflicting_findings_on_one_call_leave_it_alone(tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ def test_fixed_findings_disappear_on_rescan(tmp_path: Path) -> None:
     fixable = [f for f in before if f.rule_id in ("HG201", "HG301")]
     assert {f.rule_id for f in fixable} == {"HG201", "HG301"}
 
-    [outcome] = apply_fixes(before, tmp_path, write=True)
+    [outcome] = apply_fixes(before, tmp_path, write=True, unsafe=True)
     assert outcome.changed and outcome.skipped == [], outcome.skipped
     assert len(outcome.applied) == len(fixable) == 4
 
@@ -56,7 +56,7 @@ def test_fixed_findings_disappear_on_rescan(tmp_path: Path) -> None:
 
 def test_offline_scan_leaves_revisions_alone_with_a_reason(tmp_path: Path) -> None:
     (tmp_path / "app.py").write_text(SOURCE, encoding="utf-8")
-    [outcome] = apply_fixes(scan(tmp_path), tmp_path, write=True)
+    [outcome] = apply_fixes(scan(tmp_path), tmp_path, write=True, unsafe=True, offline=True)
     reasons = {reason for _, reason in outcome.skipped}
-    assert reasons == {"revision not resolved (run without --offline)"}
+    assert reasons == {"the scan ran with --offline, so the revision was not looked up; run it online to pin"}
     assert outcome.applied == ["HG301 at app.py:10:9: weights_only=True"]

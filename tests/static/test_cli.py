@@ -84,9 +84,8 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         main(["scan", "--format", "xml"])
     assert exit_info.value.code == 2
     assert "no such file" in capsys.readouterr().err
-    (tmp_path / "bad.py").write_text(VULNERABLE)
-    assert main(["scan", "--offline", "--fix", "--diff", "--format", "json", "bad.py"]) == 2
-    assert "--output" in capsys.readouterr().err
+    assert main(["scan", "--offline", "--unsafe-fixes", "."]) == 2
+    assert "--unsafe-fixes needs --fix" in capsys.readouterr().err
 
 
 def test_unreadable_files_are_notifications_and_never_hide_other_findings(

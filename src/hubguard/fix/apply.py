@@ -11,7 +11,7 @@ from libcst.metadata import MetadataWrapper
 
 from hubguard.findings import Finding
 from hubguard.fix.codemod import CallFixer, plan_edits
-from hubguard.fix.requests import FIXABLE_RULES, FixRequest, describe, fix_request
+from hubguard.fix.requests import FIXABLE_RULES, FixPolicy, FixRequest, describe, fix_request
 
 
 @dataclass
@@ -23,23 +23,28 @@ class FixOutcome:
     diff: str = ""
 
 
-def apply_fixes(findings: list[Finding], root: Path, *, write: bool) -> list[FixOutcome]:
+def apply_fixes(
+    findings: list[Finding], root: Path, *, write: bool, unsafe: bool = False, offline: bool = False
+) -> list[FixOutcome]:
     """Rewrite the calls behind fixable findings; with ``write=False`` only compute the diffs.
 
-    Returns one outcome per file that has at least one HG201/HG301 finding, sorted by path.
+    ``unsafe`` also applies fixes that can change behaviour (``weights_only=True``); ``offline`` says the
+    scan did not resolve revisions, so the reasons given for unpinned ones are true. Returns one outcome
+    per file that has at least one HG201/HG301 finding, sorted by path.
     """
     by_path: dict[str, list[Finding]] = {}
     for finding in findings:
         if finding.rule_id in FIXABLE_RULES and not finding.suppressed:
             by_path.setdefault(finding.location.path, []).append(finding)
-    return [_fix_file(root, path, by_path[path], write=write) for path in sorted(by_path)]
+    policy = FixPolicy(unsafe=unsafe, offline=offline)
+    return [_fix_file(root, path, by_path[path], policy, write=write) for path in sorted(by_path)]
 
 
-def _fix_file(root: Path, path: str, findings: list[Finding], *, write: bool) -> FixOutcome:
+def _fix_file(root: Path, path: str, findings: list[Finding], policy: FixPolicy, *, write: bool) -> FixOutcome:
     outcome = FixOutcome(path=path, changed=False)
     requests: list[FixRequest] = []
     for finding in findings:
-        request = fix_request(finding)
+        request = fix_request(finding, policy)
         if isinstance(request, str):
             outcome.skipped.append((describe(finding), request))
         else:

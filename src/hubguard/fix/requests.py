@@ -10,9 +10,20 @@ import enum
 from dataclasses import dataclass
 
 from hubguard.findings import Finding
+from hubguard.formats.rule_docs import fix_advice
 from hubguard.revisions import is_commit_sha
 
 FIXABLE_RULES = frozenset({"HG201", "HG301"})
+UNSAFE_WEIGHTS_ONLY = (
+    "adding weights_only=True is an unsafe fix: a checkpoint that holds non-tensor objects (optimizer "
+    "state, custom classes) stops loading; check what the file holds, then rerun with --unsafe-fixes"
+)
+
+
+@dataclass(frozen=True)
+class FixPolicy:
+    unsafe: bool = False  # apply fixes that can change behaviour (weights_only=True)
+    offline: bool = False  # the scan did not look revisions up
 
 
 class FixKind(str, enum.Enum):
@@ -44,8 +55,8 @@ def describe(finding: Finding) -> str:
     return f"{finding.rule_id} at {finding.location.path}:{where}"
 
 
-def fix_request(finding: Finding) -> FixRequest | str:
-    """A request for ``finding``, or the reason it cannot be fixed automatically."""
+def fix_request(finding: Finding, policy: FixPolicy = FixPolicy()) -> FixRequest | str:
+    """A request for ``finding``, or the reason it cannot be fixed automatically (true, and in the user's terms)."""
     path = finding.location.path
     if finding.location.is_remote:
         return "the finding is in a remote file"
@@ -57,8 +68,8 @@ def fix_request(finding: Finding) -> FixRequest | str:
     if position is None:
         return "the scan did not record the call's position"
     if finding.rule_id == "HG201":
-        return _revision_request(finding, *position)
-    return _weights_only_request(finding, *position)
+        return _revision_request(finding, policy, *position)
+    return _weights_only_request(finding, policy, *position)
 
 
 def _call_position(call: object) -> tuple[int, int] | None:
@@ -70,18 +81,27 @@ def _call_position(call: object) -> tuple[int, int] | None:
     return None
 
 
-def _revision_request(finding: Finding, line: int, column: int) -> FixRequest | str:
+def _revision_request(finding: Finding, policy: FixPolicy, line: int, column: int) -> FixRequest | str:
     props = finding.properties
     style = props.get("revisionStyle")
     kinds = {kind.value: kind for kind in (FixKind.REVISION_KEYWORD, FixKind.TORCHHUB_SUFFIX, FixKind.HF_HUB_SUFFIX)}
     if style not in kinds:
         return "this loader has no revision argument that pins the files it loads"
-    resolved = props.get("resolvedRevision")
-    if not is_commit_sha(resolved):
-        return "revision not resolved (run without --offline)"
     requested = props.get("requestedRevision")
     if requested is not None and not isinstance(requested, str):
         return "the requested revision is not a string"
+    if props.get("revisionArgPresent") and not props.get("revisionArgIsLiteral"):
+        if requested is None:
+            return "the revision is not a literal (a variable or run-time value); pin it to a commit SHA where it is set"
+        return f"the revision {requested!r} comes from a variable or **kwargs; pin it where it is defined"
+    resolved = props.get("resolvedRevision")
+    if not is_commit_sha(resolved):
+        repo_id = props.get("repoId")
+        if not isinstance(repo_id, str):
+            return "the repository is not a literal, so there is no commit to pin it to; pin it where it is chosen"
+        if policy.offline:
+            return "the scan ran with --offline, so the revision was not looked up; run it online to pin"
+        return f"the hub did not resolve {repo_id} to a commit (see the other findings for that call)"
     kind = kinds[style]
     keyword = props.get("revisionKeyword")
     if kind is FixKind.REVISION_KEYWORD:
@@ -101,12 +121,10 @@ def _revision_request(finding: Finding, line: int, column: int) -> FixRequest | 
     )
 
 
-def _weights_only_request(finding: Finding, line: int, column: int) -> FixRequest | str:
+def _weights_only_request(finding: Finding, policy: FixPolicy, line: int, column: int) -> FixRequest | str:
     if finding.properties.get("fix") == "weights_only":
+        if not policy.unsafe:
+            return UNSAFE_WEIGHTS_ONLY
         return FixRequest(finding=finding, kind=FixKind.WEIGHTS_ONLY, line=line, column=column)
-    sink = finding.properties.get("sink")
-    suffix = f" ({sink})" if isinstance(sink, str) else ""
-    return (
-        f"no safe automatic rewrite for this load{suffix}: switch to safetensors or a "
-        "weights-only loader after checking what the file contains"
-    )
+    advice = fix_advice(finding)
+    return f"no automatic fix for this load: {advice.text}" if advice else "no automatic fix for this load"

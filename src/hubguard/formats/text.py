@@ -236,6 +236,8 @@ def _plural(count: int, word: str) -> str:
 
 def _print_summary(result: ScanResult, ctx: ReportContext, console: Console) -> None:
     summary = summarize(result.findings, ctx.fail_on)
+    if ctx.fixed is not None:
+        console.print(Text(f"{ctx.fixed} fixed, {summary.total} remaining."))
     scanned = _plural(result.files_scanned, "file")
     suppressed = f", {summary.suppressed} suppressed" if summary.suppressed else ""
     hidden = "".join(f", {count} {why}" for why, count in ctx.hidden.items() if count)
