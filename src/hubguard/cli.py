@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from hubguard.filters import ChangedLines
     from hubguard.pipeline import ScanOptions
 from hubguard.findings import INTERNAL_ERROR, Finding, Level, ScanResult
+from hubguard.static.files import relative_path
 
+STDIN = Path("-")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 ISSUES_URL = "https://github.com/hubguard/hubguard/issues"
 DEBUG_ENV = "HUBGUARD_DEBUG"
@@ -83,7 +85,14 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", parser_class=_ArgumentParser)
 
     scan = commands.add_parser("scan", help="scan Python files, notebooks and directories")
-    scan.add_argument("paths", nargs="*", type=Path, default=[Path(".")])
+    scan.add_argument(
+        "paths", nargs="*", type=Path, default=[Path(".")], help="files and directories (default: .); - reads stdin"
+    )
+    scan.add_argument(
+        "--stdin-filename",
+        metavar="PATH",
+        help="with -: the path the source on stdin belongs to (for reports, notebooks, config and suppressions)",
+    )
     scan.add_argument("--config", type=Path, help="pyproject.toml or hubguard.toml to read settings from")
     scan.add_argument(
         "--select", action="append", help="rule IDs or prefixes to report, comma-separated (repeatable; e.g. HG1,HG201)"
@@ -272,6 +281,14 @@ def _check_scan_arguments(args: argparse.Namespace) -> None:
         raise ConfigError("--unsafe-fixes needs --fix")
     if args.write_baseline is not None and (args.baseline is not None or args.fix):
         raise ConfigError("--write-baseline records every finding; it cannot be combined with --baseline or --fix")
+    if STDIN in args.paths:
+        if len(args.paths) > 1:
+            raise ConfigError("- (stdin) cannot be combined with other paths")
+        if args.fix or args.write_baseline is not None:
+            raise ConfigError("--fix and --write-baseline need files, not stdin")
+        return
+    if args.stdin_filename is not None:
+        raise ConfigError("--stdin-filename needs - (read the source from stdin) as the path")
     missing = [str(path) for path in args.paths if not path.exists()]
     if missing:
         raise ConfigError(f"no such file or directory: {', '.join(missing)}")
@@ -282,18 +299,27 @@ def _scan(args: argparse.Namespace, console: Console, err_console: Console) -> i
     from hubguard.pipeline import ScanOptions, run_scan
 
     _check_scan_arguments(args)
-    start = _start(list(args.paths))
+    stdin_path = Path(args.stdin_filename or "<stdin>") if args.paths == [STDIN] else None
+    start = _start([stdin_path] if stdin_path is not None else list(args.paths))
     config = _config(args, start)
     root = _root(start)
+    texts: dict[str, str] = {}
+    stdin: tuple[str, bytes] | None = None
+    if stdin_path is not None:
+        display = relative_path(stdin_path, root) if args.stdin_filename else "<stdin>"
+        stdin = (display, sys.stdin.buffer.read())
+        texts[display] = stdin[1].decode("utf-8", errors="replace")
     try:
         baseline = Baseline.load(args.baseline) if args.baseline is not None else None
         changed = lines_changed_since(args.diff_base, root) if args.diff_base else None
     except (BaselineError, DiffError) as error:
         raise ConfigError(f"--diff-base {args.diff_base}: {error}" if isinstance(error, DiffError) else str(error))
-    options = ScanOptions(list(args.paths), root, config, progress=not args.quiet, verbose=_verbose(sys.argv))
+    options = ScanOptions(
+        list(args.paths), root, config, progress=not args.quiet, verbose=_verbose(sys.argv), stdin=stdin
+    )
     result = run_scan(options)
     if args.write_baseline is not None:
-        count = write_baseline(args.write_baseline, result.findings, root)
+        count = write_baseline(args.write_baseline, result.findings, root, texts)
         err_console.print(f"hubguard: wrote {count} findings to the baseline {args.write_baseline}", markup=False)
         return EXIT_INTERNAL if exit_code(result, None) == EXIT_INTERNAL else EXIT_OK
     if args.fix:
@@ -302,12 +328,12 @@ def _scan(args: argparse.Namespace, console: Console, err_console: Console) -> i
             return exit_code(result, config.fail_on)  # stdout holds the patch and nothing else
     hidden: dict[str, int] = {}
     if baseline is not None:
-        result.findings, hidden["in the baseline"] = baseline.new_findings(result.findings, root)
+        result.findings, hidden["in the baseline"] = baseline.new_findings(result.findings, root, texts)
     if changed is not None:
         kept = [f for f in result.findings if _on_changed_lines(f, changed)]
         hidden["outside the changed lines"] = len(result.findings) - len(kept)
         result.findings = kept
-    return _report(result, args, config, root, console, err_console, hidden)
+    return _report(result, args, config, root, console, err_console, hidden, texts)
 
 
 def _on_changed_lines(finding: Finding, changed: ChangedLines) -> bool:
@@ -390,6 +416,7 @@ def _report(
     console: Console,
     err_console: Console,
     hidden: dict[str, int] | None = None,
+    texts: dict[str, str] | None = None,
 ) -> int:
     from hubguard.formats import ReportContext, print_concise, print_text, render
 
@@ -403,6 +430,7 @@ def _report(
         stats=args.stats,
         quiet=args.quiet,
         hidden=hidden or {},
+        sources=texts or {},
         fixed=result.stats.get("fixed"),
     )
     if args.format in ("text", "concise"):

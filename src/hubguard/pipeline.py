@@ -10,7 +10,7 @@ from pathlib import Path
 
 from hubguard.config import Config
 from hubguard.findings import INTERNAL_ERROR, Finding, HubReference, Level, Notification, ScanResult
-from hubguard.static import scan_paths
+from hubguard.static import analyze_bytes, scan_paths
 
 
 @dataclass
@@ -20,10 +20,14 @@ class ScanOptions:
     config: Config
     progress: bool = False
     verbose: bool = False  # print the traceback of an internal error
+    stdin: tuple[str, bytes] | None = None  # (display path, source) scanned instead of ``paths``
 
 
 def run_scan(options: ScanOptions) -> ScanResult:
-    result = scan_paths(options.paths, options.config, options.root)
+    if options.stdin is not None:
+        result = analyze_bytes(options.stdin[1], options.stdin[0], options.config)
+    else:
+        result = scan_paths(options.paths, options.config, options.root)
     if result.references and not options.config.offline:
         try:
             _run_remote(result, options)

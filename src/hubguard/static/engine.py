@@ -49,16 +49,22 @@ def _analyze_job(job: tuple[str, str], config: Config) -> ScanResult:
 
 def analyze_file(path: str, relative: str, config: Config) -> ScanResult:
     """Analyse one file; every failure becomes a notification, never an exception."""
-    result = ScanResult(files_scanned=1)
     try:
         data = Path(path).read_bytes()
     except OSError as error:
-        result.notifications.append(Notification(f"cannot read file: {error.strerror or error}", relative))
-        return result
+        return ScanResult(
+            files_scanned=1, notifications=[Notification(f"cannot read file: {error.strerror or error}", relative)]
+        )
+    return analyze_bytes(data, relative, config)
+
+
+def analyze_bytes(data: bytes, relative: str, config: Config) -> ScanResult:
+    """Analyse ``data`` as the file ``relative`` (its suffix says whether it is a notebook): stdin, caches."""
+    result = ScanResult(files_scanned=1)
     if not might_contain_sinks(data):
         return result
     try:
-        source = read_source(Path(path), data)
+        source = read_source(Path(relative), data)
         if source.notebook is not None:
             result.notifications.extend(
                 Notification(f"cell {index + 1} not analysed: {reason}", relative, Level.NOTE)
