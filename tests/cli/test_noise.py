@@ -70,6 +70,13 @@ def test_an_explicitly_named_ignored_file_is_still_scanned(ignored_repo: Path) -
     assert paths(completed.stdout) == {"generated/out.py"}
 
 
+def test_an_explicitly_named_ignored_directory_is_scanned_with_its_own_gitignore(ignored_repo: Path) -> None:
+    (ignored_repo / "generated" / "skip.py").write_text(VULNERABLE)
+    (ignored_repo / "generated" / ".gitignore").write_text("skip.py\n")
+    completed = hubguard("scan", "--offline", "--format", "json", "generated", cwd=ignored_repo)
+    assert paths(completed.stdout) == {"generated/out.py"}
+
+
 def test_configuration_is_found_from_the_scanned_path_not_the_cwd(tmp_path: Path) -> None:
     root = project(tmp_path, {"pyproject.toml": "[tool.hubguard]\nignore = ['HG1']\n"})
     project(root / "sub", {})  # no .git here: only the outer one ends the search

@@ -124,8 +124,7 @@ def discover(paths: Iterable[Path], root: Path, config: Config) -> Iterator[Path
     seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            top = repository_root(path) or path.resolve()
-            gitignore = GitIgnore(top) if config.respect_gitignore else None
+            gitignore = _gitignore_for(path.resolve()) if config.respect_gitignore else None
             candidates: Iterable[Path] = _walk(path, base, config.exclude, gitignore)
         else:
             candidates = [path] if not matches(config.exclude, path.resolve(), base) else []
@@ -134,6 +133,14 @@ def discover(paths: Iterable[Path], root: Path, config: Config) -> Iterator[Path
             if key not in seen:
                 seen.add(key)
                 yield candidate
+
+
+def _gitignore_for(directory: Path) -> GitIgnore:
+    """The rules for walking ``directory``: its repository's, unless they ignore ``directory`` itself (it was
+    named explicitly, so it is scanned, with only the .gitignore files inside it)."""
+    top = repository_root(directory) or directory
+    gitignore = GitIgnore(top)
+    return GitIgnore(directory) if gitignore.ignored(directory, is_dir=True) else gitignore
 
 
 def _is_virtualenv(directory: str) -> bool:
