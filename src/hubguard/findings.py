@@ -99,6 +99,15 @@ class Notification:
     kind: str = "parse-error"
 
 
+@dataclass
+class SuppressionComment:
+    """A ``# hubguard: ignore[...]`` comment, and the rules it actually suppressed in this run."""
+
+    location: Location  # the comment itself, in the file's own coordinates (raw .ipynb lines for notebooks)
+    rules: frozenset[str]  # as written, upper-cased; "*" for a bare ``# hubguard: ignore``
+    used: set[str] = field(default_factory=set)  # rule IDs of findings it suppressed
+
+
 class RevisionState(str, enum.Enum):
     PINNED = "pinned"  # a full 40-hex commit SHA
     WEAK = "weak"  # short SHA or tag-like name: mutable or ambiguous
@@ -129,9 +138,11 @@ class ScanResult:
     references: list[HubReference] = field(default_factory=list)
     files_scanned: int = 0
     stats: dict[str, Any] = field(default_factory=dict)
+    suppressions: list[SuppressionComment] = field(default_factory=list)
 
     def extend(self, other: ScanResult) -> None:
         self.findings.extend(other.findings)
         self.notifications.extend(other.notifications)
         self.references.extend(other.references)
+        self.suppressions.extend(other.suppressions)
         self.files_scanned += other.files_scanned

@@ -10,6 +10,13 @@ from pathlib import Path
 
 from hubguard.config import Config
 from hubguard.findings import INTERNAL_ERROR, Finding, HubReference, Level, Notification, ScanResult
+from hubguard.filters.suppressions import (
+    UNUSED_RULE,
+    suppress_remote,
+    unknown_code_notifications,
+    unused_suppression_findings,
+)
+from hubguard.rules import REMOTE_PASS_PREFIX
 from hubguard.static import analyze_bytes, scan_paths
 
 
@@ -36,27 +43,42 @@ def run_scan(options: ScanOptions) -> ScanResult:
     elif result.references:
         result.stats["remote"] = "skipped (--offline)"
     _apply_per_file_ignores(result, options)
+    _check_suppressions(result, options)
     result.findings.sort(key=Finding.sort_key)
     return result
 
 
+def _ignored_in_file(rule_id: str, path: str, options: ScanOptions) -> bool:
+    """Whether ``per-file-ignores`` turns ``rule_id`` off for root-relative ``path``."""
+    config = options.config
+    if not config.per_file_ignores or path.startswith(("https://", "http://")):
+        return False
+    try:
+        relative = (options.root / path).resolve().relative_to(config.base or options.root).as_posix()
+    except ValueError:
+        return False
+    return config.ignored_in_file(rule_id, relative)
+
+
 def _apply_per_file_ignores(result: ScanResult, options: ScanOptions) -> None:
     """Drop findings that ``per-file-ignores`` turns off for their file (static and remote alike)."""
+    if options.config.per_file_ignores:
+        result.findings[:] = [f for f in result.findings if not _ignored_in_file(f.rule_id, f.location.path, options)]
+
+
+def _check_suppressions(result: ScanResult, options: ScanOptions) -> None:
+    """Unknown codes in suppression comments are always reported; unused comments when asked (HG002)."""
+    result.notifications.extend(unknown_code_notifications(result.suppressions))
     config = options.config
-    if not config.per_file_ignores:
-        return
-    base = config.base or options.root
+    if config.report_unused_ignores and config.rule_enabled(UNUSED_RULE):
 
-    def ignored(finding: Finding) -> bool:
-        if finding.location.is_remote:
-            return False
-        try:
-            relative = (options.root / finding.location.path).resolve().relative_to(base).as_posix()
-        except ValueError:
-            return False
-        return config.ignored_in_file(finding.rule_id, relative)
+        def enabled(rule_id: str, path: str) -> bool:
+            if config.offline and rule_id.startswith(REMOTE_PASS_PREFIX):
+                return False
+            return config.rule_enabled(rule_id) and not _ignored_in_file(rule_id, path, options)
 
-    result.findings[:] = [finding for finding in result.findings if not ignored(finding)]
+        unused = unused_suppression_findings(result.suppressions, enabled)
+        result.findings.extend(f for f in unused if not _ignored_in_file(f.rule_id, f.location.path, options))
 
 
 def _internal_error(stage: str, error: Exception, verbose: bool) -> Notification:
@@ -86,7 +108,9 @@ def _run_remote(result: ScanResult, options: ScanOptions) -> None:
             pickle_allowlist=config.pickle_allowlist,
         ),
     )
-    result.findings.extend(f for f in remote.findings if config.rule_enabled(f.rule_id))
+    remote_findings = [f for f in remote.findings if config.rule_enabled(f.rule_id)]
+    suppress_remote(remote_findings, result.suppressions)
+    result.findings.extend(remote_findings)
     result.notifications.extend(remote.notifications)
     result.stats["remote"] = remote.stats
     _attach_resolutions(result.findings, remote.resolutions)

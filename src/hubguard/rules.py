@@ -36,9 +36,11 @@ class Rule:
     bad_example: str
     good_example: str
     fix: str  # one-line concrete fix, shown in terminal output
-    cwe: tuple[int, ...]
+    cwe: tuple[int, ...]  # empty for a rule about hubguard itself rather than a weakness
     level: Level  # default level
-    security_severity: float
+    # CVSS-like 0.1-10.0 score GitHub shows as Critical/High/Medium/Low. Only for rules reported at one level,
+    # whose band it must match: a rule-wide severity would contradict the level of some of its results.
+    security_severity: float | None
     precision: str  # very-high | high | medium | low
     references: tuple[Reference, ...] = ()
     details: str = ""  # the full "why is this bad?" explanation
@@ -46,9 +48,17 @@ class Rule:
     # One-line fixes for particular loaders, by variant (see ``hubguard.formats.rule_docs.fix_advice``);
     # ``fix`` applies to every other finding of the rule.
     fixes: dict[str, str] = field(default_factory=dict)
+    # For a rule reported at more than one level: when each level applies (every level it can be reported at).
+    levels: dict[Level, str] = field(default_factory=dict)
+
+    @property
+    def reported_levels(self) -> tuple[Level, ...]:
+        """Every level this rule's findings can have, most severe first."""
+        return tuple(sorted(self.levels, reverse=True)) if self.levels else (self.level,)
 
 
 RULES: dict[str, Rule] = {}
+REMOTE_PASS_PREFIX = "HG4"  # rules only the remote pass reports: an --offline run cannot check them
 
 
 def _register(rule: Rule) -> None:
@@ -76,6 +86,37 @@ _JFROG_MALICIOUS_MODELS = Reference(
     "https://jfrog.com/blog/data-scientists-targeted-by-malicious-hugging-face-ml-models-with-silent-backdoor/",
 )
 
+_register(
+    Rule(
+        id="HG002",
+        name="unused-suppression",
+        short_description="A `# hubguard: ignore` comment suppresses nothing.",
+        what=(
+            "With `--report-unused-ignores` (or `report-unused-ignores = true` in `[tool.hubguard]`), reports "
+            "suppression comments that matched no finding in this run, listing the codes that are unused, not "
+            "enabled (turned off by `select`, `ignore` or `per-file-ignores`, or remote rules in an offline run) "
+            "or unknown."
+        ),
+        why="A stale suppression silently hides the next real finding on that line.",
+        details=(
+            "Suppressions outlive the code they were written for: the call is fixed or moved, the comment stays, "
+            "and the next risky load added to that line is hidden without review. A misspelt rule code never "
+            "suppressed anything. Comments that list `HG002` themselves are not reported."
+        ),
+        bad_example='config = json.load(f)  # hubguard: ignore[HG301]',
+        good_example="config = json.load(f)",
+        fix="delete the comment, or the rule codes in it that no longer apply",
+        remediation=(
+            "Remove the comment, or the codes the message lists as unused or unknown. Keep a code that is only "
+            "'non-enabled' if the rule is off on purpose in this run but on elsewhere (for example the remote "
+            "rules, which an `--offline` run cannot check)."
+        ),
+        cwe=(),
+        level=Level.WARNING,
+        security_severity=None,
+        precision="very-high",
+    )
+)
 _register(
     Rule(
         id="HG101",
@@ -124,7 +165,14 @@ _register(
         ),
         cwe=(94, 829),
         level=Level.ERROR,
-        security_severity=8.8,
+        security_severity=None,
+        levels={
+            Level.ERROR: "trust_remote_code=True, or custom_pipeline naming a hub repository",
+            Level.WARNING: (
+                "the switch is a run-time value that may be on, a diffusers community pipeline, or an MLflow "
+                "model that enables remote code by itself"
+            ),
+        },
         precision="high",
         references=(
             _TRANSFORMERS_CUSTOM_MODELS,
@@ -158,7 +206,11 @@ _register(
         ),
         cwe=(94, 829),
         level=Level.WARNING,
-        security_severity=7.5,
+        security_severity=None,
+        levels={
+            Level.ERROR: "trust_repo=True or None: the repository is trusted without asking",
+            Level.WARNING: "torch.hub asks before trusting the repository, or trust_repo is a run-time value",
+        },
         precision="high",
         references=(Reference("PyTorch: torch.hub", "https://pytorch.org/docs/stable/hub.html"),),
     )
@@ -196,7 +248,18 @@ _register(
         ),
         cwe=(494,),
         level=Level.WARNING,
-        security_severity=5.3,
+        security_severity=None,
+        levels={
+            Level.ERROR: "no revision or a branch, on a call that also runs repository code",
+            Level.WARNING: (
+                "no revision or a branch on a call that runs no repository code, a tag or short SHA on one "
+                "that does, or a loader that cannot be pinned"
+            ),
+            Level.NOTE: (
+                "the revision or repository is a run-time value, or a tag or short SHA on a call that runs "
+                "no repository code"
+            ),
+        },
         precision="high",
         references=(_HUB_DOWNLOAD, _NAMESPACE_REUSE),
     )
@@ -242,7 +305,18 @@ _register(
         ),
         cwe=(502,),
         level=Level.WARNING,
-        security_severity=7.8,
+        security_severity=None,
+        levels={
+            Level.ERROR: (
+                "a safeguard is explicitly off: weights_only=False, pickle_module=, safe_mode=False, trusted=True, "
+                "allow_dangerous_deserialization=True"
+            ),
+            Level.WARNING: (
+                "the loader unpickles unless told otherwise (pickle.load, torch.load without weights_only=True), "
+                "or a safeguard is relaxed (numpy allow_pickle=True, skops trusted=[...])"
+            ),
+            Level.NOTE: "the safeguard's value is only known at run time",
+        },
         precision="high",
         references=(
             _PYTHON_PICKLE,
@@ -315,7 +389,11 @@ _register(
         ),
         cwe=(94, 506),
         level=Level.ERROR,
-        security_severity=9.6,
+        security_severity=None,
+        levels={
+            Level.ERROR: "a known payload technique: Semgrep rules of ERROR severity and byte signatures",
+            Level.WARNING: "a risky pattern that legitimate code sometimes uses: Semgrep rules of WARNING severity",
+        },
         precision="medium",
         references=(_JFROG_MALICIOUS_MODELS, _TRANSFORMERS_CUSTOM_MODELS),
     )
@@ -355,7 +433,15 @@ _register(
         ),
         cwe=(502,),
         level=Level.ERROR,
-        security_severity=9.8,
+        security_severity=None,
+        levels={
+            Level.ERROR: "code would run: a denied or unresolvable callable in a pickle, Keras Lambda bytecode",
+            Level.WARNING: (
+                "the file is suspicious: an unlisted class, a pickle bomb, a template gadget, an escaping path, "
+                "or a file that could not be inspected fully"
+            ),
+            Level.NOTE: "a pickle names only reviewed library classes (scikit-learn estimators, training_args.bin)",
+        },
         precision="high",
         references=(_HUB_PICKLE, _JFROG_MALICIOUS_MODELS, _PYTHON_PICKLE),
     )
@@ -415,7 +501,11 @@ _register(
         ),
         cwe=(1357,),
         level=Level.NOTE,
-        security_severity=3.0,
+        security_severity=None,
+        levels={
+            Level.WARNING: "hubguard model could not inspect the target at all (the hub was unreachable)",
+            Level.NOTE: "part of a referenced repository could not be scanned during hubguard scan",
+        },
         precision="high",
         references=(
             Reference("Hugging Face Hub: Gated models", "https://huggingface.co/docs/hub/models-gated"),

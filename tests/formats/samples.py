@@ -156,6 +156,12 @@ def sample_result(root: Path) -> ScanResult:
             level=Level.WARNING,
         ),
         Finding(
+            rule_id="HG002",
+            message="Unused suppression (unused: HG101).",
+            location=Location("src/with space.py", Region(1, 1, 1, 2)),
+            level=Level.WARNING,
+        ),
+        Finding(
             rule_id="HG301",
             message="torch.load without weights_only=True can run pickled code. (cell 3, line 1)",
             location=Location(

@@ -134,19 +134,37 @@ def help_text(rule: Rule) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def severity_text(rule: Rule) -> str:
+    return "—" if rule.security_severity is None else f"{rule.security_severity:.1f}"
+
+
+def levels_text(rule: Rule) -> str:
+    return ", ".join(level.value for level in rule.reported_levels)
+
+
+def level_reasons(rule: Rule) -> list[str]:
+    """``"error: when ..."`` lines for a rule reported at several levels; empty for a single-level rule."""
+    return [f"{level.value}: {rule.levels[level]}" for level in rule.reported_levels] if rule.levels else []
+
+
 def rules_table_markdown() -> str:
     """The README's rule table; each row carries the anchor that SARIF ``helpUri`` points to."""
     lines = [
-        "| Rule | Name | Default level | Security severity | CWE | What it finds |",
+        "| Rule | Name | Levels | Security severity | CWE | What it finds |",
         "|---|---|---|---|---|---|",
     ]
     for rule in RULES.values():
         cwes = ", ".join(f"[CWE-{cwe}](https://cwe.mitre.org/data/definitions/{cwe}.html)" for cwe in rule.cwe)
         description = rule.short_description.replace("|", "\\|")
         lines.append(
-            f'| <a id="{rule.id.lower()}"></a>`{rule.id}` | `{rule.name}` | {rule.level.value} '
-            f"| {rule.security_severity:.1f} | {cwes} | {description} |"
+            f'| <a id="{rule.id.lower()}"></a>`{rule.id}` | `{rule.name}` | {levels_text(rule)} '
+            f"| {severity_text(rule)} | {cwes or '—'} | {description} |"
         )
+    lines += ["", "Why one rule is reported at several levels:", ""]
+    for rule in RULES.values():
+        if rule.levels:
+            reasons = "; ".join(f"**{reason.replace(':', '**:', 1)}" for reason in level_reasons(rule))
+            lines.append(f"- `{rule.id}`: {reasons}.")
     return "\n".join(lines) + "\n"
 
 
@@ -165,7 +183,8 @@ def rule_json(rule: Rule) -> dict[str, Any]:
         "name": rule.name,
         "shortDescription": rule.short_description,
         "defaultLevel": rule.level.value,
-        "securitySeverity": f"{rule.security_severity:.1f}",
+        "levels": {level.value: rule.levels.get(level, "") for level in rule.reported_levels},
+        "securitySeverity": None if rule.security_severity is None else f"{rule.security_severity:.1f}",
         "precision": rule.precision,
         "cwe": [f"CWE-{cwe}" for cwe in rule.cwe],
         "what": rule.what,
@@ -183,11 +202,15 @@ def rules_json() -> str:
 
 def print_rules(console: Console) -> None:
     table = Table(title="hubguard rules", show_lines=False)
-    for column in ("Rule", "Name", "Level", "Severity", "Description"):
+    for column in ("Rule", "Name", "Levels", "Severity", "Description"):
         table.add_column(column, overflow="fold")
     for rule in RULES.values():
-        table.add_row(rule.id, rule.name, rule.level.value, f"{rule.security_severity:.1f}", rule.short_description)
+        table.add_row(rule.id, rule.name, levels_text(rule), severity_text(rule), rule.short_description)
     console.print(table)
+    console.print(Text("Why one rule is reported at several levels:"))
+    for rule in RULES.values():
+        for reason in level_reasons(rule):
+            console.print(Text.assemble("  ", (rule.id, "bold"), f" {reason}"))
 
 
 def print_explain(rule_id: str, console: Console) -> bool:
@@ -198,10 +221,11 @@ def print_explain(rule_id: str, console: Console) -> bool:
     console.print(Text(f"{rule.id} {rule.name}", style="bold"))
     console.print(
         Text(
-            f"Default level: {rule.level.value}   Security severity: {rule.security_severity:.1f}   "
-            f"Precision: {rule.precision}"
+            f"Levels: {levels_text(rule)}   Security severity: {severity_text(rule)}   Precision: {rule.precision}"
         )
     )
+    for reason in level_reasons(rule):
+        console.print(Text(f"  {reason}"))
     console.print(Text(rule.short_description))
     console.print(Markdown(help_markdown(rule), hyperlinks=False))
     return True

@@ -6,7 +6,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from hubguard.findings import Finding, Location, Notification, Region, ScanResult
+from hubguard.findings import INTERNAL_ERROR, Finding, Location, Notification, Region, ScanResult
 from hubguard.formats.context import ReportContext
 from hubguard.formats.escaping import redact_secrets, sarif_message_text
 from hubguard.formats.fingerprints import FingerprintCache
@@ -47,7 +47,9 @@ def build_sarif(result: ScanResult, ctx: ReportContext) -> dict[str, Any]:
         },
         "automationDetails": {"id": ctx.category if ctx.category.endswith("/") else ctx.category + "/"},
         "invocations": [_invocation(result.notifications, dropped, ctx)],
-        "originalUriBaseIds": {SRCROOT: {"uri": _directory_uri(ctx)}},
+        # No "uri": it would reveal where the checkout lives (a runner's home, a developer's username);
+        # GitHub resolves %SRCROOT%-relative paths against the repository anyway.
+        "originalUriBaseIds": {SRCROOT: {"description": {"text": "The root of the scanned repository."}}},
         "columnKind": "unicodeCodePoints",
         "results": [_result(finding, rule_index, fingerprints) for finding in findings],
         "properties": {"filesScanned": result.files_scanned},
@@ -57,9 +59,15 @@ def build_sarif(result: ScanResult, ctx: ReportContext) -> dict[str, Any]:
     return {"$schema": SARIF_SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def _directory_uri(ctx: ReportContext) -> str:
-    uri = ctx.root.resolve().as_uri()
-    return uri if uri.endswith("/") else uri + "/"
+def _rule_properties(rule: Rule) -> dict[str, Any]:
+    """Tags, precision and, for single-level rules only, ``security-severity``: GitHub shows a rule's security
+    severity instead of each result's level, so a multi-level rule would contradict some of its results."""
+    tags = ["security", *(cwe_tag(cwe) for cwe in rule.cwe)] if rule.cwe else ["maintainability"]
+    properties: dict[str, Any] = {"tags": tags, "precision": rule.precision}
+    if rule.security_severity is not None and len(rule.reported_levels) == 1:
+        properties["security-severity"] = f"{rule.security_severity:.1f}"
+    properties["problem.severity"] = problem_severity(rule)
+    return properties
 
 
 def _reporting_descriptor(rule: Rule) -> dict[str, Any]:
@@ -71,12 +79,7 @@ def _reporting_descriptor(rule: Rule) -> dict[str, Any]:
         "help": {"text": help_text(rule), "markdown": help_markdown(rule)},
         "helpUri": help_uri(rule),
         "defaultConfiguration": {"level": rule.level.value},
-        "properties": {
-            "tags": ["security", *(cwe_tag(cwe) for cwe in rule.cwe)],
-            "precision": rule.precision,
-            "security-severity": f"{rule.security_severity:.1f}",
-            "problem.severity": problem_severity(rule),
-        },
+        "properties": _rule_properties(rule),
     }
 
 
@@ -183,9 +186,11 @@ def _invocation(notifications: list[Notification], dropped: int, ctx: ReportCont
                 "descriptor": {"id": "results-capped"},
             }
         )
-    invocation: dict[str, Any] = {"executionSuccessful": True}
+    failed = any(notification.kind == INTERNAL_ERROR for notification in notifications)
+    invocation: dict[str, Any] = {"executionSuccessful": not failed}
     if ctx.command_line:
-        invocation["commandLine"] = redact_secrets(ctx.command_line)
+        root = str(ctx.root.resolve())
+        invocation["commandLine"] = redact_secrets(ctx.command_line).replace(root + "/", "").replace(root, ".")
     if entries:
         invocation["toolExecutionNotifications"] = entries
     return invocation

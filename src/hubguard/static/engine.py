@@ -12,7 +12,7 @@ from pathlib import Path
 import libcst as cst
 
 from hubguard.config import Config
-from hubguard.findings import Finding, Level, Location, Notification, Region, ScanResult
+from hubguard.findings import Finding, Level, Location, Notification, Region, ScanResult, SuppressionComment
 from hubguard.static.analyzer import CallHit, analyze_module, region_of
 from hubguard.static.positions import Span
 from hubguard.static.files import discover, relative_path
@@ -20,7 +20,7 @@ from hubguard.static.notebook import NotebookSource
 from hubguard.static.prefilter import candidate_call_lines, might_contain_sinks, screen_text
 from hubguard.static.reduce import reduced_source
 from hubguard.static.sources import Source, UnreadableSource, python_lines, read_source
-from hubguard.static.suppression import is_suppressed, suppressions_by_line
+from hubguard.static.suppression import comment_span, suppressing_line, suppressions_by_line
 
 _POOL_THRESHOLD = 64
 _CHUNK = 16
@@ -60,6 +60,34 @@ def analyze_file(path: str, relative: str, config: Config) -> ScanResult:
 
 def analyze_bytes(data: bytes, relative: str, config: Config) -> ScanResult:
     """Analyse ``data`` as the file ``relative`` (its suffix says whether it is a notebook): stdin, caches."""
+    result = _analyze_bytes(data, relative, config)
+    if config.report_unused_ignores and not result.suppressions and b"hubguard" in data:
+        result.suppressions = _unused_suppressions(data, relative)  # the file was skipped before _collect
+    return result
+
+
+def _unused_suppressions(data: bytes, relative: str) -> list[SuppressionComment]:
+    try:
+        source = read_source(Path(relative), data)
+    except UnreadableSource:
+        return []
+    return _suppression_comments(source, relative, suppressions_by_line(source.text), {})
+
+
+def _suppression_comments(
+    source: Source, relative: str, table: dict[int, frozenset[str]], used: dict[int, set[str]]
+) -> list[SuppressionComment]:
+    lines = python_lines(source.text)
+    comments = []
+    for line, rules in table.items():
+        start, end = comment_span(lines[line - 1]) or (0, len(lines[line - 1].rstrip()))
+        location = _location(relative, Region(line, start + 1, line, end + 1), source.notebook)
+        if location is not None:
+            comments.append(SuppressionComment(location, rules, used.get(line, set())))
+    return comments
+
+
+def _analyze_bytes(data: bytes, relative: str, config: Config) -> ScanResult:
     result = ScanResult(files_scanned=1)
     if not might_contain_sinks(data):
         return result
@@ -122,17 +150,24 @@ def _collect(module: cst.Module, code: str, source: Source, relative: str, confi
     """``code`` is what LibCST parsed: ``source.text`` with irrelevant definitions blanked, line for line."""
     analysis = analyze_module(module, code)
     suppressed = suppressions_by_line(source.text)
+    used: dict[int, set[str]] = {}
     for call_hit in analysis.hits:
-        finding = _finding(call_hit, source, relative, suppressed)
-        if finding is not None and _reported(finding, config):
-            result.findings.append(finding)
+        found = _finding(call_hit, source, relative, suppressed)
+        if found is not None and _reported(found[0], config):
+            result.findings.append(found[0])
+            if found[1] is not None:
+                used.setdefault(found[1], set()).add(found[0].rule_id)
+    result.suppressions.extend(_suppression_comments(source, relative, suppressed, used))
     for reference, callee_range in analysis.references:
         location = _location(relative, region_of(callee_range), source.notebook)
         if location is not None:
             result.references.append(replace(reference, location=location))
 
 
-def _finding(call_hit: CallHit, source: Source, relative: str, suppressed: dict[int, frozenset[str]]) -> Finding | None:
+def _finding(
+    call_hit: CallHit, source: Source, relative: str, suppressed: dict[int, frozenset[str]]
+) -> tuple[Finding, int | None] | None:
+    """The finding for ``call_hit``, and the line of the comment that suppresses it (None if none does)."""
     hit = call_hit.hit
     anchor = call_hit.anchor_range
     region = Region(anchor.start_line, anchor.start_column + 1, anchor.start_line, _end_column(anchor, source))
@@ -153,15 +188,16 @@ def _finding(call_hit: CallHit, source: Source, relative: str, suppressed: dict[
                 "cellId": cell.cell_id,
             }
             message = f"{message} (cell {cell.cell_index + 1}, line {cell.line_in_cell})"
-    lines = (anchor.start_line, call.start_line, call.end_line)
-    return Finding(
+    suppressing = suppressing_line(hit.rule_id, (anchor.start_line, call.start_line, call.end_line), suppressed)
+    finding = Finding(
         rule_id=hit.rule_id,
         message=message,
         location=location,
         level=hit.level,
-        suppressed=is_suppressed(hit.rule_id, lines, suppressed),
+        suppressed=suppressing is not None,
         properties=properties,
     )
+    return finding, suppressing
 
 
 def _end_column(anchor: Span, source: Source) -> int:

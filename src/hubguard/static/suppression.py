@@ -29,9 +29,20 @@ def suppressions_by_line(text: str) -> dict[int, frozenset[str]]:
     return result
 
 
-def is_suppressed(rule_id: str, lines: tuple[int, ...], table: dict[int, frozenset[str]]) -> bool:
+def suppressing_line(rule_id: str, lines: tuple[int, ...], table: dict[int, frozenset[str]]) -> int | None:
+    """The first of ``lines`` whose comment suppresses ``rule_id``, if any."""
     for line in lines:
         rules = table.get(line)
         if rules and (ALL_RULES in rules or rule_id in rules):
-            return True
-    return False
+            return line
+    return None
+
+
+def is_suppressed(rule_id: str, lines: tuple[int, ...], table: dict[int, frozenset[str]]) -> bool:
+    return suppressing_line(rule_id, lines, table) is not None
+
+
+def comment_span(line: str) -> tuple[int, int] | None:
+    """0-based [start, end) columns of the suppression comment on ``line``."""
+    match = _IGNORE.search(line)
+    return None if match is None else (match.start(), match.end())
