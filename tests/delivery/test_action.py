@@ -114,6 +114,27 @@ def test_upload_is_optional_and_uses_the_scan_output(action: dict[str, Any]) -> 
     }
 
 
+def test_caches_are_pinned_optional_and_match_what_the_scan_uses(action: dict[str, Any]) -> None:
+    caches = [step for step in steps_of(action) if step.get("uses", "").startswith("actions/cache@")]
+    assert len(caches) == 2
+    for step in caches:
+        assert step["if"] == "${{ inputs.cache == 'true' }}"
+    venv, results = caches
+    assert venv["with"] == {
+        "path": "${{ steps.prepare.outputs.venv-path }}",
+        "key": "${{ steps.prepare.outputs.venv-key }}",
+    }
+    assert results["with"]["path"] == "${{ steps.prepare.outputs.cache-dir }}"
+    assert "github.run_id" in results["with"]["key"] and results["with"]["restore-keys"]
+    script = SCRIPT.read_text(encoding="utf-8")
+    assert 'args+=(--cache-dir "$cache_dir")' in script and 'echo "cache-dir=$cache_dir"' in script
+
+
+def test_upload_is_skipped_when_the_scan_says_so(action: dict[str, Any]) -> None:
+    upload = next(step for step in steps_of(action) if "upload-sarif" in step.get("uses", ""))
+    assert "steps.scan.outputs.upload == 'true'" in upload["if"]
+
+
 def test_example_workflow_grants_only_what_the_upload_needs() -> None:
     workflow = load_yaml(WORKFLOW)
     assert workflow["permissions"] == {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -82,7 +83,81 @@ def test_findings_produce_sarif_outputs_and_a_failing_gate(tmp_path: Path, works
     assert Path(sarif_file).parent == tmp_path / "runner-temp" / "hubguard"  # never inside the workspace
     assert {r["ruleId"] for r in results(sarif_file)} == {"HG101", "HG201"}
     assert run.outputs["findings"] == "2" and run.outputs["gate"] == "fail"
-    assert "2 finding(s)" in (tmp_path / "step-summary").read_text()
+    assert run.outputs["upload"] == "true"
+
+
+def test_job_summary_has_a_findings_table(tmp_path: Path, workspace: Path) -> None:
+    (workspace / "train.py").write_text(VULNERABLE)
+    run_action(tmp_path, workspace, fail_on="error")
+    summary = (tmp_path / "step-summary").read_text()
+    assert "2 finding(s), 2 at or above `fail-on: error`." in summary
+    assert "| Level | Rule | Location | Message |" in summary
+    rows = [line for line in summary.splitlines() if line.startswith("| error |")]
+    assert [row.split(" | ")[1:3] for row in rows] == [["HG101", "`train.py:2`"], ["HG201", "`train.py:2`"]]
+
+
+def test_job_summary_escapes_text_from_scanned_code(tmp_path: Path, workspace: Path) -> None:
+    (workspace / "<img src=x>|[a](http:evil).py").write_text(VULNERABLE)
+    run_action(tmp_path, workspace)
+    summary = (tmp_path / "step-summary").read_text()
+    assert "<img" not in summary and not re.search(r"(?<!\\)\]\(", summary)  # no tag, no link
+    assert "`&lt;img src=x&gt;\\|\\[a\\](http:evil).py:2`" in summary
+    for row in (line for line in summary.splitlines() if line.startswith("| ")):
+        assert row.count(" | ") == 3  # no cell was split by the message
+
+
+def pull_request_event(tmp_path: Path, head_repo: str, base_repo: str = "owner/project") -> dict[str, str]:
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps({"pull_request": {
+        "base": {"sha": "0" * 40, "repo": {"full_name": base_repo}},
+        "head": {"sha": "1" * 40, "repo": {"full_name": head_repo}},
+    }}))
+    return {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_EVENT_PATH": str(event), "GITHUB_REPOSITORY": base_repo}
+
+
+def test_pull_requests_from_forks_skip_the_upload_with_a_notice(tmp_path: Path, workspace: Path) -> None:
+    (workspace / "train.py").write_text(VULNERABLE)
+    run = run_action(tmp_path, workspace, env_extra=pull_request_event(tmp_path, "stranger/project"))
+    assert run.returncode == 0, run.stderr
+    assert run.outputs["upload"] == "false"
+    assert "::notice title=hubguard::pull request from a fork" in run.stdout
+    assert run.outputs["sarif-file"] and run.outputs["findings"] == "2"
+
+
+def test_pull_requests_from_the_same_repository_upload(tmp_path: Path, workspace: Path) -> None:
+    run = run_action(tmp_path, workspace, env_extra=pull_request_event(tmp_path, "owner/project"))
+    assert run.outputs["upload"] == "true" and "::notice" not in run.stdout
+
+
+def test_dependabot_pull_requests_skip_the_upload(tmp_path: Path, workspace: Path) -> None:
+    env = {**pull_request_event(tmp_path, "owner/project"), "GITHUB_ACTOR": "dependabot[bot]"}
+    run = run_action(tmp_path, workspace, env_extra=env)
+    assert run.outputs["upload"] == "false" and "Dependabot" in run.stdout
+
+
+def test_upload_sarif_false_needs_no_notice(tmp_path: Path, workspace: Path) -> None:
+    run = run_action(tmp_path, workspace, env_extra=pull_request_event(tmp_path, "stranger/project"), upload_sarif="false")
+    assert run.outputs["upload"] == "false" and "::notice" not in run.stdout
+
+
+def test_prepare_names_the_cached_paths_and_a_key_per_release(tmp_path: Path, workspace: Path) -> None:
+    def prepare(**inputs: str) -> dict[str, str]:
+        output = tmp_path / "prepare-output"
+        output.write_text("")
+        env = git_env(tmp_path / "home")
+        env.update(RUNNER_TEMP=str(tmp_path / "runner-temp"), GITHUB_OUTPUT=str(output),
+                   HUBGUARD_ACTION_PATH=str(PROJECT), INPUT_PYTHON=sys.executable)
+        env.update({f"INPUT_{name.upper()}": value for name, value in inputs.items()})
+        completed = subprocess.run(["bash", str(SCRIPT), "prepare"], env=env, capture_output=True, text=True)
+        assert completed.returncode == 0, completed.stderr
+        return dict(line.split("=", 1) for line in output.read_text().splitlines())
+
+    source = prepare()
+    assert source["venv-path"] == str(tmp_path / "runner-temp" / "hubguard-venv")
+    assert source["cache-dir"] == str(tmp_path / "runner-temp" / "hubguard-cache")
+    assert source == prepare() and "-source-" in source["venv-key"]
+    release = prepare(version="0.1.0")
+    assert release["venv-key"].endswith("-hubguard==0.1.0") and release["venv-key"] != source["venv-key"]
 
 
 def test_clean_code_passes_the_gate(tmp_path: Path, workspace: Path) -> None:
@@ -167,9 +242,10 @@ def test_inputs_become_arguments(tmp_path: Path, workspace: Path, fake_hubguard:
     assert run.returncode == 0, run.stderr
     call = recorded(tmp_path)
     sarif = str(tmp_path / "runner-temp" / "hubguard" / "hubguard.sarif")
+    cache = str(tmp_path / "runner-temp" / "hubguard-cache")
     assert call["argv"] == [
         "scan", "--format", "sarif", "--output", sarif, "--fail-on", "none", "--category", "ml-code",
-        "--config", "ci/hubguard.toml", "--", "src", "my notebooks",
+        "--cache-dir", cache, "--config", "ci/hubguard.toml", "--", "src", "my notebooks",
     ]
     assert call["cwd"] == str(workspace)
 
@@ -238,6 +314,28 @@ if [[ "$1 $2 $3" == "-m pip install" ]]; then
 fi
 exec "$REAL_PYTHON" "$@"
 """
+
+
+def test_a_cached_environment_is_reused(tmp_path: Path, workspace: Path, fake_hubguard: Path) -> None:
+    fake_python = tmp_path / "fake-python"
+    fake_python.write_text(FAKE_PYTHON)
+    fake_python.chmod(0o755)
+    env_extra = {
+        "HUBGUARD_BIN": "",
+        "FAKE_HUBGUARD": str(fake_hubguard),
+        "FAKE_PIP_LOG": str(tmp_path / "pip.log"),
+        "FAKE_ARGV": str(tmp_path / "argv.json"),
+        "REAL_PYTHON": sys.executable,
+        "INPUT_PYTHON": str(fake_python),
+    }
+    first = run_action(tmp_path, workspace, env_extra=env_extra)
+    assert first.returncode == 0 and (tmp_path / "pip.log").exists()
+    (tmp_path / "pip.log").unlink()
+    second = run_action(tmp_path, workspace, env_extra=env_extra)  # actions/cache restored the same venv
+    assert second.returncode == 0, second.stderr
+    assert "reusing the cached environment" in second.stdout and not (tmp_path / "pip.log").exists()
+    third = run_action(tmp_path, workspace, env_extra=env_extra, version="0.1.0")  # another release: reinstall
+    assert third.returncode == 0 and (tmp_path / "pip.log").exists()
 
 
 @pytest.mark.parametrize(("version", "requirement"), [("", str(PROJECT)), ("0.1.0", "hubguard==0.1.0")])
