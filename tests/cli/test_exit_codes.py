@@ -90,3 +90,10 @@ def test_help_documents_the_exit_codes(repo: Path) -> None:
     assert completed.returncode == 0
     for line in ("0  no finding", "1  findings", "2  usage", "3  internal error"):
         assert line in completed.stdout
+
+
+def test_readme_documents_the_same_exit_codes() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for code in ("0", "1", "2", "3"):
+        assert f"| `{code}` |" in readme
+    assert "HUBGUARD_DEBUG=1" in readme and "--verbose" in readme
