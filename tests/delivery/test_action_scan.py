@@ -316,11 +316,13 @@ exec "$REAL_PYTHON" "$@"
 """
 
 
-def test_a_cached_environment_is_reused(tmp_path: Path, workspace: Path, fake_hubguard: Path) -> None:
+@pytest.fixture
+def installing(tmp_path: Path, fake_hubguard: Path) -> dict[str, str]:
+    """Environment for a run that installs hubguard, with a python3 stand-in that logs pip installs."""
     fake_python = tmp_path / "fake-python"
     fake_python.write_text(FAKE_PYTHON)
     fake_python.chmod(0o755)
-    env_extra = {
+    return {
         "HUBGUARD_BIN": "",
         "FAKE_HUBGUARD": str(fake_hubguard),
         "FAKE_PIP_LOG": str(tmp_path / "pip.log"),
@@ -328,6 +330,10 @@ def test_a_cached_environment_is_reused(tmp_path: Path, workspace: Path, fake_hu
         "REAL_PYTHON": sys.executable,
         "INPUT_PYTHON": str(fake_python),
     }
+
+
+def test_a_cached_environment_is_reused(tmp_path: Path, workspace: Path, installing: dict[str, str]) -> None:
+    env_extra = installing
     first = run_action(tmp_path, workspace, env_extra=env_extra)
     assert first.returncode == 0 and (tmp_path / "pip.log").exists()
     (tmp_path / "pip.log").unlink()
@@ -340,20 +346,9 @@ def test_a_cached_environment_is_reused(tmp_path: Path, workspace: Path, fake_hu
 
 @pytest.mark.parametrize(("version", "requirement"), [("", str(PROJECT)), ("0.1.0", "hubguard==0.1.0")])
 def test_hubguard_is_installed_into_a_venv_under_runner_temp(
-    tmp_path: Path, workspace: Path, fake_hubguard: Path, version: str, requirement: str
+    tmp_path: Path, workspace: Path, installing: dict[str, str], version: str, requirement: str
 ) -> None:
-    fake_python = tmp_path / "fake-python"
-    fake_python.write_text(FAKE_PYTHON)
-    fake_python.chmod(0o755)
-    env_extra = {
-        "HUBGUARD_BIN": "",
-        "FAKE_HUBGUARD": str(fake_hubguard),
-        "FAKE_PIP_LOG": str(tmp_path / "pip.log"),
-        "FAKE_ARGV": str(tmp_path / "argv.json"),
-        "REAL_PYTHON": sys.executable,
-        "INPUT_PYTHON": str(fake_python),
-    }
-    run = run_action(tmp_path, workspace, env_extra=env_extra, version=version)
+    run = run_action(tmp_path, workspace, env_extra=installing, version=version)
     assert run.returncode == 0, run.stdout + run.stderr
     pip_args = (tmp_path / "pip.log").read_text().splitlines()
     assert pip_args[-1] == requirement
