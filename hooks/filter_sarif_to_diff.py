@@ -61,7 +61,8 @@ def main(argv: Iterable[str] | None = None) -> int:
     except DiffError as error:
         print(f"filter_sarif_to_diff: cannot diff against {args.base}: {error}", file=sys.stderr)
         return 2
-    args.output.write_text(json.dumps(filter_sarif(sarif, changed), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    filtered = filter_sarif(sarif, changed)
+    args.output.write_text(json.dumps(filtered, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 
 

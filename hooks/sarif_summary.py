@@ -70,12 +70,15 @@ def markdown_table(sarif: dict[str, Any], fail_on: str, title: str) -> str:
     findings, blocking = summarize(sarif, fail_on)
     gate = "fail-on is none" if fail_on == "none" else f"{blocking} at or above `fail-on: {fail_on}`"
     lines = [f"### {_cell(title)}", "", f"{findings} finding(s), {gate}.", ""]
-    results = sorted(_results(sarif), key=lambda item: (-RANK.get(item[1], 0), _where(item[0]), str(item[0].get("ruleId"))))
+    results = sorted(
+        _results(sarif), key=lambda item: (-RANK.get(item[1], 0), _where(item[0]), str(item[0].get("ruleId")))
+    )
     if results:
         lines += ["| Level | Rule | Location | Message |", "|---|---|---|---|"]
         for result, level in results[:MAX_ROWS]:
             message = result.get("message", {}).get("text", "")
-            lines.append(f"| {_cell(level)} | {_cell(result.get('ruleId', ''))} | `{_cell(_where(result))}` | {_cell(message)} |")
+            cells = (_cell(level), _cell(result.get("ruleId", "")), f"`{_cell(_where(result))}`", _cell(message))
+            lines.append(f"| {' | '.join(cells)} |")
         if len(results) > MAX_ROWS:
             lines += ["", f"... and {len(results) - MAX_ROWS} more: see the SARIF file or code scanning."]
     return "\n".join(lines) + "\n"

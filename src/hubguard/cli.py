@@ -11,19 +11,19 @@ import traceback
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, NoReturn
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 from rich.console import Console
 
 from hubguard import __version__
 from hubguard.config import Config, ConfigError, load_config, parse_fail_on, parse_rule_list
-
-if TYPE_CHECKING:
-    from hubguard.filters import ChangedLines
-    from hubguard.pipeline import ScanOptions
 from hubguard.findings import INTERNAL_ERROR, Finding, Level, ScanResult
 from hubguard.static.files import relative_path
+
+if TYPE_CHECKING:
+    from hubguard.filters import Baseline, ChangedLines
+    from hubguard.pipeline import ScanOptions
 
 STDIN = Path("-")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -98,7 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--select", action="append", help="rule IDs or prefixes to report, comma-separated (repeatable; e.g. HG1,HG201)"
     )
     scan.add_argument("--ignore", action="append", help="rule IDs or prefixes not to report (repeatable)")
-    scan.add_argument("--exclude", action="append", default=[], help="gitignore-style glob of paths to skip (repeatable)")
+    scan.add_argument(
+        "--exclude", action="append", default=[], help="gitignore-style glob of paths to skip (repeatable)"
+    )
     scan.add_argument(
         "--no-respect-gitignore",
         action="store_true",
@@ -166,8 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-def _verbose(arguments: list[str]) -> bool:
-    return "--verbose" in arguments or os.environ.get(DEBUG_ENV, "") not in ("", "0")
+def _debug(verbose_flag: bool) -> bool:
+    """Whether to show tracebacks: --verbose, or HUBGUARD_DEBUG set to anything but 0."""
+    return verbose_flag or os.environ.get(DEBUG_ENV, "") not in ("", "0")
 
 
 def _report_internal_error(error: Exception, arguments: list[str], err_console: Console) -> None:
@@ -176,7 +179,7 @@ def _report_internal_error(error: Exception, arguments: list[str], err_console: 
         f"please report it at {ISSUES_URL} with the command line.",
         markup=False,
     )
-    if _verbose(arguments):
+    if _debug("--verbose" in arguments):
         err_console.print(traceback.format_exc(), markup=False, end="")
     else:
         err_console.print(f"Run with --verbose (or {DEBUG_ENV}=1) to see the traceback.", markup=False)
@@ -315,7 +318,7 @@ def _scan(args: argparse.Namespace, console: Console, err_console: Console) -> i
     except (BaselineError, DiffError) as error:
         raise ConfigError(f"--diff-base {args.diff_base}: {error}" if isinstance(error, DiffError) else str(error))
     options = ScanOptions(
-        list(args.paths), root, config, progress=not args.quiet, verbose=_verbose(sys.argv), stdin=stdin
+        list(args.paths), root, config, progress=not args.quiet, verbose=_debug(args.verbose), stdin=stdin
     )
     result = run_scan(options)
     if args.write_baseline is not None:
@@ -326,6 +329,14 @@ def _scan(args: argparse.Namespace, console: Console, err_console: Console) -> i
         result = _fix(result, options, args, err_console)
         if args.diff and args.output is None:
             return exit_code(result, config.fail_on)  # stdout holds the patch and nothing else
+    hidden = _filter(result, baseline, changed, root, texts)
+    return _report(result, args, config, root, console, err_console, hidden, texts)
+
+
+def _filter(
+    result: ScanResult, baseline: Baseline | None, changed: ChangedLines | None, root: Path, texts: dict[str, str]
+) -> dict[str, int]:
+    """Drop findings accepted in the baseline or off the changed lines; how many each left out."""
     hidden: dict[str, int] = {}
     if baseline is not None:
         result.findings, hidden["in the baseline"] = baseline.new_findings(result.findings, root, texts)
@@ -333,7 +344,7 @@ def _scan(args: argparse.Namespace, console: Console, err_console: Console) -> i
         kept = [f for f in result.findings if _on_changed_lines(f, changed)]
         hidden["outside the changed lines"] = len(result.findings) - len(kept)
         result.findings = kept
-    return _report(result, args, config, root, console, err_console, hidden, texts)
+    return hidden
 
 
 def _on_changed_lines(finding: Finding, changed: ChangedLines) -> bool:

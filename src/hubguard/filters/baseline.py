@@ -72,7 +72,8 @@ class Baseline:
             raise BaselineError(f"{file} is not a hubguard baseline (write one with --write-baseline)")
         keys: Counter[_Key] = Counter()
         for entry in document.get("findings", []):
-            values = tuple(entry.get(name) if isinstance(entry, dict) else None for name in ("rule", "path", "fingerprint"))
+            fields = ("rule", "path", "fingerprint")
+            values = tuple(entry.get(name) if isinstance(entry, dict) else None for name in fields)
             if not all(isinstance(value, str) for value in values):
                 raise BaselineError(f"baseline {file} has a malformed entry: {entry!r}")
             keys[values] += 1  # type: ignore[index]

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from hubguard.findings import Finding, Level, Notification, SuppressionComment
 from hubguard.rules import RULES
+from hubguard.static.suppression import ALL_RULES, suppresses
 
 UNUSED_RULE = "HG002"
-ALL_RULES = "*"
 
 
 def suppress_remote(findings: list[Finding], comments: list[SuppressionComment]) -> None:
@@ -17,7 +17,7 @@ def suppress_remote(findings: list[Finding], comments: list[SuppressionComment])
     for finding in findings:
         region = finding.location.region
         comment = by_line.get((finding.location.path, region.start_line)) if region else None
-        if comment is not None and (ALL_RULES in comment.rules or finding.rule_id in comment.rules):
+        if comment is not None and suppresses(comment.rules, finding.rule_id):
             finding.suppressed = True
             comment.used.add(finding.rule_id)
 

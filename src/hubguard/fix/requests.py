@@ -92,7 +92,9 @@ def _revision_request(finding: Finding, policy: FixPolicy, line: int, column: in
         return "the requested revision is not a string"
     if props.get("revisionArgPresent") and not props.get("revisionArgIsLiteral"):
         if requested is None:
-            return "the revision is not a literal (a variable or run-time value); pin it to a commit SHA where it is set"
+            return (
+                "the revision is not a literal (a variable or run-time value); pin it to a commit SHA where it is set"
+            )
         return f"the revision {requested!r} comes from a variable or **kwargs; pin it where it is defined"
     resolved = props.get("resolvedRevision")
     if not is_commit_sha(resolved):

@@ -19,5 +19,5 @@ class ReportContext:
     stats: bool = False
     quiet: bool = False  # findings only: no summary, no notices
     sources: dict[str, str] = field(default_factory=dict)  # texts not read from disk (stdin), by path
-    hidden: dict[str, int] = field(default_factory=dict)
-    fixed: int | None = None  # findings --fix removed (None: no --fix run)  # findings left out, by reason ("in the baseline": 3)
+    hidden: dict[str, int] = field(default_factory=dict)  # findings left out, by reason ("in the baseline": 3)
+    fixed: int | None = None  # findings --fix removed (None: no --fix run)

@@ -61,8 +61,8 @@ def analyze_file(path: str, relative: str, config: Config) -> ScanResult:
 def analyze_bytes(data: bytes, relative: str, config: Config) -> ScanResult:
     """Analyse ``data`` as the file ``relative`` (its suffix says whether it is a notebook): stdin, caches."""
     result = _analyze_bytes(data, relative, config)
-    if config.report_unused_ignores and not result.suppressions and b"hubguard" in data:
-        result.suppressions = _unused_suppressions(data, relative)  # the file was skipped before _collect
+    if not result.suppressions and b"hubguard" in data:
+        result.suppressions = _unused_suppressions(data, relative)  # skipped before _collect: nothing to suppress
     return result
 
 

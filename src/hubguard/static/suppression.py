@@ -29,17 +29,18 @@ def suppressions_by_line(text: str) -> dict[int, frozenset[str]]:
     return result
 
 
+def suppresses(rules: frozenset[str], rule_id: str) -> bool:
+    """Whether a comment listing ``rules`` suppresses ``rule_id``."""
+    return ALL_RULES in rules or rule_id in rules
+
+
 def suppressing_line(rule_id: str, lines: tuple[int, ...], table: dict[int, frozenset[str]]) -> int | None:
     """The first of ``lines`` whose comment suppresses ``rule_id``, if any."""
     for line in lines:
         rules = table.get(line)
-        if rules and (ALL_RULES in rules or rule_id in rules):
+        if rules and suppresses(rules, rule_id):
             return line
     return None
-
-
-def is_suppressed(rule_id: str, lines: tuple[int, ...], table: dict[int, frozenset[str]]) -> bool:
-    return suppressing_line(rule_id, lines, table) is not None
 
 
 def comment_span(line: str) -> tuple[int, int] | None:
