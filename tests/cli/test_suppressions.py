@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from tests.cli.run import hubguard, project
-from tests.fakehub.server import FakeHub
+from tests.fakehub import FakeHub
 
 SOURCE = """\
 import json, torch
