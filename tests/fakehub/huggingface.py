@@ -7,7 +7,7 @@ import urllib.parse
 from typing import Any
 
 from tests.fakehub.base import HttpFailure, LoopbackServer, Reply, Request, bytes_reply, json_reply
-from tests.fakehub.repos import Commit, FakeRepo, StoredFile
+from tests.fakehub.repos import Commit, FakeRepo, RepoStore, StoredFile
 
 _API_TYPES = {"models": "model", "datasets": "dataset", "spaces": "space"}
 _LAST_MODIFIED = "2024-01-01T00:00:00.000Z"
@@ -24,66 +24,19 @@ def hub_error(status: int, code: str | None, message: str) -> HttpFailure:
     return HttpFailure(json_reply({"error": message}, status, headers))
 
 
-class FakeHub(LoopbackServer):
+class FakeHub(RepoStore, LoopbackServer):
     """``with FakeHub() as hub: hub.add_repo(...); HfApi(endpoint=hub.url)...``"""
 
     def __init__(self, page_size: int = 50, prefix: str = "") -> None:
-        super().__init__()
+        LoopbackServer.__init__(self)
+        RepoStore.__init__(self)
         self.page_size = page_size
         self.prefix = prefix  # routes under /{prefix}/..., as CSGHub serves the Hub's API under /hf
         self.valid_tokens: set[str] = set()
-        self._repos: dict[tuple[str, str], FakeRepo] = {}
 
     def __enter__(self) -> FakeHub:
         super().__enter__()
         return self
-
-    # repositories --------------------------------------------------------------------------
-    def add_repo(
-        self,
-        repo_id: str,
-        files: dict[str, bytes],
-        *,
-        repo_type: str = "model",
-        branches: dict[str, dict[str, bytes]] | None = None,
-        tags: dict[str, str] | None = None,
-        gated: bool = False,
-        private: bool = False,
-        security_status: dict[str, Any] | None = None,
-        file_security: dict[str, dict[str, Any]] | None = None,
-    ) -> str:
-        """Create a repo whose ``main`` holds ``files``; returns main's commit SHA.
-
-        ``branches`` adds other branches (name -> files); ``tags`` maps a tag to a branch name or SHA.
-        """
-        repo = FakeRepo(repo_id, repo_type, gated, private, security_status, dict(file_security or {}))
-        main_sha = repo.commit(files, parent=None)
-        repo.refs["main"] = main_sha
-        for name, branch_files in (branches or {}).items():
-            repo.refs[name] = repo.commit(branch_files, parent=main_sha)
-        for tag, target in (tags or {}).items():
-            repo.refs[tag] = repo.refs.get(target, target)
-        with self._lock:
-            self._repos[(repo_type, repo_id)] = repo
-        return main_sha
-
-    def push(
-        self, repo_id: str, files: dict[str, bytes | None], *, branch: str = "main", repo_type: str = "model"
-    ) -> str:
-        """Commit on top of ``branch``: ``files`` adds or replaces files (None deletes); returns the new SHA."""
-        repo = self._repos[(repo_type, repo_id)]
-        parent = repo.commits[repo.refs[branch]]
-        tree = {path: stored.content for path, stored in parent.files.items()}
-        for path, content in files.items():
-            if content is None:
-                tree.pop(path, None)
-            else:
-                tree[path] = content
-        repo.refs[branch] = repo.commit(tree, parent=parent.sha)
-        return repo.refs[branch]
-
-    def repo(self, repo_id: str, repo_type: str = "model") -> FakeRepo:
-        return self._repos[(repo_type, repo_id)]
 
     # routing ---------------------------------------------------------------------------------
     def route(self, request: Request) -> Reply:
