@@ -7,14 +7,19 @@ from collections.abc import Generator
 import pytest
 
 _PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+_REFUSING = "http://127.0.0.1:9"  # port 9 (discard) on loopback refuses at once
+_HUB_ENDPOINTS = ("HF_ENDPOINT", "MODELSCOPE_ENDPOINT", "MODELSCOPE_DOMAIN", "CSGHUB_DOMAIN")
+_HUB_SECRETS = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "MODELSCOPE_API_TOKEN", "CSGHUB_TOKEN")
 
 
 @pytest.fixture(autouse=True)
 def _no_real_hub(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Port 9 (discard) on loopback refuses at once; tests that need a hub point HF_ENDPOINT at tests/fakehub.
-    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
-    monkeypatch.setenv("HF_TOKEN_PATH", "/nonexistent/hubguard-tests/token")
-    for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE"):
+    # Every hub's endpoint refuses; tests that need a hub point its variable at a server in tests/fakehub.
+    for name in _HUB_ENDPOINTS:
+        monkeypatch.setenv(name, _REFUSING)
+    for name in ("HF_TOKEN_PATH", "CSGHUB_TOKEN_PATH"):
+        monkeypatch.setenv(name, "/nonexistent/hubguard-tests/token")
+    for name in (*_HUB_SECRETS, "HF_HUB_OFFLINE", "MODELSCOPE_PREFER_AI_SITE"):
         monkeypatch.delenv(name, raising=False)
     for name in _PROXY_VARIABLES:  # a developer's proxy would otherwise see loopback traffic
         monkeypatch.delenv(name, raising=False)

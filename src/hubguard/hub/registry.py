@@ -6,11 +6,12 @@ one line here. A reference to a hub without a line here is reported as not suppo
 
 from __future__ import annotations
 
-from hubguard.hub import huggingface
+from hubguard.hub import huggingface, modelscope
 from hubguard.hub.resolver import Resolver, ResolverContext, ResolverFactory
 
 RESOLVERS: dict[str, ResolverFactory] = {
     huggingface.HUB: huggingface.HuggingFaceResolver.create,
+    modelscope.HUB: modelscope.ModelScopeResolver.create,
 }
 
 
