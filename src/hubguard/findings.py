@@ -129,6 +129,8 @@ class HubReference:
     runs_remote_code: bool  # the call lets repo code execute (trust_remote_code etc.)
     loads_weights: bool  # the call reads weight files (so pickles matter)
     code_revision: str | None = None  # transformers code_revision: pins code auto_map pulls from other repos
+    # The loader imports every .py of the repo and reads configuration.json plugins (ModelScope Model/pipeline).
+    imports_repo_code: bool = False
 
 
 @dataclass

@@ -40,6 +40,8 @@ class CodePlan:
     cross_repo: list[CrossRepoRef] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    pip_plugins: list[str] = field(default_factory=list)
+    pip_requirements: list[str] = field(default_factory=list)
 
 
 class Closure(list[str]):
@@ -67,7 +69,12 @@ class FileVerdict:
 
 
 def plan_code(
-    files: Mapping[str, int], read_json: Callable[[str], dict | None], *, repo_type: str, runs_remote_code: bool
+    files: Mapping[str, int],
+    read_json: Callable[[str], dict | None],
+    *,
+    repo_type: str,
+    runs_remote_code: bool,
+    imports_repo_code: bool = False,
 ) -> CodePlan:
     plan = CodePlan()
     if repo_type == "dataset":

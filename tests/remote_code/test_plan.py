@@ -13,9 +13,12 @@ def plan(
     *,
     repo_type: str = "model",
     runs_remote_code: bool = True,
+    imports_repo_code: bool = False,
 ) -> CodePlan:
     files = {path: 100 for path in (*configs, *other_files)}
-    return plan_code(files, configs.get, repo_type=repo_type, runs_remote_code=runs_remote_code)
+    return plan_code(
+        files, configs.get, repo_type=repo_type, runs_remote_code=runs_remote_code, imports_repo_code=imports_repo_code
+    )
 
 
 def test_config_auto_map_string_values() -> None:
@@ -317,18 +320,40 @@ def test_call_named_community_pipeline_and_hostile_repo() -> None:
 def test_modelscope_plugins_and_allow_remote() -> None:
     result = plan(
         {"configuration.json": {"framework": "pytorch", "plugins": ["my-plugin==1.0", 3], "allow_remote": True}},
-        ("ms_wrapper.py", "sub/inner.py"),
+        ("ms_wrapper.py", "sub/inner.py", "requirements.txt"),
         runs_remote_code=False,
+        imports_repo_code=True,
     )
     assert result.pip_plugins == ["my-plugin==1.0"]
-    assert result.module_paths == ["ms_wrapper.py"]
+    assert result.module_paths == ["ms_wrapper.py", "sub/inner.py"]  # the whole repository, not only its root
+    assert result.pip_requirements == ["requirements.txt"]
+    assert "allow_remote" in result.modules[0].reason
     assert any("pip-installed" in note for note in result.notes)
     assert any("ignored 3" in note for note in result.notes)
 
 
 def test_modelscope_allow_remote_must_be_true_exactly() -> None:
-    result = plan({"configuration.json": {"allow_remote": "yes"}}, ("ms_wrapper.py",), runs_remote_code=False)
-    assert result.modules == [] and result.pip_plugins == []
+    result = plan(
+        {"configuration.json": {"allow_remote": "yes"}}, ("ms_wrapper.py",), runs_remote_code=False, imports_repo_code=True
+    )
+    assert result.modules == [] and result.pip_plugins == [] and result.pip_requirements == []
+
+
+def test_modelscope_trust_imports_every_module_without_any_configuration() -> None:
+    files = (
+        "ms_wrapper.py", "models/__init__.py", "models/net.py", "__hidden.py", "__pycache__/x.py", "tools/setup.md",
+        "requirements.txt", "docker/requirements-gpu.txt", "config.json", "weights.bin",
+    )
+    result = plan({}, files, imports_repo_code=True)
+    assert result.module_paths == ["models/__init__.py", "models/net.py", "ms_wrapper.py"]
+    assert result.pip_requirements == ["docker/requirements-gpu.txt", "requirements.txt"]
+    assert plan({}, files, imports_repo_code=True, runs_remote_code=False).modules == []
+
+
+def test_configuration_json_is_modelscope_only() -> None:
+    configuration = {"configuration.json": {"plugins": ["evil"], "allow_remote": True}}
+    result = plan(configuration, ("ms_wrapper.py", "requirements.txt"))  # transformers never reads it
+    assert result.modules == [] and result.pip_plugins == [] and result.pip_requirements == []
 
 
 def test_torch_hub_hubconf() -> None:

@@ -19,6 +19,15 @@ from hubguard.hub.weights import MAX_WEIGHT_FILES, pickle_weights
 from hubguard.rules import RULES
 
 MAX_CONFIG_BYTES = 1_000_000
+_LISTED_MODULES = 10  # an HG401 message names this many modules; related locations list them all
+# Where the loader fetches auto_map code that lives in another repository, by the hub of the loaded repo.
+_CROSS_REPO_DEFAULT = "from its main branch unless code_revision pins a commit"
+_CROSS_REPO_SOURCE = {
+    "modelscope": "from its master branch on ModelScope, whatever revision or code_revision the call passes",
+    "opencsg": (
+        "from its main branch on Hugging Face (pycsghub leaves it to transformers) unless code_revision pins a commit"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -28,10 +37,12 @@ class Profile:
     runs_remote_code: bool
     loads_weights: bool
     code_revision_pinned: bool = False  # code_revision is a commit SHA, so cross-repo auto_map code is pinned
+    imports_repo_code: bool = False  # ModelScope Model/pipeline: configuration.json plugins, every .py imported
 
     def cache_tag(self) -> str:
         pinned = int(self.code_revision_pinned)
-        return f"code={int(self.runs_remote_code)},weights={int(self.loads_weights)},code-pinned={pinned}"
+        flags = f"code={int(self.runs_remote_code)},weights={int(self.loads_weights)},code-pinned={pinned}"
+        return flags + (",imports-repo=1" if self.imports_repo_code else "")
 
 
 @dataclass
@@ -132,12 +143,16 @@ def analyse_profile(work: RepoWork, profile: Profile, scanners: Scanners) -> Pro
 
     files = {path: info.size for path, info in snapshot.files.items()}
     plan = scanners.plan_code(
-        files, read_json, repo_type=snapshot.repo_type, runs_remote_code=profile.runs_remote_code
+        files,
+        read_json,
+        repo_type=snapshot.repo_type,
+        runs_remote_code=profile.runs_remote_code,
+        imports_repo_code=profile.imports_repo_code,
     )
     entries = [module.path for module in plan.modules]
     closure = scanners.import_closure(entries, read_text, files)
     result.code_paths = {path for path in closure if work.stage_code(path, code_problems)}
-    if profile.runs_remote_code and plan.modules:
+    if profile.runs_remote_code and (plan.modules or plan.pip_plugins or plan.pip_requirements):
         issues.append(_remote_code_issue(snapshot, reader, plan, closure))
     unanalysed = _unanalysed_reasons(plan, closure, result.code_paths, code_problems)
     if unanalysed:
@@ -204,11 +219,19 @@ def _remote_code_issue(snapshot: RepoSnapshot, reader: RepoReader, plan: Any, cl
     modules = plan.modules
     described = ", ".join(
         plain(module.path) + (f" ({', '.join(plain(c) for c in module.classes)})" if module.classes else "")
-        for module in modules
-    )
-    message = f"{_where(snapshot)} ships code this call would run: {described}"
+        for module in modules[:_LISTED_MODULES]
+    ) + (f" and {len(modules) - _LISTED_MODULES} more" if len(modules) > _LISTED_MODULES else "")
+    runs = [f"ships code this call would run: {described}"] if modules else []
+    if plan.pip_plugins:
+        runs.append("pip-installs the configuration.json plugins " + ", ".join(plain(p) for p in plan.pip_plugins))
+    if plan.pip_requirements:
+        runs.append("pip-installs the packages listed in " + ", ".join(plain(p) for p in plan.pip_requirements))
+    message = f"{_where(snapshot)} " + "; ".join(runs)
     related = tuple(Location(reader.web_url(path), description="runs on load") for path in closure)
+    related += tuple(Location(reader.web_url(path), description="pip-installed") for path in plan.pip_requirements)
     properties = {"codeFiles": closure, "notes": list(plan.notes)}
+    if plan.pip_plugins or plan.pip_requirements:
+        properties |= {"pipPlugins": list(plan.pip_plugins), "pipRequirements": list(plan.pip_requirements)}
     return RepoIssue("HG401", message, RULES["HG401"].level, related, properties)
 
 
@@ -216,7 +239,7 @@ def _cross_repo_issue(snapshot: RepoSnapshot, reader: RepoReader, cross: Any) ->
     repo_id, module, class_name, key = cross.repo_id, cross.module, cross.class_name, cross.key
     message = (
         f"{_where(snapshot)} maps {plain(key)} to {plain(module + '.' + class_name)} in another repository, "
-        f"{plain(repo_id)}, which is loaded from its main branch unless code_revision pins a commit"
+        f"{plain(repo_id)}, which is loaded {_CROSS_REPO_SOURCE.get(snapshot.hub, _CROSS_REPO_DEFAULT)}"
     )
     related = tuple(Location(reader.web_url(path)) for path in ("config.json",) if path in snapshot.files)
     return RepoIssue("HG406", message, RULES["HG406"].level, related, {"codeRepoId": repo_id})

@@ -264,7 +264,7 @@ def _code_issue(work: RepoWork, issue: CodeIssue) -> RepoIssue:
 
 
 def _profile(ref: HubReference) -> Profile:
-    return Profile(ref.runs_remote_code, ref.loads_weights, is_commit_sha(ref.code_revision))
+    return Profile(ref.runs_remote_code, ref.loads_weights, is_commit_sha(ref.code_revision), ref.imports_repo_code)
 
 
 def _invalid(ref: HubReference, resolver: Resolver | None) -> str | None:

@@ -79,6 +79,7 @@ class CodePlan:
     notes: list[str] = field(default_factory=list)
     configs_read: list[str] = field(default_factory=list)
     pip_plugins: list[str] = field(default_factory=list)  # ModelScope configuration.json plugins
+    pip_requirements: list[str] = field(default_factory=list)  # repository files ModelScope pip-installs
 
     @property
     def module_paths(self) -> list[str]:
@@ -92,6 +93,7 @@ def plan_code(
     repo_type: str,
     runs_remote_code: bool,
     call: CallCode | None = None,
+    imports_repo_code: bool = False,
 ) -> CodePlan:
     """List the code a load of this repo would run, and where each piece comes from.
 
@@ -101,6 +103,8 @@ def plan_code(
     call's own code arguments: transformers fetches same-repository modules at ``code_revision``
     when it is given, and cross-repository ``auto_map`` code at ``code_revision`` or else at the
     other repository's default branch.
+    ``imports_repo_code`` is set for ModelScope's ``Model.from_pretrained`` and ``pipeline``, which read
+    ``configuration.json`` and import the whole repository (see ``modelscope_configuration``).
     """
     call = call or CallCode()
     planner = _Planner(files, read_json, runs_remote_code, call.code_revision)
@@ -110,7 +114,8 @@ def plan_code(
     planner.diffusers_model_index()
     planner.diffusers_custom_pipeline()
     planner.sentence_transformers_modules()
-    planner.modelscope_configuration()
+    if imports_repo_code:
+        planner.modelscope_configuration()
     planner.mlx_model_file()
     if repo_type == "dataset":
         planner.root_python_files("datasets loading script", gated=False)
@@ -328,10 +333,12 @@ class _Planner:
         self.add_path(path, ref.class_name, reason, gated=True)
 
     def modelscope_configuration(self) -> None:
+        """ModelScope pip-installs ``plugins``; with trust (or ``allow_remote``, which SDKs before the trust
+        gate, modelscope < 1.28.1 for Model and < 1.37 for pipeline, obey alone) it pip-installs every file
+        whose name contains "requirement" and then imports every .py of the repository."""
         data = self.read("configuration.json")
-        if not isinstance(data, dict):
-            return
-        plugins = data.get("plugins")
+        config = data if isinstance(data, dict) else {}
+        plugins = config.get("plugins")
         for plugin in [plugins] if isinstance(plugins, str) else plugins if isinstance(plugins, list) else []:
             if isinstance(plugin, str) and plugin.isprintable() and plugin.strip():
                 self.plan.pip_plugins.append(plugin.strip()[:200])
@@ -339,8 +346,19 @@ class _Planner:
                 self.note(f"configuration.json plugins: ignored {shown(plugin)}")
         if self.plan.pip_plugins:
             self.note("configuration.json plugins are pip-installed by ModelScope: " + ", ".join(self.plan.pip_plugins))
-        if data.get("allow_remote") is True:
-            self.root_python_files("ModelScope configuration.json allow_remote", gated=False)
+        allow_remote = config.get("allow_remote") is True
+        if not (self.runs_remote_code or allow_remote):
+            self.note("ModelScope imports every .py of the repository only with trust_remote_code=True")
+            return
+        reason = "ModelScope imports every .py of the repository" + (
+            "" if self.runs_remote_code else " (configuration.json allow_remote, obeyed without trust before 1.28.1)"
+        )
+        for path in sorted(self.files):
+            kind = _modelscope_kind(path)
+            if kind == "module":
+                self.add_path(path, None, reason, gated=False)
+            elif kind == "requirements":
+                self.plan.pip_requirements.append(path)
 
     def mlx_model_file(self) -> None:
         data = self.read("config.json")
@@ -384,3 +402,14 @@ class _Planner:
         reference = CrossRepoRef(repo_id, module, module.rpartition(".")[2], argument, revision)
         if reference not in self.plan.call_repos:
             self.plan.call_repos.append(reference)
+
+
+def _modelscope_kind(path: str) -> str | None:
+    """What ModelScope's import-all does with a repository file (``FilesAstScanning._traversal_files``):
+    names starting with ``__`` (but ``__init__.py``) and ``.json``/``.md`` names are skipped, in any folder."""
+    parts = path.split("/")
+    if any(part.startswith("__") and part != "__init__.py" or part.endswith((".json", ".md")) for part in parts):
+        return None
+    if parts[-1].endswith(".py"):
+        return "module"
+    return "requirements" if "requirement" in parts[-1] else None
