@@ -36,7 +36,6 @@ from hubguard.revisions import is_commit_sha
 
 HUB = "huggingface"
 DEFAULT_ENDPOINT = "https://huggingface.co"
-TOKEN_FIX = "provide an HF_TOKEN with access to the repository"
 _TYPE_PREFIX = {"model": "", "dataset": "datasets/", "space": "spaces/"}
 _TOKEN = re.compile(r"[\x21-\x7e]{1,1024}")  # printable ASCII: anything else cannot go in a header
 _MAX_TOKEN_FILE = 4096
@@ -76,11 +75,19 @@ def blob_url(endpoint: str, repo_type: str, repo_id: str, sha: str, path: str) -
 
 
 class HuggingFaceApi:
-    """The Hub's HTTP API at one endpoint, with one token; a ``FileHost`` for ``HttpReader``."""
+    """The Hub's HTTP API at one endpoint, with one token; a ``FileHost`` for ``HttpReader``.
 
-    def __init__(self, http: HttpClient, endpoint: str, token: str | None) -> None:
+    A Hub-compatible server reuses it with its own ``hub`` name and ``token_name`` (the variable that
+    holds its token, named in every fix that asks for one).
+    """
+
+    def __init__(
+        self, http: HttpClient, endpoint: str, token: str | None, *, hub: str = HUB, token_name: str = "HF_TOKEN"
+    ) -> None:
         self.http = http
         self.endpoint = endpoint.rstrip("/")
+        self.hub = hub
+        self.token_name = token_name
         self._token = token
 
     def __repr__(self) -> str:  # never show the token
@@ -104,7 +111,7 @@ class HuggingFaceApi:
             reason = f"{what}: the hub listed {unreadable} file(s) in a form hubguard cannot read"
             partial = Unavailable(reason, fix="review the repository's files by hand")
         return RepoSnapshot(
-            hub=HUB,
+            hub=self.hub,
             repo_type=repo_type,
             repo_id=repo_id,
             requested_revision=revision,
@@ -137,22 +144,26 @@ class HuggingFaceApi:
         if code == "EntryNotFound":
             return EntryNotFound(f"{what}: file not found")
         if code == "GatedRepo":
-            return AccessDenied(f"{what}: gated repository, access needs an accepted token", TOKEN_FIX)
+            return AccessDenied(f"{what}: gated repository, access needs an accepted token", self.token_fix)
         if message == _DISABLED:
             return AccessDenied(f"{what}: the hub has disabled this repository", "remove the reference")
         if response.status == 401 and message == _INVALID_CREDENTIALS:
-            return AccessDenied(f"{what}: the hub refused the token", "check HF_TOKEN (or the saved token)")
+            return AccessDenied(f"{what}: the hub refused the token", f"check {self.token_name} (or the saved token)")
         if code == "RepoNotFound" or (repo_api and response.status in (401, 404)):
             # The Hub answers 401 for private repos without a token too: both mean "not yours to read".
-            fix = "fix the repository ID (or provide HF_TOKEN if it is private)"
+            fix = f"fix the repository ID (or provide {self.token_name} if it is private)"
             return RepoNotFound(f"{what}: repository not found (or private)", fix)
         error = default_status_error(response, what)
         inner = error.error if isinstance(error, RetryableError) else error
         if isinstance(inner, RateLimited):
-            inner.fix = "re-run later, or provide HF_TOKEN for a higher rate limit"
+            inner.fix = f"re-run later, or provide {self.token_name} for a higher rate limit"
         elif isinstance(inner, AccessDenied):
-            inner.fix = TOKEN_FIX
+            inner.fix = self.token_fix
         return error
+
+    @property
+    def token_fix(self) -> str:
+        return f"provide {self.token_name} with access to the repository"
 
 
 class HuggingFaceResolver:
