@@ -227,8 +227,11 @@ def _remote_code_issue(snapshot: RepoSnapshot, reader: RepoReader, plan: Any, cl
     if plan.pip_requirements:
         runs.append("pip-installs the packages listed in " + ", ".join(plain(p) for p in plan.pip_requirements))
     message = f"{_where(snapshot)} " + "; ".join(runs)
-    related = tuple(Location(reader.web_url(path), description="runs on load") for path in closure)
-    related += tuple(Location(reader.web_url(path), description="pip-installed") for path in plan.pip_requirements)
+    installed = set(plan.pip_requirements)
+    related = tuple(
+        Location(reader.web_url(path), description="pip-installed" if path in installed else "runs on load")
+        for path in [*closure, *(path for path in plan.pip_requirements if path not in closure)]
+    )
     properties = {"codeFiles": closure, "notes": list(plan.notes)}
     if plan.pip_plugins or plan.pip_requirements:
         properties |= {"pipPlugins": list(plan.pip_plugins), "pipRequirements": list(plan.pip_requirements)}
