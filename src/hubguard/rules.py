@@ -125,7 +125,9 @@ _register(
         what=(
             "Finds hub loads that pass `trust_remote_code=True` or an equivalent switch: diffusers "
             "`custom_pipeline=`, sentence-transformers `model_kwargs={'trust_remote_code': True}`, "
-            "vLLM `LLM(..., trust_remote_code=True)`, ModelScope `pipeline(..., trust_remote_code=True)`."
+            "vLLM `LLM(..., trust_remote_code=True)`, ModelScope `pipeline(..., trust_remote_code=True)`, "
+            "and ModelScope `Model.from_pretrained`/`pipeline` on the `iic` and `damo` namespaces, which "
+            "ModelScope trusts by itself (or on a modelscope release without a trust gate)."
         ),
         why="The repository's Python files are imported and run with the caller's privileges.",
         details=(
@@ -244,7 +246,10 @@ _register(
         remediation=(
             'Look up the commit you reviewed (the hub\'s "Files and versions" history, or '
             "`HfApi().model_info(repo_id).sha`) and pass it as `revision=`. `hubguard scan --fix` writes "
-            "the SHA of the current branch head for you; review that commit before committing the change."
+            "the SHA of the current branch head for you; review that commit before committing the change. "
+            "ModelScope loads a commit SHA from modelscope 1.38 on (older releases accept only branch and "
+            "tag names); pycsghub's `AutoModel*` and `load_dataset` wrappers ignore `revision`, so download "
+            "with `snapshot_download(..., revision=<sha>)` and load the local directory."
         ),
         cwe=(494,),
         level=Level.WARNING,
@@ -336,7 +341,9 @@ _register(
         what=(
             "Reports, for a call that lets repository code run, the files that would execute: modules "
             "named by `auto_map` or `custom_pipelines`, diffusers `model_index.json` components, "
-            "sentence-transformers `modules.json` entries, dataset loading scripts, `hubconf.py`."
+            "sentence-transformers `modules.json` entries, dataset loading scripts, `hubconf.py`; for "
+            "ModelScope's `Model.from_pretrained` and `pipeline`, every `.py` of the repository, the "
+            "`*requirement*` files it pip-installs and `configuration.json` `plugins`."
         ),
         why="That code runs with the caller's privileges when the model is loaded.",
         details=(

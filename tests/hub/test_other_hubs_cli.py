@@ -80,3 +80,18 @@ def test_scan_against_a_faulty_hub(
     code, rules, elapsed = run("scan", "app.py", capsys=capsys)
     assert code == 1 and "HG405" in rules
     assert elapsed < TIMEOUT + MARGIN
+
+
+def test_modelscope_trusts_iic_by_itself_and_imports_every_module(
+    isolated_hf_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No trust_remote_code in the call, yet ModelScope imports tools/evil.py, which no config names."""
+    files = {"configuration.json": b'{"framework": "pytorch", "task": "x"}', "tools/evil.py": EVIL_CODE}
+    with FakeModelScope() as ms:
+        sha = ms.add_repo("iic/victim", files)
+        monkeypatch.setenv("MODELSCOPE_ENDPOINT", ms.url)
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "app.py").write_text("from modelscope.models import Model\nModel.from_pretrained('iic/victim')\n")
+        code, rules, _ = run("scan", "app.py", capsys=capsys)
+    assert code == 1 and rules == {"HG101", "HG201", "HG401", "HG402"}
+    assert any(f"Revision={sha}&FilePath=tools%2Fevil.py" in r.path for r in ms.requests)

@@ -17,7 +17,11 @@ def plan(
 ) -> CodePlan:
     files = {path: 100 for path in (*configs, *other_files)}
     return plan_code(
-        files, configs.get, repo_type=repo_type, runs_remote_code=runs_remote_code, imports_repo_code=imports_repo_code
+        files,
+        configs.get,
+        repo_type=repo_type,
+        runs_remote_code=runs_remote_code,
+        imports_repo_code=imports_repo_code,
     )
 
 
@@ -333,9 +337,8 @@ def test_modelscope_plugins_and_allow_remote() -> None:
 
 
 def test_modelscope_allow_remote_must_be_true_exactly() -> None:
-    result = plan(
-        {"configuration.json": {"allow_remote": "yes"}}, ("ms_wrapper.py",), runs_remote_code=False, imports_repo_code=True
-    )
+    configuration = {"configuration.json": {"allow_remote": "yes"}}
+    result = plan(configuration, ("ms_wrapper.py",), runs_remote_code=False, imports_repo_code=True)
     assert result.modules == [] and result.pip_plugins == [] and result.pip_requirements == []
 
 

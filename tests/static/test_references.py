@@ -32,3 +32,42 @@ def test_references_carry_what_the_remote_pass_needs(tmp_path: Path) -> None:
     )
     hub = by_repo["owner/repo"]
     assert (hub.hub, hub.revision, hub.revision_state) == ("torchhub", "main", RevisionState.UNPINNED)
+
+
+def test_modelscope_and_csghub_references(tmp_path: Path) -> None:
+    (tmp_path / "load.py").write_text(
+        "from modelscope import AutoModel, MsDataset, snapshot_download\n"
+        "from modelscope.models import Model\n"
+        "from pycsghub.repo_reader import AutoModelForCausalLM, load_dataset\n"
+        "from pycsghub.snapshot_download import snapshot_download as csg_download\n"
+        f"Model.from_pretrained('owner/model', '{SHA}', code_revision='{SHA}')\n"
+        "Model.from_pretrained('iic/trusted')\n"
+        "AutoModel.from_pretrained('owner/auto', trust_remote_code=True)\n"
+        "snapshot_download('owner/data', repo_type='dataset')\n"
+        "MsDataset.load('squad', subset_name='plain')\n"
+        "MsDataset.load('clue', namespace='owner', trust_remote_code=True)\n"
+        "MsDataset.load('owner/hf-data', hub=HUB)\n"
+        "csg_download('Qwen/Qwen2-0.5B', source='hf')\n"
+        "csg_download('qwen/Qwen2-0.5B', source='ms', repo_type='dataset')\n"
+        "csg_download('owner/unknown-source', source=SOURCE)\n"
+        "load_dataset('OpenCSG/data', revision='v1', trust_remote_code=True)\n"
+        "AutoModelForCausalLM.from_pretrained('OpenCSG/model', revision='v1')\n"
+    )
+    result = scan_paths([tmp_path / "load.py"], Config(), tmp_path)
+    seen = {
+        (r.hub, r.repo_type, r.repo_id): (r.revision, r.runs_remote_code, r.imports_repo_code, r.loads_weights)
+        for r in result.references
+    }
+    assert seen == {
+        ("modelscope", "model", "owner/model"): (SHA, False, True, True),
+        ("modelscope", "model", "iic/trusted"): (None, True, True, True),  # ModelScope forces trust for iic/damo
+        ("modelscope", "model", "owner/auto"): (None, True, False, True),
+        ("modelscope", "dataset", "owner/data"): (None, False, False, False),
+        ("modelscope", "dataset", "modelscope/squad"): (None, False, False, False),
+        ("modelscope", "dataset", "owner/clue"): (None, True, False, False),
+        ("opencsg:hf", "model", "Qwen/Qwen2-0.5B"): (None, False, False, False),
+        ("opencsg:ms", "dataset", "qwen/Qwen2-0.5B"): (None, False, False, False),
+        ("opencsg", "dataset", "OpenCSG/data"): (None, True, False, False),  # pycsghub ignores the revision
+        ("opencsg", "model", "OpenCSG/model"): (None, False, False, True),
+    }
+    assert all(r.code_revision is None for r in result.references)  # ModelScope ignores code_revision

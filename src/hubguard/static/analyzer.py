@@ -108,19 +108,23 @@ def _run_checks(ctx: CallContext) -> list[Hit]:
 def _reference(ctx: CallContext) -> HubReference | None:
     sink = ctx.sink
     repo = ctx.repo
-    if sink is None or repo is None or not repo.repo_id:
+    target = ctx.target
+    if sink is None or repo is None or target is None:
         return None
+    hub, repo_type, repo_id = target
     return HubReference(
-        hub=sink.hub,
-        repo_type=sink.repo_type,
-        repo_id=repo.repo_id,
+        hub=hub,
+        repo_type=repo_type,
+        repo_id=repo_id,
         revision=repo.revision,
         revision_state=repo.revision_state,
         location=Location(""),  # filled in by the caller, which knows the file
         sink=sink.id,
-        runs_remote_code=ctx.trust_enabled is not False and "trust_remote_code" in sink.checks or sink.id == "A7",
+        runs_remote_code=ctx.runs_remote_code,
         loads_weights=sink.loads_weights,
-        code_revision=_literal_string(ctx.keyword("code_revision")),
+        # ModelScope fetches cross-repository code at master whatever code_revision says.
+        code_revision=None if sink.hub == "modelscope" else _literal_string(ctx.keyword("code_revision")),
+        imports_repo_code=sink.imports_repo_code,
     )
 
 

@@ -10,7 +10,13 @@ import libcst as cst
 from hubguard.findings import RevisionState
 from hubguard.revisions import classify_revision
 from hubguard.static.bindings import Scope
-from hubguard.static.catalogue import PACKAGED_DATASET_BUILDERS, UNPINNABLE_STYLES, Arg, Sink
+from hubguard.static.catalogue import (
+    MODELSCOPE_TRUSTED_OWNERS,
+    PACKAGED_DATASET_BUILDERS,
+    UNPINNABLE_STYLES,
+    Arg,
+    Sink,
+)
 from hubguard.static.values import Known, LocalPath, Resolver, Unknown, Value
 
 
@@ -154,6 +160,51 @@ class CallContext:
     def trust(self) -> BoundArg | None:
         spec = self.sink.trust if self.sink else Arg("trust_remote_code")
         return self.argument(spec)
+
+    @cached_property
+    def target(self) -> tuple[str, str, str] | None:
+        """(hub, repository type, repository ID) the call loads, after the keywords that choose them
+        (``Sink.reference_args``); None when unknown or not a hub repository."""
+        sink, repo = self.sink, self.repo
+        if sink is None or repo is None or not repo.repo_id:
+            return None
+        hub, repo_type, repo_id = sink.hub, sink.repo_type, repo.repo_id
+        for name in sink.reference_args:
+            bound = self.keyword(name)
+            value = bound.value.value if bound is not None and isinstance(bound.value, Known) else None
+            if bound is not None and (not isinstance(bound.value, Known) or not isinstance(value, str | None)):
+                return None  # a run-time value: which repository is meant is not known here
+            if name == "repo_type" and value is not None:
+                if value not in ("model", "dataset"):
+                    return None
+                repo_type = value
+            elif name == "source" and value not in (None, "csg"):  # pycsghub: CSGHub's mirror namespaces
+                if value not in ("hf", "ms"):
+                    return None
+                hub = f"{hub}:{value}"
+            elif name == "hub" and bound is not None and value != "modelscope":  # MsDataset.load(hub=Hubs....)
+                return None
+            elif name == "namespace" and "/" not in repo_id:  # MsDataset.load's default namespace
+                repo_id = f"{value or 'modelscope'}/{repo_id}"
+        return hub, repo_type, repo_id
+
+    @cached_property
+    def trusted_owner(self) -> str | None:
+        """The owner ModelScope trusts by itself (iic, damo) when this call is its Model/pipeline loader."""
+        repo = self.repo
+        if self.sink is None or not self.sink.imports_repo_code or repo is None or not repo.repo_id:
+            return None
+        owner = repo.repo_id.partition("/")[0]
+        return owner if "/" in repo.repo_id and owner in MODELSCOPE_TRUSTED_OWNERS else None
+
+    @property
+    def runs_remote_code(self) -> bool:
+        """Whether repository code may run: trust enabled (or dynamic), torch.hub, or an owner ModelScope trusts."""
+        sink = self.sink
+        if sink is None:
+            return False
+        gated = "trust_remote_code" in sink.checks and self.trust_enabled is not False
+        return gated or sink.id == "A7" or self.trusted_owner is not None
 
     @property
     def trust_enabled(self) -> bool | None:

@@ -35,6 +35,14 @@ class Sink:
     loads_weights: bool = True
     trust: Arg = field(default_factory=lambda: Arg("trust_remote_code"))
     library: str = ""
+    # Keywords that change which repository the call means: repo_type, source (pycsghub's namespace),
+    # namespace and hub (MsDataset.load). See static/references.py.
+    reference_args: tuple[str, ...] = ()
+    # ModelScope Model/pipeline: configuration.json plugins are pip-installed and, with trust (forced for
+    # MODELSCOPE_TRUSTED_OWNERS), every .py of the repo is imported; trust_gate is the first modelscope
+    # release whose trust_remote_code gates that (before it, configuration.json alone decides).
+    imports_repo_code: bool = False
+    trust_gate: tuple[int, ...] | None = None
 
     def matches(self, qualified_name: str) -> bool:
         return any(fnmatchcase(qualified_name, pattern) for pattern in self.names)
@@ -130,23 +138,34 @@ SINKS: tuple[Sink, ...] = (
     Sink(
         "A10",
         ("modelscope.pipeline", "modelscope.pipelines.pipeline"),
-        REMOTE_CODE,
+        REMOTE_CODE + ("modelscope_remote_code",),
         hub="modelscope",
         repo=Arg("model", 1),
         revision=Arg("model_revision", 7),
+        trust=Arg("trust_remote_code", 9),
+        imports_repo_code=True,
+        trust_gate=(1, 37, 0),
         library="modelscope",
     ),
     Sink(
         "A10",
-        (
-            "modelscope.Model.from_pretrained",
-            "modelscope.models.Model.from_pretrained",
-            "modelscope.Auto*.from_pretrained",
-        ),
-        REMOTE_CODE,
+        ("modelscope.Model.from_pretrained", "modelscope.models.Model.from_pretrained"),
+        REMOTE_CODE + ("modelscope_remote_code",),
         hub="modelscope",
         repo=Arg("model_name_or_path", 0),
         revision=Arg("revision", 1),
+        trust=Arg("trust_remote_code", 4),
+        imports_repo_code=True,
+        trust_gate=(1, 28, 1),
+        library="modelscope",
+    ),
+    Sink(
+        "A10",
+        ("modelscope.Auto*.from_pretrained",),  # transformers classes behind a ModelScope snapshot_download
+        REMOTE_CODE,
+        hub="modelscope",
+        repo=_MODEL,
+        revision=Arg("revision"),
         library="modelscope",
     ),
     Sink(
@@ -156,15 +175,76 @@ SINKS: tuple[Sink, ...] = (
         hub="modelscope",
         repo=Arg("model_id", 0),
         revision=Arg("revision", 1),
+        reference_args=("repo_type",),
+        loads_weights=False,
+        library="modelscope",
+    ),
+    Sink(
+        "A10",
+        ("modelscope.model_file_download", "modelscope.hub.file_download.model_file_download"),
+        ("unpinned_revision",),
+        hub="modelscope",
+        repo=Arg("model_id", 0),
+        revision=Arg("revision", 2),
+        loads_weights=False,
+        library="modelscope",
+    ),
+    Sink(
+        "A10",
+        ("modelscope.dataset_snapshot_download", "modelscope.hub.snapshot_download.dataset_snapshot_download"),
+        ("unpinned_revision",),
+        hub="modelscope",
+        repo_type="dataset",
+        repo=Arg("dataset_id", 0),
+        revision=Arg("revision", 1),
+        loads_weights=False,
+        library="modelscope",
+    ),
+    Sink(
+        "A10",
+        ("modelscope.dataset_file_download", "modelscope.hub.file_download.dataset_file_download"),
+        ("unpinned_revision",),
+        hub="modelscope",
+        repo_type="dataset",
+        repo=Arg("dataset_id", 0),
+        revision=Arg("revision", 2),
+        loads_weights=False,
+        library="modelscope",
+    ),
+    Sink(
+        "A10",
+        (
+            "modelscope.MsDataset.load",
+            "modelscope.msdatasets.MsDataset.load",
+            "modelscope.msdatasets.*.MsDataset.load",
+        ),
+        REMOTE_CODE,
+        hub="modelscope",
+        repo_type="dataset",
+        repo=Arg("dataset_name", 0),
+        revision=Arg("version", 3),
+        reference_args=("namespace", "hub"),
+        loads_weights=False,
         library="modelscope",
     ),
     Sink(
         "A11",
-        ("pycsghub.repo_reader.Auto*.from_pretrained", "pycsghub.repo_reader.load_dataset"),
+        ("pycsghub.repo_reader.Auto*.from_pretrained",),
         REMOTE_CODE,
         hub="opencsg",
         repo=Arg("pretrained_model_name_or_path", 0),
         revision_style="ignored",
+        library="pycsghub",
+    ),
+    Sink(
+        "A11",
+        ("pycsghub.repo_reader.load_dataset",),
+        REMOTE_CODE,
+        hub="opencsg",
+        repo_type="dataset",
+        repo=Arg("path", 0),
+        revision_style="ignored",
+        loads_weights=False,
         library="pycsghub",
     ),
     Sink(
@@ -174,6 +254,8 @@ SINKS: tuple[Sink, ...] = (
         hub="opencsg",
         repo=Arg("repo_id", 0),
         revision=Arg("revision"),
+        reference_args=("repo_type", "source"),
+        loads_weights=False,
         library="pycsghub",
     ),
     Sink(
@@ -392,6 +474,13 @@ PACKAGED_DATASET_BUILDERS = frozenset(
 
 
 UNPINNABLE_STYLES = frozenset({"ignored", "unpinnable"})
+
+# ModelScope's Model.from_pretrained and pipeline force trust_remote_code for these owners
+# (utils/automodel_utils.py :: check_model_from_owner_group, modelscope >= 1.29).
+MODELSCOPE_TRUSTED_OWNERS = frozenset({"iic", "damo"})
+# modelscope < 1.38 checks a model revision against the repository's branches and tags, so a commit SHA
+# fails (hub/api.py :: get_valid_revision_detail); 1.38 hands it to the server.
+MODELSCOPE_PINS_COMMITS = (1, 38)
 
 
 def find_sink(qualified_name: str) -> Sink | None:

@@ -10,8 +10,9 @@ import libcst as cst
 
 from hubguard.findings import Level, RevisionState
 from hubguard.revisions import classify_revision
-from hubguard.static.catalogue import UNPINNABLE_STYLES, Arg
+from hubguard.static.catalogue import MODELSCOPE_PINS_COMMITS, UNPINNABLE_STYLES, Arg, Sink
 from hubguard.static.calls import BoundArg, CallContext, describe_unknown, looks_local
+from hubguard.static.installed import installed_version, shown
 from hubguard.static.values import Known, LocalPath
 
 
@@ -89,6 +90,36 @@ def implicit_remote_code(ctx: CallContext) -> Iterator[Hit]:
         "not built in; set MLFLOW_ALLOW_MODEL_CODE_EXECUTION=false to refuse repository code.",
         ctx.call.func,
     )
+
+
+@check
+def modelscope_remote_code(ctx: CallContext) -> Iterator[Hit]:
+    """ModelScope's Model/pipeline: owners it trusts by itself, and releases without a trust gate."""
+    sink, repo = ctx.sink, ctx.repo
+    if sink is None or ctx.trust_enabled is True:
+        return  # trust_remote_code=True is reported as such
+    owner = ctx.trusted_owner
+    if owner is not None and repo is not None:
+        yield Hit(
+            "HG101",
+            Level.WARNING,
+            f"ModelScope trusts the '{owner}' namespace by itself: {ctx.display_name} loads '{repo.repo_id}' with "
+            "trust_remote_code forced on, so its configuration.json plugins are pip-installed and every .py file "
+            "of the repository is imported, whatever trust_remote_code says.",
+            _anchor(ctx, ctx.repo_arg),
+            {"trustedNamespace": owner},
+        )
+    version = installed_version("modelscope")
+    if sink.trust_gate is not None and version is not None and version < sink.trust_gate and owner is None:
+        yield Hit(
+            "HG101",
+            Level.WARNING,
+            f"modelscope {shown(version)} installed here has no trust_remote_code gate in {ctx.display_name}: a "
+            "repository's configuration.json plugins and allow_remote install and import its code on load. "
+            f"Upgrade to modelscope >= {shown(sink.trust_gate)}.",
+            ctx.call.func,
+            {"installedVersion": shown(version)},
+        )
 
 
 @check
@@ -206,8 +237,7 @@ def unpinned_revision(ctx: CallContext) -> Iterator[Hit]:
     repo = ctx.repo
     if sink is None or repo is None or repo.revision_state is RevisionState.PINNED:
         return
-    remote_code = ctx.trust_enabled is not False and "trust_remote_code" in sink.checks
-    remote_code = remote_code or sink.id == "A7"
+    remote_code = ctx.runs_remote_code
     name = f"'{repo.repo_id}'" if repo.repo_id else "the referenced repository"
     properties = _fix_properties(ctx)
     state = repo.revision_state
@@ -251,20 +281,40 @@ def _unpinned_message(ctx: CallContext, name: str, revision: str | None, state: 
     hub = {"modelscope": "ModelScope", "opencsg": "OpenCSG", "torchhub": "GitHub"}.get(
         ctx.sink.hub if ctx.sink else "", "the hub"
     )
+    advice = _modelscope_pin_advice(ctx)
     if revision is None:
         default = "master" if ctx.sink and ctx.sink.hub == "modelscope" else "main"
         if ctx.sink and ctx.sink.hub == "torchhub":
             default = "main/master"
         return (
             f"{ctx.display_name} loads {name} from {hub} without a revision, so it follows the mutable "
-            f"'{default}' branch: pin it to a commit SHA."
+            f"'{default}' branch: pin it to a commit SHA{advice}."
         )
     if state is RevisionState.WEAK:
         return (
             f"{ctx.display_name} loads {name} at '{revision}', a tag or short SHA that can be moved or is "
-            "ambiguous: pin the full 40-character commit SHA."
+            f"ambiguous: pin the full 40-character commit SHA{advice}."
         )
-    return f"{ctx.display_name} loads {name} at '{revision}', a mutable branch or ref: pin it to a commit SHA."
+    return f"{ctx.display_name} loads {name} at '{revision}', a mutable branch or ref: pin it to a commit SHA{advice}."
+
+
+def _modelscope_pin_advice(ctx: CallContext) -> str:
+    """What a ModelScope model loader accepts: modelscope < 1.38 refuses commit SHAs (branches and tags only)."""
+    if ctx.sink is None or ctx.sink.hub != "modelscope" or ctx.sink.repo_type != "model":
+        return ""
+    version = installed_version("modelscope")
+    needed = shown(MODELSCOPE_PINS_COMMITS)
+    if version is None:
+        return (
+            f" (modelscope >= {needed} loads a commit SHA; older releases accept only branch and tag names, "
+            "so upgrade first)"
+        )
+    if version < MODELSCOPE_PINS_COMMITS:
+        return (
+            f"; modelscope {shown(version)} installed here cannot load one (it accepts only branch and tag names): "
+            f"upgrade to modelscope >= {needed}, or download the commit and load the local directory"
+        )
+    return ""
 
 
 def _fix_properties(ctx: CallContext) -> dict[str, Any]:
@@ -272,7 +322,7 @@ def _fix_properties(ctx: CallContext) -> dict[str, Any]:
     repo = ctx.repo
     assert sink is not None and repo is not None
     style = sink.revision_style
-    if style in UNPINNABLE_STYLES:
+    if style in UNPINNABLE_STYLES or _pins_break_the_call(sink):
         style = "unfixable"
     repo_bound = ctx.repo_arg
     repo_literal = bool(
@@ -297,6 +347,14 @@ def _fix_properties(ctx: CallContext) -> dict[str, Any]:
     if style == "keyword" and sink.revision is not None:
         properties["revisionKeyword"] = sink.revision.keyword
     return properties
+
+
+def _pins_break_the_call(sink: Sink) -> bool:
+    """A commit SHA written by --fix would make the installed modelscope (< 1.38) refuse to load the model."""
+    if sink.hub != "modelscope" or sink.repo_type != "model":
+        return False
+    version = installed_version("modelscope")
+    return version is not None and version < MODELSCOPE_PINS_COMMITS
 
 
 @check

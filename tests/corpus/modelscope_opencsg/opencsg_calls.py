@@ -17,3 +17,5 @@ pinned_dir = csg_snapshot("OpenCSG/csg-wukong-1B", revision=SHA, endpoint=ENDPOI
 unpinned_dir = csg_snapshot("OpenCSG/csg-wukong-1B", endpoint=ENDPOINT)  # expect: HG201@warning:"OpenCSG/csg-wukong-1B"
 config_file = file_download("OpenCSG/csg-wukong-1B", file_name="config.json", revision="main")  # expect: HG201@warning:revision="main"
 weights_file = file_download("OpenCSG/csg-wukong-1B", file_name="model.safetensors", revision=SHA)  # expect-clean
+mirrored_dir = csg_snapshot("Qwen/Qwen2-0.5B", source="hf", revision=SHA)  # expect-clean
+mirrored_data = file_download("qwen/corpus", file_name="data.json", repo_type="dataset", source="ms")  # expect: HG201@warning:"qwen/corpus"
