@@ -197,3 +197,6 @@ def test_remote_pass_over_csghub(csg: FakeCsgHub, tmp_path: Path, monkeypatch: p
     hg406 = next(f for f in result.findings if f.rule_id == "HG406")
     assert "on Hugging Face" in hg406.message
     assert result.resolutions == [(references[0], sha)]
+    csg.reset_log()
+    again = run([ref("OpenCSG/custom", sha, hub="opencsg")], csg, tmp_path, monkeypatch)
+    assert csg.requests == [] and again.stats["cache_hits"] == 1  # a pinned reference is answered from the cache

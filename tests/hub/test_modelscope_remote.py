@@ -112,6 +112,14 @@ def test_cross_repo_code_comes_from_master(ms: FakeModelScope, options: RemoteOp
     assert "master branch on ModelScope" in result.findings[0].message
 
 
+def test_dataset_scripts(ms: FakeModelScope, options: RemoteOptions) -> None:
+    sha = ms.add_repo("owner/data", {"data.py": EVIL, "train.jsonl": b"{}\n"}, repo_type="dataset")
+    reference = dataclasses.replace(ms_ref("owner/data", weights=False), repo_type="dataset", imports_repo_code=False)
+    result = run([reference], options)
+    assert rules(result) == ["HG401", "HG402"]
+    assert finding(result, "HG402").related[0].path == f"{ms.url}/datasets/owner/data/file/view/{sha}/data.py"
+
+
 def test_pickle_weights_are_inspected_over_range(ms: FakeModelScope, options: RemoteOptions, tmp_path: Path) -> None:
     payload = b"\x80\x02cos\nsystem\n(X" + f"touch {tmp_path / 'canary'}".encode() + b"\ntR."
     ms.add_repo("owner/weights", {"pytorch_model.bin": payload})
