@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+
 from tests.fakehub.base import HttpFailure, Reply, Request, json_reply
 from tests.fakehub.huggingface import FakeHub
 from tests.fakehub.modelscope import BlobStorage

@@ -39,7 +39,7 @@ from hubguard.hub.http import HttpClient, HttpResponse
 from hubguard.hub.huggingface import HuggingFaceApi
 from hubguard.hub.outcome import printable
 from hubguard.hub.readers import HttpReader
-from hubguard.hub.repo_ids import InvalidReference, validate_repo_id, validate_revision
+from hubguard.hub.repo_ids import validate_owner_name
 from hubguard.hub.resolver import RepoReader, ResolverContext, ResolverFactory
 from hubguard.hub.snapshot import RepoSnapshot
 from hubguard.hub.transport import Deadline, RetryableError
@@ -119,14 +119,7 @@ class CsgHubResolver:
         return create
 
     def validate(self, repo_type: str, repo_id: str, revision: str | None) -> None:
-        if repo_type not in ("model", "dataset"):
-            raise InvalidReference(f"CSGHub has no {printable(repo_type, limit=40)!r} repositories hubguard reads")
-        try:
-            validate_repo_id(repo_id, allow_legacy=False)
-        except InvalidReference as problem:
-            raise InvalidReference(f"{problem} (CSGHub IDs are namespace/name)") from None
-        if revision is not None:
-            validate_revision(revision)
+        validate_owner_name(repo_type, repo_id, revision, hub="CSGHub", repo_types=("model", "dataset"))
 
     def open(self, repo_type: str, repo_id: str, revision: str | None, deadline: Deadline) -> RepoReader:
         self.validate(repo_type, repo_id, revision)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import quote, quote_plus
 
 from hubguard.hub.errors import (
@@ -34,7 +34,7 @@ from hubguard.hub.errors import (
 from hubguard.hub.http import HttpClient, HttpResponse, StatusError, default_status_error
 from hubguard.hub.outcome import printable
 from hubguard.hub.readers import HttpReader
-from hubguard.hub.repo_ids import InvalidReference, validate_repo_id, validate_revision
+from hubguard.hub.repo_ids import validate_owner_name
 from hubguard.hub.resolver import RepoReader, ResolverContext
 from hubguard.hub.snapshot import FileInfo, RepoSnapshot
 from hubguard.hub.transport import Deadline, RetryableError
@@ -216,14 +216,7 @@ class ModelScopeResolver:
         return cls(context.http, (explicit.rstrip("/"),) if explicit else sites(), token, context.offline)
 
     def validate(self, repo_type: str, repo_id: str, revision: str | None) -> None:
-        if repo_type not in _KINDS:
-            raise InvalidReference(f"ModelScope has no {printable(repo_type, limit=40)!r} repositories")
-        try:
-            validate_repo_id(repo_id, allow_legacy=False)
-        except InvalidReference as problem:
-            raise InvalidReference(f"{problem} (ModelScope IDs are owner/name)") from None
-        if revision is not None:
-            validate_revision(revision)
+        validate_owner_name(repo_type, repo_id, revision, hub="ModelScope", repo_types=_KINDS)
 
     def open(self, repo_type: str, repo_id: str, revision: str | None, deadline: Deadline) -> RepoReader:
         self.validate(repo_type, repo_id, revision)
@@ -314,7 +307,7 @@ def _parse_files(entries: list[Any]) -> tuple[dict[str, FileInfo], int]:
     return files, unreadable
 
 
-def _plausible_path(path: object) -> bool:
+def _plausible_path(path: object) -> TypeGuard[str]:
     return isinstance(path, str) and bool(path) and not path.startswith("/") and "\0" not in path
 
 

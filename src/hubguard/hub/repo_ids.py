@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 MAX_REPO_ID_LENGTH = 96
 MAX_REVISION_LENGTH = 256
@@ -47,6 +48,20 @@ def validate_revision(revision: str) -> str:
     if ".." in revision or revision.startswith("/") or revision.endswith("/") or "//" in revision:
         raise InvalidReference(f"revision {shown} is not a valid git ref")
     return revision
+
+
+def validate_owner_name(
+    repo_type: str, repo_id: str, revision: str | None, *, hub: str, repo_types: Collection[str]
+) -> None:
+    """A reference to a hub whose repositories are always ``owner/name`` (ModelScope, CSGHub)."""
+    if repo_type not in repo_types:
+        raise InvalidReference(f"{hub} has no {_shown(repo_type)} repositories hubguard reads")
+    try:
+        validate_repo_id(repo_id, allow_legacy=False)
+    except InvalidReference as problem:
+        raise InvalidReference(f"{problem} ({hub} IDs are owner/name)") from None
+    if revision is not None:
+        validate_revision(revision)
 
 
 def validate_repo_type(repo_type: str) -> str:
