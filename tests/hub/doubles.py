@@ -42,6 +42,7 @@ class CodePlan:
     refused: list[str] = field(default_factory=list)
     pip_plugins: list[str] = field(default_factory=list)
     pip_requirements: list[str] = field(default_factory=list)
+    imports_all: bool = False
 
 
 class Closure(list[str]):

@@ -71,6 +71,7 @@ def test_model_from_pretrained_with_trust_runs_the_whole_repository(ms: FakeMode
     result = run([ms_ref("owner/model")], options)
     assert rules(result) == ["HG401", "HG402"]
     hg401 = finding(result, "HG401")
+    assert "ModelScope imports every .py file of the repository (3: " in hg401.message
     assert "'ms_wrapper.py'" in hg401.message and "'tools/evil.py'" in hg401.message
     assert "pip-installs the configuration.json plugins 'easy-plugin==1.0'" in hg401.message
     assert "pip-installs the packages listed in 'requirements.txt'" in hg401.message

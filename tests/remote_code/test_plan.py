@@ -348,7 +348,7 @@ def test_modelscope_trust_imports_every_module_without_any_configuration() -> No
         "requirements.txt", "docker/requirements-gpu.txt", "config.json", "weights.bin",
     )
     result = plan({}, files, imports_repo_code=True)
-    assert result.module_paths == ["models/__init__.py", "models/net.py", "ms_wrapper.py"]
+    assert result.module_paths == ["models/__init__.py", "models/net.py", "ms_wrapper.py"] and result.imports_all
     assert result.pip_requirements == ["docker/requirements-gpu.txt", "requirements.txt"]
     assert plan({}, files, imports_repo_code=True, runs_remote_code=False).modules == []
 

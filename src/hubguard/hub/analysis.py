@@ -221,6 +221,8 @@ def _remote_code_issue(snapshot: RepoSnapshot, reader: RepoReader, plan: Any, cl
         plain(module.path) + (f" ({', '.join(plain(c) for c in module.classes)})" if module.classes else "")
         for module in modules[:_LISTED_MODULES]
     ) + (f" and {len(modules) - _LISTED_MODULES} more" if len(modules) > _LISTED_MODULES else "")
+    if plan.imports_all:
+        described = f"ModelScope imports every .py file of the repository ({len(modules)}: {described})"
     runs = [f"ships code this call would run: {described}"] if modules else []
     if plan.pip_plugins:
         runs.append("pip-installs the configuration.json plugins " + ", ".join(plain(p) for p in plan.pip_plugins))
@@ -240,9 +242,10 @@ def _remote_code_issue(snapshot: RepoSnapshot, reader: RepoReader, plan: Any, cl
 
 def _cross_repo_issue(snapshot: RepoSnapshot, reader: RepoReader, cross: Any) -> RepoIssue:
     repo_id, module, class_name, key = cross.repo_id, cross.module, cross.class_name, cross.key
+    hub_family = snapshot.hub.partition(":")[0]  # CSGHub's mirror namespaces load it the same way
     message = (
         f"{_where(snapshot)} maps {plain(key)} to {plain(module + '.' + class_name)} in another repository, "
-        f"{plain(repo_id)}, which is loaded {_CROSS_REPO_SOURCE.get(snapshot.hub, _CROSS_REPO_DEFAULT)}"
+        f"{plain(repo_id)}, which is loaded {_CROSS_REPO_SOURCE.get(hub_family, _CROSS_REPO_DEFAULT)}"
     )
     related = tuple(Location(reader.web_url(path)) for path in ("config.json",) if path in snapshot.files)
     return RepoIssue("HG406", message, RULES["HG406"].level, related, {"codeRepoId": repo_id})

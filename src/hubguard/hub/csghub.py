@@ -92,8 +92,8 @@ class CsgHubApi(HuggingFaceApi):
         code, message = _error_body(response) if response.status >= 500 else (None, None)
         repo_api = response.url.startswith(f"{self.endpoint}/api/")
         if code == _MISSING_ROW and repo_api:
-            return RepoNotFound(f"{what}: repository not found on CSGHub", f"fix the repository ID ({self.source} "
-                                "namespace), or provide CSGHUB_TOKEN if it is private")
+            fix = f"fix the repository ID (CSGHub's {self.source} namespace), or provide {TOKEN_NAME} if it is private"
+            return RepoNotFound(f"{what}: repository not found on CSGHub", fix)
         if code is not None and code.startswith("AUTH-ERR"):
             return AccessDenied(f"{what}: CSGHub refused access ({printable(code, limit=20)})", self.token_fix)
         error = super().status_error(response, what)

@@ -80,6 +80,7 @@ class CodePlan:
     configs_read: list[str] = field(default_factory=list)
     pip_plugins: list[str] = field(default_factory=list)  # ModelScope configuration.json plugins
     pip_requirements: list[str] = field(default_factory=list)  # repository files ModelScope pip-installs
+    imports_all: bool = False  # ModelScope imports every .py of the repository, named by a config or not
 
     @property
     def module_paths(self) -> list[str]:
@@ -353,6 +354,7 @@ class _Planner:
         reason = "ModelScope imports every .py of the repository" + (
             "" if self.runs_remote_code else " (configuration.json allow_remote, obeyed without trust before 1.28.1)"
         )
+        self.plan.imports_all = True
         for path in sorted(self.files):
             kind = _modelscope_kind(path)
             if kind == "module":

@@ -36,7 +36,7 @@ class Sink:
     trust: Arg = field(default_factory=lambda: Arg("trust_remote_code"))
     library: str = ""
     # Keywords that change which repository the call means: repo_type, source (pycsghub's namespace),
-    # namespace and hub (MsDataset.load). See static/references.py.
+    # namespace and hub (MsDataset.load). Applied by CallContext.target.
     reference_args: tuple[str, ...] = ()
     # ModelScope Model/pipeline: configuration.json plugins are pip-installed and, with trust (forced for
     # MODELSCOPE_TRUSTED_OWNERS), every .py of the repo is imported; trust_gate is the first modelscope
