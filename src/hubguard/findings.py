@@ -119,7 +119,7 @@ class RevisionState(str, enum.Enum):
 class HubReference:
     """A model or dataset the consumer's code loads from a hub, as the static pass resolved it."""
 
-    hub: str  # "huggingface", "modelscope", "opencsg", "torchhub"
+    hub: str  # "huggingface", "modelscope", "opencsg" (its mirrors "opencsg:hf", "opencsg:ms"), "torchhub"
     repo_type: str  # "model", "dataset", "space", "github"
     repo_id: str
     revision: str | None  # literal revision as written; None when absent or unresolved
