@@ -4,11 +4,13 @@ pass or a traceback (issue 16, as test_hostile_hub.py does for Hugging Face)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from hubguard.cli import main
 from tests.fakehub import BlobStorage, FakeCsgHub, FakeModelScope, LoopbackServer
 from tests.hub.test_hostile_hub import CONFIG, FAULTS, MARGIN, TIMEOUT, run
 from tests.inspectors.fixtures import system_call
@@ -51,12 +53,31 @@ def victim(
             yield hub, server
 
 
-@pytest.mark.parametrize("victim", sorted(APPS), indirect=True)
-def test_a_clean_scan_reports_what_the_call_runs(victim: tuple, capsys: pytest.CaptureFixture[str]) -> None:
-    hub, _ = victim
-    code, rules, _ = run("scan", "app.py", capsys=capsys)
+def test_a_clean_scan_reports_what_each_call_runs(
+    isolated_hf_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One scan (one Semgrep run) over a ModelScope wrapper, a pycsghub wrapper and an iic Model.from_pretrained
+    without trust: ModelScope trusts iic by itself and imports tools/evil.py, which no config names."""
+    files = {"config.json": CONFIG, "modeling.py": EVIL_CODE, "pytorch_model.bin": system_call("touch canary", 2)}
+    iic_files = {"configuration.json": b'{"framework": "pytorch", "task": "x"}', "tools/evil.py": EVIL_CODE}
+    with BlobStorage() as storage, FakeModelScope(storage=storage) as ms, FakeCsgHub(storage=storage) as csg:
+        ms.add_repo("owner/victim", files, tags={"v1.0": "master"})
+        iic_sha = ms.add_repo("iic/victim", iic_files)
+        csg.add_repo("owner/victim", files)
+        monkeypatch.setenv("MODELSCOPE_ENDPOINT", ms.url)
+        monkeypatch.setenv("CSGHUB_DOMAIN", csg.url)
+        monkeypatch.chdir(tmp_path)
+        iic_call = "from modelscope.models import Model\nModel.from_pretrained('iic/victim')\n"
+        (tmp_path / "app.py").write_text(APPS["modelscope"] + APPS["opencsg"] + iic_call)
+        code = main(["scan", "app.py", "--format", "json"])
+    report = json.loads(capsys.readouterr().out)
+    rules_by_line: dict[int, set[str]] = {}
+    for finding in report["findings"]:
+        rules_by_line.setdefault(finding["region"]["startLine"], set()).add(finding["rule"])
     assert code == 1
-    assert rules == {"HG101", "HG201", "HG401", "HG402", "HG403", "HG404"}
+    everything = {"HG101", "HG201", "HG401", "HG402", "HG403", "HG404"}
+    assert rules_by_line == {2: everything, 4: everything, 6: {"HG101", "HG201", "HG401", "HG402"}}
+    assert any(f"Revision={iic_sha}&FilePath=tools%2Fevil.py" in r.path for r in ms.requests)
     assert not Path("canary").exists()
 
 
@@ -81,17 +102,3 @@ def test_scan_against_a_faulty_hub(
     assert code == 1 and "HG405" in rules
     assert elapsed < TIMEOUT + MARGIN
 
-
-def test_modelscope_trusts_iic_by_itself_and_imports_every_module(
-    isolated_hf_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """No trust_remote_code in the call, yet ModelScope imports tools/evil.py, which no config names."""
-    files = {"configuration.json": b'{"framework": "pytorch", "task": "x"}', "tools/evil.py": EVIL_CODE}
-    with FakeModelScope() as ms:
-        sha = ms.add_repo("iic/victim", files)
-        monkeypatch.setenv("MODELSCOPE_ENDPOINT", ms.url)
-        monkeypatch.chdir(tmp_path)
-        (tmp_path / "app.py").write_text("from modelscope.models import Model\nModel.from_pretrained('iic/victim')\n")
-        code, rules, _ = run("scan", "app.py", capsys=capsys)
-    assert code == 1 and rules == {"HG101", "HG201", "HG401", "HG402"}
-    assert any(f"Revision={sha}&FilePath=tools%2Fevil.py" in r.path for r in ms.requests)
