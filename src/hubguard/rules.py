@@ -503,8 +503,9 @@ _register(
         good_example="HF_TOKEN=... hubguard scan",
         fix="provide HF_TOKEN, raise --timeout, or run online once to fill the cache",
         remediation=(
-            "Export `HF_TOKEN` with read access for gated or private repositories, raise `--timeout`, or "
-            "run once online to fill the cache; the message says which of these applies."
+            "Export the hub's token with read access for gated or private repositories (`HF_TOKEN`, "
+            "`MODELSCOPE_API_TOKEN`, `CSGHUB_TOKEN`), raise `--timeout`, or run once online to fill the "
+            "cache; the message says which of these applies."
         ),
         cwe=(1357,),
         level=Level.NOTE,
