@@ -153,6 +153,23 @@ def test_redirects_to_other_schemes_or_bad_urls_are_refused(
         fetch(http, url)
 
 
+def test_a_redirect_guard_sees_every_target_and_can_refuse_it(
+    http: HttpClient, url: str, fake_hub: FakeHub
+) -> None:
+    fake_hub.fault("file.bin$", "redirect", location="{path}?hop=1", times=1)
+    seen: list[str] = []
+    assert http.fetch(url, what="file.bin", deadline=Deadline(5), max_bytes=10_000, redirect_guard=seen.append) == BODY
+    assert seen == [url + "?hop=1"]
+
+    def refuse(target: str) -> None:
+        raise Unavailable(f"refused {target}")
+
+    fake_hub.fault("file.bin$", "redirect", location="{path}?hop=2", times=1)
+    with pytest.raises(Unavailable, match=r"refused .*\?hop=2"):
+        http.fetch(url, what="file.bin", deadline=Deadline(5), max_bytes=10_000, redirect_guard=refuse)
+    assert fake_hub.requests[-1].status == 302  # the target was never requested
+
+
 def test_oversize_answers_are_refused_before_reading_them(http: HttpClient, fake_hub: FakeHub) -> None:
     fake_hub.add_repo("org/repo", {"a.txt": b"a"})
     fake_hub.fault("/api/models/", "oversize", size=64 * 2**20)

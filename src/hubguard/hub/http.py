@@ -54,6 +54,8 @@ T = TypeVar("T")
 _deadline: ContextVar[Deadline | None] = ContextVar("hubguard_http_deadline", default=None)
 
 StatusError = Callable[["HttpResponse", str], HubError]
+RedirectGuard = Callable[[str], None]
+"""Called with every redirect target before it is followed; raising a HubError refuses it."""
 
 
 class HttpResponse:
@@ -122,12 +124,20 @@ class HttpClient:
 
     @contextmanager
     def open(
-        self, url: str, *, what: str, deadline: Deadline, headers: Mapping[str, str] | None = None, method: str = "GET"
+        self,
+        url: str,
+        *,
+        what: str,
+        deadline: Deadline,
+        headers: Mapping[str, str] | None = None,
+        method: str = "GET",
+        redirect_guard: RedirectGuard | None = None,
     ) -> Iterator[HttpResponse]:
-        """One request (redirects followed); any status comes back, transport failures raise HubError."""
+        """One request (redirects followed, each first shown to ``redirect_guard``); any status comes back,
+        transport failures raise HubError."""
         token = _deadline.set(deadline)
         try:
-            response = self._follow(method, url, dict(headers or {}), what, deadline)
+            response = self._follow(method, url, dict(headers or {}), what, deadline, redirect_guard)
             try:
                 yield response
             finally:
@@ -145,6 +155,7 @@ class HttpClient:
         headers: Mapping[str, str] | None = None,
         status_error: StatusError | None = None,
         check: Callable[[bytes], None] | None = None,
+        redirect_guard: RedirectGuard | None = None,
     ) -> bytes:
         """The body of a 2xx answer, retried on transient failures within the deadline.
 
@@ -156,7 +167,7 @@ class HttpClient:
                 check(body)
             return body
 
-        return self._fetch(url, what, deadline, max_bytes, headers, status_error, checked)
+        return self._fetch(url, what, deadline, max_bytes, headers, status_error, checked, redirect_guard)
 
     def fetch_json(
         self,
@@ -166,6 +177,7 @@ class HttpClient:
         deadline: Deadline,
         headers: Mapping[str, str] | None = None,
         status_error: StatusError | None = None,
+        redirect_guard: RedirectGuard | None = None,
     ) -> Any:
         def parse(body: bytes) -> Any:
             try:
@@ -173,7 +185,7 @@ class HttpClient:
             except (ValueError, RecursionError):
                 raise RetryableError(Truncated(f"{what}: the hub sent an incomplete or malformed answer")) from None
 
-        return self._fetch(url, what, deadline, MAX_METADATA_BYTES, headers, status_error, parse)
+        return self._fetch(url, what, deadline, MAX_METADATA_BYTES, headers, status_error, parse, redirect_guard)
 
     def _fetch(
         self,
@@ -184,11 +196,13 @@ class HttpClient:
         headers: Mapping[str, str] | None,
         status_error: StatusError | None,
         parse: Callable[[bytes], T],
+        redirect_guard: RedirectGuard | None,
     ) -> T:
         to_error = status_error or default_status_error
 
         def attempt() -> T:
-            with self.open(url, what=what, deadline=deadline, headers=headers) as response:
+            request = self.open(url, what=what, deadline=deadline, headers=headers, redirect_guard=redirect_guard)
+            with request as response:
                 if not 200 <= response.status < 300:
                     raise to_error(response, what)
                 body = response.read(max_bytes)
@@ -196,7 +210,15 @@ class HttpClient:
 
         return with_retries(attempt, what=what, deadline=deadline, policy=self.retry)
 
-    def _follow(self, method: str, url: str, headers: dict[str, str], what: str, deadline: Deadline) -> HttpResponse:
+    def _follow(
+        self,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        what: str,
+        deadline: Deadline,
+        redirect_guard: RedirectGuard | None,
+    ) -> HttpResponse:
         first = url
         for _ in range(MAX_REDIRECTS + 1):
             deadline.check(what)
@@ -206,6 +228,8 @@ class HttpClient:
                 return response
             response.close()
             target = _redirect_target(url, location, what)
+            if redirect_guard is not None:
+                redirect_guard(target)
             if _origin(target) != _origin(url):
                 headers = {name: value for name, value in headers.items() if name.lower() not in _CREDENTIAL_HEADERS}
             url = target

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 
 from hubguard.hub.errors import HubError, Truncated
-from hubguard.hub.http import HttpClient, HttpResponse, StatusError, default_status_error
+from hubguard.hub.http import HttpClient, HttpResponse, RedirectGuard, StatusError, default_status_error
 from hubguard.hub.transport import Deadline, RetryableError, with_retries
 from hubguard.inspectors.sources import SourceError
 
@@ -37,6 +37,7 @@ class HttpRangeSource:
         headers: Mapping[str, str] | None = None,
         status_error: StatusError | None = None,
         byte_budget: int = DEFAULT_BYTE_BUDGET,
+        redirect_guard: RedirectGuard | None = None,
     ) -> None:
         self.name = name
         self.size: int | None = size  # ByteSource's type; always known here
@@ -46,6 +47,7 @@ class HttpRangeSource:
         self._http = http
         self._headers = dict(headers or {})
         self._status_error = status_error or default_status_error
+        self._redirect_guard = redirect_guard
         self._deadline = deadline
         self._budget = byte_budget
         self._received = 0
@@ -85,7 +87,10 @@ class HttpRangeSource:
 
     def _fetch(self, offset: int, end: int) -> bytes:
         headers = self._headers | {"Range": f"bytes={offset}-{end - 1}"}
-        with self._http.open(self.url, what=self.name, deadline=self._deadline, headers=headers) as response:
+        request = self._http.open(
+            self.url, what=self.name, deadline=self._deadline, headers=headers, redirect_guard=self._redirect_guard
+        )
+        with request as response:
             if response.status == 206:
                 self._check_content_range(response.headers.get("content-range"), offset, end)
                 return self._receive(response, 0, end - offset)
