@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakehub.github import FakeGitHub
 from tests.fakehub.huggingface import FakeHub
 
 
@@ -14,6 +15,14 @@ from tests.fakehub.huggingface import FakeHub
 def fake_hub() -> Iterator[FakeHub]:
     with FakeHub() as hub:
         yield hub
+
+
+@pytest.fixture
+def fake_github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+    """A loopback GitHub API, and GITHUB_API_URL pointing at it."""
+    with FakeGitHub() as github:
+        monkeypatch.setenv("GITHUB_API_URL", github.api_url)
+        yield github
 
 
 @pytest.fixture
