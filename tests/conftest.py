@@ -21,6 +21,10 @@ def _no_real_hub(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, "/nonexistent/hubguard-tests/token")
     for name in (*_HUB_SECRETS, "HF_HUB_OFFLINE", "MODELSCOPE_PREFER_AI_SITE"):
         monkeypatch.delenv(name, raising=False)
+    # torch.hub references go to GitHub's API: the same refusing port, no token, no Enterprise server.
+    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")
+    for name in ("GITHUB_TOKEN", "GITHUB_SERVER_URL"):
+        monkeypatch.delenv(name, raising=False)
     for name in _PROXY_VARIABLES:  # a developer's proxy would otherwise see loopback traffic
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.lower(), raising=False)

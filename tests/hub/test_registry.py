@@ -18,7 +18,7 @@ from tests.hub.test_remote_pass import BENIGN, options, ref, rules, run  # noqa:
 
 
 class LoopbackGitHub:
-    """A stand-in sixth hub: "owner/repo" references served by the loopback Hugging Face API."""
+    """A stand-in extra hub: "owner/repo" references served by the loopback Hugging Face API."""
 
     def __init__(self, context: ResolverContext, endpoint: str) -> None:
         self._inner = HuggingFaceResolver(HuggingFaceApi(context.http, endpoint, None), offline=context.offline)
@@ -45,20 +45,20 @@ def test_a_new_hub_is_one_registry_line(
     fake_hub: FakeHub, options: RemoteOptions, monkeypatch: pytest.MonkeyPatch  # noqa: F811
 ) -> None:
     sha = fake_hub.add_repo("owner/repo", BENIGN)
-    unsupported = run([ref("owner/repo", hub="torchhub", repo_type="github")], options)
+    unsupported = run([ref("owner/repo", hub="sixthhub", repo_type="github")], options)
     assert rules(unsupported) == ["HG405"] and fake_hub.requests == []
 
-    monkeypatch.setitem(RESOLVERS, "torchhub", lambda context: LoopbackGitHub(context, fake_hub.url))
-    result = run([ref("owner/repo", hub="torchhub", repo_type="github")], options)
+    monkeypatch.setitem(RESOLVERS, "sixthhub", lambda context: LoopbackGitHub(context, fake_hub.url))
+    result = run([ref("owner/repo", hub="sixthhub", repo_type="github")], options)
     assert rules(result) == ["HG401"]
-    assert result.findings[0].properties["hub"] == "torchhub"
+    assert result.findings[0].properties["hub"] == "sixthhub"
     assert result.resolutions[0][1] == sha
 
 
 def test_each_hub_validates_its_own_references(
     fake_hub: FakeHub, options: RemoteOptions, monkeypatch: pytest.MonkeyPatch  # noqa: F811
 ) -> None:
-    monkeypatch.setitem(RESOLVERS, "torchhub", lambda context: LoopbackGitHub(context, fake_hub.url))
-    result = run([ref("just-a-name", hub="torchhub", repo_type="github")], options)
+    monkeypatch.setitem(RESOLVERS, "sixthhub", lambda context: LoopbackGitHub(context, fake_hub.url))
+    result = run([ref("just-a-name", hub="sixthhub", repo_type="github")], options)
     assert result.findings == [] and fake_hub.requests == []
-    assert [n.message for n in result.notifications] == ["not looked up on torchhub: 'just-a-name' is not owner/repo"]
+    assert [n.message for n in result.notifications] == ["not looked up on sixthhub: 'just-a-name' is not owner/repo"]

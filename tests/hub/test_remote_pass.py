@@ -234,9 +234,9 @@ def test_hostile_repo_ids_make_no_request(fake_hub: FakeHub, options: RemoteOpti
 
 
 def test_unsupported_hubs(fake_hub: FakeHub, options: RemoteOptions) -> None:
-    result = run([ref("owner/repo", hub="torchhub", repo_type="github")], options)
+    result = run([ref("owner/repo", hub="sixthhub", repo_type="github")], options)
     assert rules(result) == ["HG405"]
-    assert "remote scanning of torchhub is not supported yet" in result.findings[0].message
+    assert "remote scanning of sixthhub is not supported yet" in result.findings[0].message
     assert fake_hub.requests == []
 
 

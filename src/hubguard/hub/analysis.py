@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from hubguard.findings import Level, Location
-from hubguard.hub.errors import EntryNotFound, HubError, RepoNotFound, TooLarge
+from hubguard.hub.errors import EntryNotFound, HubError, RepoMoved, RepoNotFound, TooLarge
 from hubguard.hub.outcome import RepoIssue, RepoOutcome, plain, printable
 from hubguard.hub.range_source import HttpRangeSource
 from hubguard.hub.resolver import RepoReader
 from hubguard.hub.scanners import Scanners
 from hubguard.hub.snapshot import RepoSnapshot
 from hubguard.hub.weights import MAX_WEIGHT_FILES, pickle_weights
+from hubguard.remote_code.hubconf import HUBCONF, describe_dependencies
 from hubguard.rules import RULES
 
 MAX_CONFIG_BYTES = 1_000_000
@@ -99,6 +101,13 @@ class RepoWork:
 
 
 def failure_outcome(error: HubError, repo_id: str, revision: str | None) -> RepoOutcome:
+    if isinstance(error, RepoMoved):
+        message = (
+            f"{printable(error.reason)}; the old name {plain(repo_id)} now belongs to nobody: anyone who "
+            f"registers it serves code and weights to this line. Fix: {printable(error.fix)}"
+        )
+        properties = {"movedTo": error.new_name} if error.new_name else {}
+        return RepoOutcome(None, [RepoIssue("HG407", message, RULES["HG407"].level, (), properties)], complete=False)
     if isinstance(error, RepoNotFound):
         message = (
             f"{plain(repo_id)} does not exist on the hub (or is private): whoever registers the name "
@@ -153,7 +162,7 @@ def analyse_profile(work: RepoWork, profile: Profile, scanners: Scanners) -> Pro
     closure = scanners.import_closure(entries, read_text, files)
     result.code_paths = {path for path in closure if work.stage_code(path, code_problems)}
     if profile.runs_remote_code and (plan.modules or plan.pip_plugins or plan.pip_requirements):
-        issues.append(_remote_code_issue(snapshot, reader, plan, closure))
+        issues.append(_remote_code_issue(snapshot, reader, plan, closure, _entry_notes(snapshot, read_text)))
     unanalysed = _unanalysed_reasons(plan, closure, result.code_paths, code_problems)
     if unanalysed:
         unread = [path for path in closure if path not in result.code_paths]
@@ -215,7 +224,16 @@ def _hub_flag_issues(snapshot: RepoSnapshot, reader: RepoReader) -> list[RepoIss
     ]
 
 
-def _remote_code_issue(snapshot: RepoSnapshot, reader: RepoReader, plan: Any, closure: list[str]) -> RepoIssue:
+def _entry_notes(snapshot: RepoSnapshot, read_text: Callable[[str], str | None]) -> list[str]:
+    """What the HG401 message adds about a hub's entry file: torch.hub's hubconf.py ``dependencies``."""
+    source = read_text(HUBCONF) if snapshot.repo_type == "github" and HUBCONF in snapshot.files else None
+    note = describe_dependencies(source) if source is not None else None
+    return [printable(note)] if note else []
+
+
+def _remote_code_issue(
+    snapshot: RepoSnapshot, reader: RepoReader, plan: Any, closure: list[str], notes: list[str]
+) -> RepoIssue:
     modules = plan.modules
     described = ", ".join(
         plain(module.path) + (f" ({', '.join(plain(c) for c in module.classes)})" if module.classes else "")
@@ -228,7 +246,7 @@ def _remote_code_issue(snapshot: RepoSnapshot, reader: RepoReader, plan: Any, cl
         runs.append("pip-installs the configuration.json plugins " + ", ".join(plain(p) for p in plan.pip_plugins))
     if plan.pip_requirements:
         runs.append("pip-installs the packages listed in " + ", ".join(plain(p) for p in plan.pip_requirements))
-    message = f"{_where(snapshot)} " + "; ".join(runs)
+    message = f"{_where(snapshot)} " + "; ".join(runs + notes)
     installed = set(plan.pip_requirements)
     related = tuple(
         Location(reader.web_url(path), description="pip-installed" if path in installed else "runs on load")

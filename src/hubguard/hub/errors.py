@@ -19,6 +19,14 @@ class RepoNotFound(HubError):
     fix = "fix the repository ID (or provide a token if it is private)"
 
 
+class RepoMoved(RepoNotFound):
+    """The hub redirects the name elsewhere (a renamed or transferred repository): the old name is free."""
+
+    def __init__(self, reason: str, new_name: str | None, fix: str | None = None) -> None:
+        super().__init__(reason, fix)
+        self.new_name = new_name
+
+
 class RevisionNotFound(HubError):
     fix = "use a revision that exists in the repository"
 

@@ -6,13 +6,14 @@ one line here. A reference to a hub without a line here is reported as not suppo
 
 from __future__ import annotations
 
-from hubguard.hub import csghub, huggingface, modelscope
+from hubguard.hub import csghub, github, huggingface, modelscope
 from hubguard.hub.resolver import Resolver, ResolverContext, ResolverFactory
 
 RESOLVERS: dict[str, ResolverFactory] = {
     huggingface.HUB: huggingface.HuggingFaceResolver.create,
     modelscope.HUB: modelscope.ModelScopeResolver.create,
     **csghub.RESOLVERS,  # opencsg, and its mirrors of Hugging Face and ModelScope repos (opencsg:hf, opencsg:ms)
+    github.HUB: github.GitHubResolver.create,
 }
 
 
