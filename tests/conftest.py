@@ -25,6 +25,8 @@ def _no_real_hub(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")
     for name in ("GITHUB_TOKEN", "GITHUB_SERVER_URL"):
         monkeypatch.delenv(name, raising=False)
+    # URLs from scanned code may not reach loopback unless a test says so (every test server is on 127.0.0.1).
+    monkeypatch.delenv("HUBGUARD_ALLOW_PRIVATE_URLS", raising=False)
     for name in _PROXY_VARIABLES:  # a developer's proxy would otherwise see loopback traffic
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.lower(), raising=False)

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from hubguard.findings import Level, Location
+from hubguard.hub import url
 from hubguard.hub.errors import EntryNotFound, HubError, RepoMoved, RepoNotFound, TooLarge
 from hubguard.hub.outcome import RepoIssue, RepoOutcome, plain, printable
 from hubguard.hub.range_source import HttpRangeSource
@@ -205,6 +206,8 @@ def _unanalysed_reasons(plan: Any, closure: Any, staged: set[str], code_problems
 
 
 def _where(snapshot: RepoSnapshot) -> str:
+    if snapshot.repo_type == url.REPO_TYPE:  # no commit: the identity is in the finding's properties
+        return plain(snapshot.repo_id, limit=200)
     return f"{plain(snapshot.repo_id)} at {snapshot.sha[:12]}"
 
 
@@ -272,21 +275,27 @@ def _cross_repo_issue(snapshot: RepoSnapshot, reader: RepoReader, cross: Any) ->
 def _weight_issues(
     snapshot: RepoSnapshot, reader: RepoReader, scanners: Scanners, problems: list[HubError]
 ) -> list[RepoIssue]:
+    if snapshot.repo_type == url.REPO_TYPE:  # the file at a URL is what the call loads, whatever its name
+        return _inspected(reader, scanners, problems, [path for path in snapshot.files if not path.endswith(".py")])
     pickles = pickle_weights(snapshot.files, scanners.is_weight_candidate)
     if not pickles:
         return []
     listed = ", ".join(plain(path) for path in pickles[:5]) + (" ..." if len(pickles) > 5 else "")
-    issues = [
-        RepoIssue(
-            "HG404",
-            f"{_where(snapshot)} has no safetensors weights, so the call loads pickles: {listed}",
-            RULES["HG404"].level,
-            tuple(Location(reader.web_url(path)) for path in pickles),
-        )
-    ]
-    if len(pickles) > MAX_WEIGHT_FILES:
-        problems.append(TooLarge(f"only the first {MAX_WEIGHT_FILES} of {len(pickles)} weight files were inspected"))
-    for path in pickles[:MAX_WEIGHT_FILES]:
+    pickle_only = RepoIssue(
+        "HG404",
+        f"{_where(snapshot)} has no safetensors weights, so the call loads pickles: {listed}",
+        RULES["HG404"].level,
+        tuple(Location(reader.web_url(path)) for path in pickles),
+    )
+    return [pickle_only, *_inspected(reader, scanners, problems, pickles)]
+
+
+def _inspected(reader: RepoReader, scanners: Scanners, problems: list[HubError], paths: list[str]) -> list[RepoIssue]:
+    """Each weight file judged through Range reads: HG403 for a dangerous pickle, HG405 for one not judged."""
+    issues: list[RepoIssue] = []
+    if len(paths) > MAX_WEIGHT_FILES:
+        problems.append(TooLarge(f"only the first {MAX_WEIGHT_FILES} of {len(paths)} weight files were inspected"))
+    for path in paths[:MAX_WEIGHT_FILES]:
         source = reader.open_source(path)
         try:
             verdict = scanners.inspect_source(source)

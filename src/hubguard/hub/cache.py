@@ -1,7 +1,7 @@
 """On-disk cache of per-commit results and snapshots: JSON, written atomically, ignored when corrupt.
 
-Keys always include a commit SHA (immutable), so entries never go stale; a branch or tag is
-re-resolved online on every run. Tokens are never part of a key or a value.
+Keys always include a commit SHA or a content SHA-256 (immutable), so entries never go stale; a branch
+or tag is re-resolved online on every run. Tokens are never part of a key or a value.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hubguard.revisions import is_commit_sha
+from hubguard.hub.snapshot import is_immutable
 
 _FORMAT = 1
 
@@ -40,8 +40,8 @@ class ResultCache:
 
     def put(self, kind: str, key: tuple[str, ...], value: dict[str, Any]) -> None:
         """Best effort: a read-only or full disk only costs the cache, never the scan."""
-        if not any(is_commit_sha(part) for part in key):
-            raise ValueError("cache keys must contain a commit SHA")
+        if not any(is_immutable(part) for part in key):
+            raise ValueError("cache keys must contain a commit SHA or a content SHA-256")
         path = self._path(kind, key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

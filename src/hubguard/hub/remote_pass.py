@@ -30,6 +30,7 @@ from hubguard.hub.registry import create_resolvers
 from hubguard.hub.repo_ids import InvalidReference
 from hubguard.hub.resolver import Resolver, ResolverContext
 from hubguard.hub.scanners import Scanners, rules_version
+from hubguard.hub.snapshot import is_immutable
 from hubguard.hub.transport import Deadline, RetryPolicy, TransferStats
 from hubguard.remote_code.verdict import CodeIssue, judge_closure
 from hubguard.revisions import is_commit_sha
@@ -217,7 +218,7 @@ class _Run:
         if group.cached or group.work is None or group.work.snapshot is None or not group.work.snapshot.complete:
             return
         for profile, outcome in group.outcomes.items():
-            if outcome.complete and outcome.sha is not None and is_commit_sha(outcome.sha):
+            if outcome.complete and is_immutable(outcome.sha):
                 self.cache.put("outcome", self._cache_key(key, outcome.sha, profile), outcome.to_json())
 
     def _cached(self, key: RepoKey, sha: str, profiles: set[Profile]) -> _Group | None:

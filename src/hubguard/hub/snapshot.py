@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from hubguard.hub.errors import HubError
 from hubguard.hub.security import HubSecurityStatus
+from hubguard.revisions import is_commit_sha
+
+CONTENT_SHA256 = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def is_immutable(identity: str | None) -> bool:
+    """A commit SHA, or ``sha256:<hex>``: the identity of a URL whose server states the content's hash."""
+    return is_commit_sha(identity) or (identity is not None and CONTENT_SHA256.fullmatch(identity) is not None)
 
 
 @dataclass(frozen=True)
@@ -18,8 +27,8 @@ class FileInfo:
 @dataclass
 class RepoSnapshot:
     """What a resolver returns. ``sha`` is the commit every file is read at; a source without commits
-    (a plain URL) puts a content identity there instead (e.g. ``sha256:<hex>``), and the result cache
-    then leaves it alone, since only commit SHAs are known to be immutable."""
+    (a plain URL) puts its identity there instead (see ``hub/url.py``), and the result cache keeps only
+    outcomes whose identity ``is_immutable``."""
 
     hub: str
     repo_type: str

@@ -100,16 +100,19 @@ def plan_code(
 
     ``runs_remote_code`` is whether the call lets gated code run (``trust_remote_code=True``);
     code that some supported library version runs without that flag (dataset scripts,
-    hubconf.py, ModelScope plugins, mlx ``model_file``) is listed either way. ``call`` carries the
-    call's own code arguments: transformers fetches same-repository modules at ``code_revision``
-    when it is given, and cross-repository ``auto_map`` code at ``code_revision`` or else at the
-    other repository's default branch.
+    hubconf.py, ModelScope plugins, mlx ``model_file``, a ``.py`` file fetched from a URL) is listed
+    either way. ``call`` carries the call's own code arguments: transformers fetches same-repository
+    modules at ``code_revision`` when it is given, and cross-repository ``auto_map`` code at
+    ``code_revision`` or else at the other repository's default branch.
     ``imports_repo_code`` is set for ModelScope's ``Model.from_pretrained`` and ``pipeline``, which read
     ``configuration.json`` and import the whole repository (see ``modelscope_configuration``).
     """
     call = call or CallCode()
     planner = _Planner(files, read_json, runs_remote_code, call.code_revision)
     planner.plan.code_revision = call.code_revision
+    if repo_type == "url":
+        planner.downloaded_code()
+        return planner.finish()
     planner.transformers_configs()
     planner.custom_generate()
     planner.diffusers_model_index()
@@ -381,6 +384,13 @@ class _Planner:
         for path in sorted(self.files):
             if "/" not in path and path.endswith(".py"):
                 self.add_path(path, None, reason, gated=gated)
+
+    def downloaded_code(self) -> None:
+        """A URL's one file: Python code runs when the caller imports or executes it (OpenMMLab's
+        Config.fromfile executes .py configs); anything else is data."""
+        for path in self.files:
+            if path.endswith(".py"):
+                self.add_path(path, None, "Python file fetched from a URL", gated=False)
 
     def hubconf(self) -> None:
         self.add_path("hubconf.py", None, "torch.hub hubconf.py", gated=False)
