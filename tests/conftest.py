@@ -27,6 +27,9 @@ def _no_real_hub(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     # URLs from scanned code may not reach loopback unless a test says so (every test server is on 127.0.0.1).
     monkeypatch.delenv("HUBGUARD_ALLOW_PRIVATE_URLS", raising=False)
+    # OpenMMLab's override tables live in these homes: never the developer's.
+    monkeypatch.setenv("MMENGINE_HOME", "/nonexistent/hubguard-tests/mmengine")
+    monkeypatch.setenv("MMCV_HOME", "/nonexistent/hubguard-tests/mmcv")
     for name in _PROXY_VARIABLES:  # a developer's proxy would otherwise see loopback traffic
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.lower(), raising=False)

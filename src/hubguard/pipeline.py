@@ -104,6 +104,7 @@ def _run_remote(result: ScanResult, options: ScanOptions) -> None:
             cache_dir=config.cache_dir,
             endpoint=os.environ.get("HF_ENDPOINT"),
             token=os.environ.get("HF_TOKEN") or None,
+            project_root=options.root,
             progress=options.progress and sys.stderr.isatty(),
             pickle_allowlist=config.pickle_allowlist,
         ),

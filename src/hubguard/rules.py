@@ -617,6 +617,50 @@ _register(
     )
 )
 
+_register(
+    Rule(
+        id="HG410",
+        name="checkpoint-name-redirected",
+        short_description="A local table redirects an OpenMMLab checkpoint name to another URL.",
+        what=(
+            "Reports `open-mmlab://` / `openmmlab://` names that `$MMENGINE_HOME/open_mmlab.json` (or "
+            "`$MMCV_HOME/open_mmlab.json`) on the scanning machine maps to a URL other than the one in the "
+            "installed package's own table, or defines although the package does not."
+        ),
+        why="Whoever can write that file decides which pickle every open-mmlab:// name loads.",
+        details=(
+            "mmengine and mmcv look checkpoint names up in the JSON table shipped with the package, updated "
+            "with `open_mmlab.json` from their home directory. That file is not part of the code under review, "
+            "yet it can point a well-known name such as `open-mmlab://resnet50_caffe` at any URL, and the "
+            "checkpoint behind it is unpickled. hubguard inspected the file the override points to; the "
+            "redirect itself deserves a look, on every machine that runs the code."
+        ),
+        bad_example=(
+            "# $MMENGINE_HOME/open_mmlab.json: {\"detectron/resnet50_caffe\": \"https://mirror.example/r50.pth\"}\n"
+            'load_checkpoint(model, "open-mmlab://resnet50_caffe")'
+        ),
+        good_example=(
+            'load_checkpoint(model, "https://download.openmmlab.com/pretrain/third_party/'
+            'resnet50_caffe-788b5fa3.pth")'
+        ),
+        fix="remove the entry from open_mmlab.json, or load the checkpoint by its reviewed URL",
+        remediation=(
+            "Check who wrote the override file and why. Prefer loading checkpoints by explicit, reviewed URLs "
+            "(or local copies) so that no machine-local table decides what is unpickled."
+        ),
+        cwe=(829, 494),
+        level=Level.WARNING,
+        security_severity=6.1,
+        precision="high",
+        references=(
+            Reference(
+                "MMEngine: load_checkpoint and the open-mmlab:// scheme",
+                "https://mmengine.readthedocs.io/en/latest/api/generated/mmengine.runner.load_checkpoint.html",
+            ),
+        ),
+    )
+)
+
 
 def rule(rule_id: str) -> Rule:
     return RULES[rule_id]

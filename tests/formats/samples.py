@@ -143,6 +143,7 @@ def sample_result(root: Path) -> ScanResult:
             "auto_map loads code from other/repo at its main branch.",
         ),
         _train("HG407", Level.ERROR, 13, "AutoModel.from_pretrained", "typo-org/model does not exist on the hub."),
+        _train("HG410", Level.WARNING, 13, "AutoModel.from_pretrained", "open-mmlab://r50 is redirected locally."),
         _train(
             "HG408", Level.ERROR, 12, "AutoModel.from_pretrained", "modeling_big.py in other/repo was not analysed."
         ),

@@ -28,7 +28,7 @@ def test_levels_map_to_commands_and_suppressed_is_omitted(tmp_path: Path) -> Non
             line.startswith(("::warning file=src/train.py", "::warning file=src/with", "::warning file=notebooks"))
             for line in lines
         )
-        == 8
+        == 9
     )
     assert any(line.startswith("::notice file=src/train.py,line=11,") for line in lines)
     assert not any("typo-org/model is not pinned" in line for line in lines)

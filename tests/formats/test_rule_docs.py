@@ -20,7 +20,7 @@ from hubguard.rules import RULES
 
 EXPECTED_IDS = [
     "HG002", "HG101", "HG102", "HG201", "HG301", "HG401", "HG402", "HG403", "HG404", "HG405", "HG406", "HG407",
-    "HG408",
+    "HG408", "HG410",
 ]
 
 

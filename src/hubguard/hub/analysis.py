@@ -126,7 +126,8 @@ def incomplete_outcome(
 
 def incomplete_issue(repo_id: str, revision: str | None, reasons: list[str], fix: str) -> RepoIssue:
     reasons = [printable(reason) for reason in reasons]  # they quote remote paths and server answers
-    message = f"could not fully scan {plain(repo_id)}@{revision or 'main'}: {'; '.join(reasons)}. Fix: {fix}"
+    target = plain(repo_id) + (f" at {plain(revision)}" if revision else "")
+    message = f"could not fully scan {target}: {'; '.join(reasons)}. Fix: {fix}"
     return RepoIssue("HG405", message, RULES["HG405"].level, properties={"reasons": reasons})
 
 
@@ -138,6 +139,7 @@ def analyse_profile(work: RepoWork, profile: Profile, scanners: Scanners) -> Pro
     result = ProfileWork(RepoOutcome(snapshot.sha))
     issues = result.outcome.issues
     issues.extend(_hub_flag_issues(snapshot, reader))
+    issues.extend(_notice_issues(snapshot, reader))
 
     def read_json(path: str) -> Any:
         """Any JSON value (modules.json is a list); the planner checks the shape it expects."""
@@ -232,6 +234,15 @@ def _entry_notes(snapshot: RepoSnapshot, read_text: Callable[[str], str | None])
     source = read_text(HUBCONF) if snapshot.repo_type == "github" and HUBCONF in snapshot.files else None
     note = describe_dependencies(source) if source is not None else None
     return [printable(note)] if note else []
+
+
+def _notice_issues(snapshot: RepoSnapshot, reader: RepoReader) -> list[RepoIssue]:
+    """Findings the resolver made itself (an OpenMMLab name redirected by a local table)."""
+    related = tuple(Location(reader.web_url(path)) for path in snapshot.files)
+    return [
+        RepoIssue(notice.rule_id, printable(notice.message, limit=800), RULES[notice.rule_id].level, related)
+        for notice in snapshot.notices
+    ]
 
 
 def _remote_code_issue(

@@ -6,7 +6,7 @@ one line here. A reference to a hub without a line here is reported as not suppo
 
 from __future__ import annotations
 
-from hubguard.hub import csghub, github, huggingface, modelscope, url
+from hubguard.hub import csghub, github, huggingface, modelscope, openmmlab, url
 from hubguard.hub.resolver import Resolver, ResolverContext, ResolverFactory
 
 RESOLVERS: dict[str, ResolverFactory] = {
@@ -15,6 +15,7 @@ RESOLVERS: dict[str, ResolverFactory] = {
     **csghub.RESOLVERS,  # opencsg, and its mirrors of Hugging Face and ModelScope repos (opencsg:hf, opencsg:ms)
     github.HUB: github.GitHubResolver.create,
     url.HUB: url.UrlResolver.create,
+    openmmlab.HUB: openmmlab.OpenMMLabResolver.create,
 }
 
 

@@ -51,6 +51,7 @@ class RemoteOptions:
     max_code_bytes: int = 32 * 1024 * 1024  # per repository; a larger closure file is HG408
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     pickle_allowlist: tuple[str, ...] = ()  # [tool.hubguard] pickle-allowlist, for the weight inspector
+    project_root: Path | None = None  # the scanned project, whose environment holds OpenMMLab's name tables
 
 
 @dataclass
@@ -72,6 +73,7 @@ def run_remote_pass(
                 options.offline,
                 endpoints={"huggingface": options.endpoint} if options.endpoint else {},
                 tokens={"huggingface": options.token} if options.token else {},
+                project_root=options.project_root,
             )
         )
         return _run_remote_pass(references, options, scanners, resolvers, http.stats)

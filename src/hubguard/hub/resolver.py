@@ -10,8 +10,8 @@ deadline, and reads files only through the ``RepoReader`` it gets back. How a hu
 - GitHub (torch.hub): ``repo_type`` "github", ``revision`` the ref after ``:`` (None: ``main`` if it
   exists, else ``master``); ``sha`` from ``/commits/{ref}``, files from the tree at that SHA.
 - ModelScope: ``revision`` None means ``master``; ``sha`` from ``commits?Ref=``, files with Sha256.
-- Plain URLs (OpenMMLab, ``load_state_dict_from_url``): ``repo_id`` is the URL, one file, ``sha`` a
-  content identity (see ``RepoSnapshot``).
+- Plain URLs (``load_state_dict_from_url``): ``repo_id`` is the URL, one file, ``sha`` the server's
+  identity for it (``hub/url.py``); OpenMMLab names (``open-mmlab://...``) expand to such a URL first.
 
 Typed ``HubError`` subclasses are the only failures a resolver or reader raises; ``RepoNotFound`` means
 the name is free for anyone to register (HG407), so raise it only when the hub says so.
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from hubguard.hub.http import HttpClient
@@ -61,12 +62,14 @@ class Resolver(Protocol):
 @dataclass(frozen=True)
 class ResolverContext:
     """What every resolver of one run shares. ``endpoints``/``tokens`` override, per hub name, what the
-    hub's own environment variables say."""
+    hub's own environment variables say; ``project_root`` is the scanned project (OpenMMLab reads the
+    checkpoint-name tables of the packages installed in its environment)."""
 
     http: HttpClient
     offline: bool
     endpoints: Mapping[str, str] = field(default_factory=dict)
     tokens: Mapping[str, str] = field(default_factory=dict)
+    project_root: Path | None = None
 
 
 ResolverFactory = Callable[[ResolverContext], Resolver]

@@ -24,6 +24,15 @@ class FileInfo:
     sha256: str | None = None  # content SHA-256, where the hub lists it (LFS oid, ModelScope's Sha256)
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A finding the resolver itself made (e.g. a local table redirecting a checkpoint name): a rule ID from
+    ``rules.py`` and its message; it is reported at every call site of the reference."""
+
+    rule_id: str
+    message: str
+
+
 @dataclass
 class RepoSnapshot:
     """What a resolver returns. ``sha`` is the commit every file is read at; a source without commits
@@ -40,6 +49,7 @@ class RepoSnapshot:
     gated: bool = False
     private: bool = False
     partial: HubError | None = None  # why ``files`` may miss some (a local cache offline), and what to do
+    notices: tuple[Notice, ...] = ()
 
     @property
     def complete(self) -> bool:

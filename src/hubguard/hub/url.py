@@ -24,7 +24,7 @@ import os
 import posixpath
 import re
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -34,7 +34,7 @@ from hubguard.hub.range_source import HttpRangeSource
 from hubguard.hub.readers import verify_content
 from hubguard.hub.repo_ids import InvalidReference
 from hubguard.hub.resolver import ResolverContext
-from hubguard.hub.snapshot import FileInfo, RepoSnapshot
+from hubguard.hub.snapshot import FileInfo, Notice, RepoSnapshot
 from hubguard.hub.transport import Deadline, RetryableError, with_retries
 from hubguard.inspectors.sources import ByteSource
 
@@ -184,7 +184,15 @@ class UrlResolver:
         return self.open_url(repo_id, repo_id, revision, deadline, hub=HUB, repo_type=REPO_TYPE)
 
     def open_url(
-        self, reference: str, url: str, revision: str | None, deadline: Deadline, *, hub: str, repo_type: str
+        self,
+        reference: str,
+        url: str,
+        revision: str | None,
+        deadline: Deadline,
+        *,
+        hub: str,
+        repo_type: str,
+        notices: Sequence[Notice] = (),
     ) -> UrlReader:
         """The file at ``url`` (already validated), reported under ``reference`` (e.g. an open-mmlab:// name)."""
         if self.offline:
@@ -196,7 +204,9 @@ class UrlResolver:
         )
         identity = content_identity(headers, size)
         info = FileInfo(size, sha256=identity.removeprefix("sha256:") if identity.startswith("sha256:") else None)
-        snapshot = RepoSnapshot(hub, repo_type, reference, revision, identity, {file_name(url): info})
+        snapshot = RepoSnapshot(
+            hub, repo_type, reference, revision, identity, {file_name(url): info}, notices=tuple(notices)
+        )
         return UrlReader(self.http, snapshot, UrlTarget(reference, url, final_url), self.check_redirect, deadline)
 
     def check_redirect(self, target: str) -> None:
