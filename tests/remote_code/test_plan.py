@@ -363,6 +363,10 @@ def test_torch_hub_hubconf() -> None:
     assert plan({}, ("hubconf.py", "models/net.py"), repo_type="github").module_paths == ["hubconf.py"]
     missing = plan({}, ("README.md",), repo_type="github")
     assert missing.modules == [] and "hubconf.py" in missing.notes[0]
+    # A GitHub repo that also ships a transformers config: torch.hub never runs what auto_map names.
+    both = plan({"config.json": {"auto_map": {"AutoModel": "modeling_x.X"}}}, ("hubconf.py", "modeling_x.py"),
+                repo_type="github")
+    assert both.module_paths == ["hubconf.py"] and both.configs_read == []
 
 
 def test_smolagents_space_tool() -> None:

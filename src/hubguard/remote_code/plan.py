@@ -113,6 +113,9 @@ def plan_code(
     if repo_type == "url":
         planner.downloaded_code()
         return planner.finish()
+    if repo_type == "github":  # torch.hub runs hubconf.py and what it imports, nothing a config names
+        planner.hubconf()
+        return planner.finish()
     planner.transformers_configs()
     planner.custom_generate()
     planner.diffusers_model_index()
@@ -123,8 +126,6 @@ def plan_code(
     planner.mlx_model_file()
     if repo_type == "dataset":
         planner.root_python_files("datasets loading script", gated=False)
-    elif repo_type == "github":
-        planner.hubconf()
     elif repo_type == "space":
         planner.add_path("tool.py", None, "smolagents tool.py", gated=True, required=False)
     planner.call_repos(call)
