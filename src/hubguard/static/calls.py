@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import posixpath
+import re
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import urlsplit
 
 import libcst as cst
 
@@ -11,9 +14,11 @@ from hubguard.findings import RevisionState
 from hubguard.revisions import classify_revision
 from hubguard.static.bindings import Scope
 from hubguard.static.catalogue import (
+    CHECKPOINT_PREFIXES,
     MODELSCOPE_TRUSTED_OWNERS,
     PACKAGED_DATASET_BUILDERS,
     UNPINNABLE_STYLES,
+    URL_STYLES,
     Arg,
     Sink,
 )
@@ -35,6 +40,7 @@ class RepoRef:
     revision_arg: BoundArg | None
 
 
+_TORCH_HASH = re.compile(r"-([a-f0-9]*)\.")  # torch.hub.HASH_REGEX
 _LOCAL_PREFIXES = ("./", "../", "/", "~", ".\\", "..\\", "\\", "file:")
 _WEIGHT_SUFFIXES = (".pt", ".pth", ".bin", ".ckpt", ".pkl", ".safetensors", ".h5", ".keras", ".onnx", ".gguf", ".json")
 
@@ -126,6 +132,9 @@ class CallContext:
                 if prefix is None:
                     return None
                 text = text[len(prefix) :]
+            if sink.revision_style in URL_STYLES:
+                prefixes = CHECKPOINT_PREFIXES if sink.revision_style == "checkpoint" else ("https://", "http://")
+                return self._content_ref(text) if text.startswith(prefixes) else None
             if sink.revision_style == "hf-hub-suffix":
                 repo_id, _, revision = text.partition("@")
             elif sink.revision_style == "torchhub-suffix":
@@ -142,8 +151,8 @@ class CallContext:
                     return None
                 repo_id = text
             revision = revision or None
-        elif sink.repo_prefixes:
-            return None  # a run-time value may or may not carry the hub prefix
+        elif sink.repo_prefixes or sink.revision_style in URL_STYLES:
+            return None  # a run-time value may or may not carry the hub prefix, or be a URL at all
         if sink.revision_style in UNPINNABLE_STYLES:
             return RepoRef(repo_id, revision, RevisionState.UNPINNED, revision_arg)
         if revision_arg is not None:
@@ -155,6 +164,36 @@ class CallContext:
             else:
                 return RepoRef(repo_id, None, RevisionState.UNKNOWN, revision_arg)
         return RepoRef(repo_id, revision, classify_revision(revision), revision_arg)
+
+    def _content_ref(self, url: str) -> RepoRef:
+        """A URL (or checkpoint name), pinned only by the SHA-256 prefix its loader checks, if any."""
+        assert self.sink is not None
+        style = self.sink.revision_style
+        if style == "checkpoint":  # mmengine and mmcv never check a hash
+            return RepoRef(url, None, RevisionState.UNPINNED, None)
+        if style == "url-hash-prefix":
+            bound = self.argument(self.sink.revision)
+            prefix = bound.value if bound is not None else Known(None)
+        else:
+            prefix, bound = self._checked_prefix(url)
+        if not (isinstance(prefix, Known) and isinstance(prefix.value, str | None)):
+            return RepoRef(url, None, RevisionState.UNKNOWN, bound)
+        return RepoRef(url, prefix.value, classify_hash_prefix(prefix.value), bound)
+
+    def _checked_prefix(self, url: str) -> tuple[Value, BoundArg | None]:
+        """What load_state_dict_from_url compares (with check_hash=True, the ``-<hex>.`` of ``file_name``, else
+        of the URL's file name), and the argument that decides it."""
+        check = self.argument(Arg("check_hash", 4))
+        if check is None or not isinstance(check.value, Known):
+            return (check.value if check is not None else Known(None)), check
+        if not check.value.value:
+            return Known(None), check
+        named = self.argument(Arg("file_name", 5))
+        if named is None or (isinstance(named.value, Known) and named.value.value is None):
+            return Known(torch_hash_prefix(url)), check
+        if isinstance(named.value, Known) and isinstance(named.value.value, str):
+            return Known(torch_hash_prefix(named.value.value)), named
+        return named.value, named  # a file name known only at run time
 
     @cached_property
     def trust(self) -> BoundArg | None:
@@ -199,12 +238,14 @@ class CallContext:
 
     @property
     def runs_remote_code(self) -> bool:
-        """Whether repository code may run: trust enabled (or dynamic), torch.hub, or an owner ModelScope trusts."""
+        """Whether repository code may run: trust enabled (or dynamic), torch.hub, an owner ModelScope trusts,
+        or a .py file fetched from a URL."""
         sink = self.sink
         if sink is None:
             return False
         gated = "trust_remote_code" in sink.checks and self.trust_enabled is not False
-        return gated or sink.id == "A7" or self.trusted_owner is not None
+        fetched_code = sink.hub == "url" and self.repo is not None and fetches_python(self.repo.repo_id or "")
+        return gated or sink.id == "A7" or self.trusted_owner is not None or fetched_code
 
     @property
     def trust_enabled(self) -> bool | None:
@@ -215,6 +256,24 @@ class CallContext:
         if isinstance(bound.value, Known):
             return bool(bound.value.value) if not isinstance(bound.value.value, dict) else None
         return None
+
+
+def torch_hash_prefix(name_or_url: str) -> str | None:
+    """The SHA-256 prefix torch.hub checks with check_hash=True: ``-([a-f0-9]*)\\.`` in the file name."""
+    match = _TORCH_HASH.search(posixpath.basename(urlsplit(name_or_url).path) if "://" in name_or_url else name_or_url)
+    return match[1] if match else None
+
+
+def fetches_python(url: str) -> bool:
+    """A URL whose file is Python: whoever downloads it means to run it (OpenMMLab configs are executed)."""
+    return "://" in url and urlsplit(url).path.endswith(".py")
+
+
+def classify_hash_prefix(prefix: str | None) -> RevisionState:
+    """A full SHA-256 pins the content; a shorter prefix is a weak pin; none (or an empty one) pins nothing."""
+    if not prefix:
+        return RevisionState.UNPINNED
+    return RevisionState.PINNED if len(prefix) == 64 else RevisionState.WEAK
 
 
 def describe_unknown(value: Value) -> str:

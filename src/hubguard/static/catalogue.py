@@ -29,6 +29,8 @@ class Sink:
     repo: Arg | None = None
     revision: Arg | None = None
     # keyword | torchhub-suffix | hf-hub-suffix (org/x@rev) | ignored (API drops it) | unpinnable (API has none)
+    # | url-check-hash (check_hash + a file name's -<sha256 prefix>.) | url-hash-prefix (hash_prefix=)
+    # | checkpoint (OpenMMLab: never checked)
     revision_style: str = "keyword"
     repo_prefixes: tuple[str, ...] = ()  # the repo argument is a hub reference only with one of these prefixes
     nested_kwargs: tuple[str, ...] = ()  # dict-valued keywords forwarded to a loader (model_kwargs=...)
@@ -49,7 +51,31 @@ class Sink:
 
 
 REMOTE_CODE = ("trust_remote_code", "unpinned_revision")
+OPENMMLAB_CHECKS = ("openmmlab_checkpoint", "unpinned_revision")
+# OpenMMLab codebases whose apis.init_* take (config, checkpoint): init_detector, init_model, init_recognizer, ...
+OPENMMLAB_CODEBASES = (
+    "mmdet", "mmseg", "mmpose", "mmdet3d", "mmpretrain", "mmcls", "mmaction", "mmagic", "mmedit", "mmtrack", "mmocr"
+)
+# Where CheckpointLoader fetches from the network; anything else is a local path (or pavi://, s3://, petrel://).
+CHECKPOINT_PREFIXES = (
+    "https://", "http://", "open-mmlab://", "openmmlab://", "mmcls://", "torchvision://", "modelzoo://"
+)
 _MODEL = Arg("pretrained_model_name_or_path", 0)
+
+def _checkpoint_loader(names: tuple[str, ...], checkpoint: Arg, tables: str) -> Sink:
+    """A12: an OpenMMLab loader. ``tables`` is whose name tables expand ``open-mmlab://`` names: mmengine, mmcv,
+    or openmmlab (the codebase's own choice)."""
+    return Sink(
+        "A12",
+        names,
+        OPENMMLAB_CHECKS,
+        hub="openmmlab",
+        repo_type=tables,
+        repo=checkpoint,
+        revision_style="checkpoint",
+        library=tables,
+    )
+
 
 SINKS: tuple[Sink, ...] = (
     # --- A. remote code executed at load time -------------------------------------------------
@@ -125,6 +151,7 @@ SINKS: tuple[Sink, ...] = (
         repo_type="github",
         repo=Arg("repo_or_dir", 0),
         revision_style="torchhub-suffix",
+        loads_weights=False,  # torch.hub itself loads no repository file but code; hubconf.py's own loads are code
         library="torch.hub",
     ),
     Sink(
@@ -317,7 +344,11 @@ SINKS: tuple[Sink, ...] = (
     Sink(
         "B2",
         ("torch.hub.load_state_dict_from_url", "torch.utils.model_zoo.load_url"),
-        ("weights_only_default_false",),
+        ("weights_only_default_false", "unpinned_revision"),
+        hub="url",
+        repo_type="url",
+        repo=Arg("url", 0),
+        revision_style="url-check-hash",
         library="torch",
     ),
     Sink("B4", ("numpy.load",), ("numpy_allow_pickle",), library="numpy"),
@@ -413,6 +444,43 @@ SINKS: tuple[Sink, ...] = (
         revision_style="unpinnable",
         library="nemo",
     ),
+    _checkpoint_loader(
+        ("mmengine.runner.load_checkpoint", "mmengine.runner.checkpoint.load_checkpoint"),
+        Arg("filename", 1),
+        "mmengine",
+    ),
+    _checkpoint_loader(
+        (
+            "mmengine.runner.CheckpointLoader.load_checkpoint",
+            "mmengine.runner.checkpoint.CheckpointLoader.load_checkpoint",
+            "mmengine.runner.checkpoint._load_checkpoint",
+        ),
+        Arg("filename", 0),
+        "mmengine",
+    ),
+    _checkpoint_loader(
+        ("mmengine.runner.Runner", "mmengine.runner.FlexibleRunner", "mmengine.runner.runner.Runner"),
+        Arg("load_from"),
+        "mmengine",
+    ),
+    _checkpoint_loader(
+        ("mmcv.runner.load_checkpoint", "mmcv.runner.checkpoint.load_checkpoint"), Arg("filename", 1), "mmcv"
+    ),
+    _checkpoint_loader(
+        (
+            "mmcv.runner.CheckpointLoader.load_checkpoint",
+            "mmcv.runner.checkpoint.CheckpointLoader.load_checkpoint",
+            "mmcv.runner.checkpoint._load_checkpoint",
+        ),
+        Arg("filename", 0),
+        "mmcv",
+    ),
+    _checkpoint_loader(  # init_detector, init_model, init_recognizer, ...: (config, checkpoint=None, ...)
+        tuple(f"{codebase}.apis.init_*" for codebase in OPENMMLAB_CODEBASES), Arg("checkpoint", 1), "openmmlab"
+    ),
+    _checkpoint_loader(  # DetInferencer, MMSegInferencer, ...: (model, weights=None, ...)
+        ("mmdet.apis.*Inferencer", "mmseg.apis.*Inferencer", "mmdet3d.apis.*Inferencer"), Arg("weights", 1), "openmmlab"
+    ),
     # --- C. download only -------------------------------------------------------------------
     Sink(
         "C1",
@@ -430,6 +498,17 @@ SINKS: tuple[Sink, ...] = (
         revision=Arg("revision"),
         loads_weights=False,
         library="huggingface_hub",
+    ),
+    Sink(
+        "C3",
+        ("torch.hub.download_url_to_file",),
+        ("unpinned_revision",),
+        hub="url",
+        repo_type="url",
+        repo=Arg("url", 0),
+        revision=Arg("hash_prefix", 2),
+        revision_style="url-hash-prefix",
+        library="torch.hub",
     ),
     Sink(
         "C2",
@@ -474,6 +553,7 @@ PACKAGED_DATASET_BUILDERS = frozenset(
 
 
 UNPINNABLE_STYLES = frozenset({"ignored", "unpinnable"})
+URL_STYLES = frozenset({"url-check-hash", "url-hash-prefix", "checkpoint"})  # a URL's content, pinned by hash only
 
 # ModelScope's Model.from_pretrained and pipeline force trust_remote_code for these owners
 # (utils/automodel_utils.py :: check_model_from_owner_group, modelscope >= 1.29).

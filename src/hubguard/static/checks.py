@@ -10,8 +10,8 @@ import libcst as cst
 
 from hubguard.findings import Level, RevisionState
 from hubguard.revisions import classify_revision
-from hubguard.static.catalogue import MODELSCOPE_PINS_COMMITS, UNPINNABLE_STYLES, Arg, Sink
-from hubguard.static.calls import BoundArg, CallContext, describe_unknown, looks_local
+from hubguard.static.catalogue import MODELSCOPE_PINS_COMMITS, UNPINNABLE_STYLES, URL_STYLES, Arg, Sink
+from hubguard.static.calls import BoundArg, CallContext, RepoRef, describe_unknown, looks_local
 from hubguard.static.installed import installed_version, shown
 from hubguard.static.values import Known, LocalPath
 
@@ -241,6 +241,10 @@ def unpinned_revision(ctx: CallContext) -> Iterator[Hit]:
     name = f"'{repo.repo_id}'" if repo.repo_id else "the referenced repository"
     properties = _fix_properties(ctx)
     state = repo.revision_state
+    if sink.revision_style in URL_STYLES:
+        anchor = _anchor(ctx, repo.revision_arg) if repo.revision_arg else _anchor(ctx, ctx.repo_arg)
+        yield Hit("HG201", *_content_pin(ctx, repo), anchor, properties)
+        return
     if sink.revision_style == "ignored":
         level = Level.ERROR if remote_code else Level.WARNING
         message = (
@@ -269,6 +273,41 @@ def unpinned_revision(ctx: CallContext) -> Iterator[Hit]:
         message = _unpinned_message(ctx, name, repo.revision, state)
     anchor = _anchor(ctx, repo.revision_arg) if repo.revision_arg else _anchor(ctx, ctx.repo_arg)
     yield Hit("HG201", level, message, anchor, properties)
+
+
+def _content_pin(ctx: CallContext, repo: RepoRef) -> tuple[Level, str]:
+    """HG201 for a URL or checkpoint name: only a hash the loader checks pins what it loads."""
+    style = ctx.sink.revision_style if ctx.sink else ""
+    name, prefix, state = f"'{repo.repo_id}'", repo.revision, repo.revision_state
+    runs_code = ctx.runs_remote_code  # a .py file fetched to be run
+    full_hash = "-<sha256>.pth" if style == "url-check-hash" else "hash_prefix=<sha256>"
+    if style == "checkpoint":
+        message = (
+            f"{ctx.display_name} loads {name} with no hash check (mmengine and mmcv never check one): the file "
+            "behind it can change after review. Load a reviewed copy by path or by a URL with its full SHA-256."
+        )
+        return Level.WARNING, message
+    if state is RevisionState.UNKNOWN:
+        shown = describe_unknown(repo.revision_arg.value) if repo.revision_arg else "a run-time value"
+        return Level.NOTE, f"{ctx.display_name} loads {name}; whether a hash check protects it depends on {shown}."
+    if state is RevisionState.WEAK:
+        message = (
+            f"{ctx.display_name} checks only {len(prefix or '')} hex digits of the SHA-256 of {name} "
+            f"({4 * len(prefix or '')} bits): a file with the same prefix can be crafted. Check the full hash "
+            f"({full_hash})."
+        )
+        return _pin_level(state, runs_code), message
+    if prefix == "":
+        consequence = "the empty hash prefix in its file name matches any file, so check_hash checks nothing"
+    elif style == "url-check-hash":
+        consequence = "without check_hash=True and a -<sha256 prefix>. in the file name, nothing checks the file"
+    else:
+        consequence = "without hash_prefix=, nothing checks the file"
+    message = (
+        f"{ctx.display_name} loads {name}: {consequence}, so whatever the server sends next is used. Pin the "
+        f"reviewed file's SHA-256 ({full_hash})."
+    )
+    return _pin_level(state, runs_code), message
 
 
 def _pin_level(state: RevisionState, remote_code: bool) -> Level:
@@ -322,7 +361,7 @@ def _fix_properties(ctx: CallContext) -> dict[str, Any]:
     repo = ctx.repo
     assert sink is not None and repo is not None
     style = sink.revision_style
-    if style in UNPINNABLE_STYLES or _pins_break_the_call(sink):
+    if style in UNPINNABLE_STYLES | URL_STYLES or _pins_break_the_call(sink):
         style = "unfixable"
     repo_bound = ctx.repo_arg
     repo_literal = bool(
@@ -470,6 +509,21 @@ def weights_only_default_false(ctx: CallContext) -> Iterator[Hit]:
         f"{ctx.display_name} calls torch.load with weights_only=False unless weights_only=True is passed: a "
         "crafted checkpoint at that URL runs arbitrary code.",
         _anchor(ctx, weights_only),
+    )
+
+
+@check
+def openmmlab_checkpoint(ctx: CallContext) -> Iterator[Hit]:
+    """load_checkpoint, init_detector & co. unpickle the checkpoint they are given, when they are given one."""
+    bound = ctx.repo_arg
+    if bound is None or (isinstance(bound.value, Known) and not bound.value.value):
+        return
+    yield Hit(
+        "HG301",
+        Level.WARNING,
+        f"{ctx.display_name} unpickles the checkpoint it is given (downloads and open-mmlab:// names always; local "
+        "files with mmengine after 0.10.7 or torch < 2.6): a crafted checkpoint runs arbitrary code.",
+        _anchor(ctx, bound),
     )
 
 
