@@ -10,6 +10,7 @@ import pytest
 
 from hubguard.cli import main
 from tests.fakehub import FakeHub
+from tests.fakehub.files import FakeFileServer
 from tests.fakehub.fixtures import fake_hub, isolated_hf_env  # noqa: F401  (pytest fixtures)
 from tests.inspectors.fixtures import system_call  # the pickle of os.system("touch <canary>")
 
@@ -95,3 +96,22 @@ def test_hub_repo_is_judged_from_ranges(
     [row] = [line.split() for line in stats.splitlines() if line.endswith("/pytorch_model.bin")]
     read, size = int(row[0].replace(",", "")), int(row[4].replace(",", ""))
     assert read < 2**20 <= size  # a fraction of the file was transferred
+
+
+def test_a_url_is_judged_from_ranges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    canary = tmp_path / "canary"
+    monkeypatch.chdir(tmp_path)
+    with FakeFileServer() as files:
+        url = files.add("/releases/v1/model.pt", system_call(f"touch {canary}", 2) + bytes(4 * 2**20))
+        assert main(["model", url]) == 2  # a loopback address is refused unless the user allows it
+        assert "non-public address" in capsys.readouterr().err
+        monkeypatch.setenv("HUBGUARD_ALLOW_PRIVATE_URLS", "1")
+        code, report, stats = _json_and_stats(capsys, url)
+    assert code == 1 and not canary.exists()
+    [finding] = report["findings"]
+    assert (finding["rule"], finding["level"], finding["path"]) == ("HG403", "error", url)
+    [row] = [line.split() for line in stats.splitlines() if line.endswith("/model.pt")]
+    assert int(row[0].replace(",", "")) < 2**20  # bytes read, of a 4 MiB file
+    assert main(["model", "--offline", url]) == 2

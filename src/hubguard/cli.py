@@ -134,8 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report_options(scan)
     _add_remote_options(scan)
 
-    model = commands.add_parser("model", help="inspect model files (local file/dir or hub repo ID) without loading")
-    model.add_argument("target", help="a weights file, a directory, or a hub repo ID such as org/name")
+    model = commands.add_parser("model", help="inspect model files (local file/dir, hub repo ID, URL) without loading")
+    model.add_argument("target", help="a weights file, a directory, a hub repo ID such as org/name, or an https:// URL")
     model.add_argument("--revision", help="hub revision (branch, tag or commit SHA)")
     model.add_argument("--repo-type", choices=("model", "dataset"), default="model")
     _add_report_options(model)

@@ -14,10 +14,12 @@ _WHOLE_FILE = Region(1, 1, 1, 2)
 
 
 def inspect_target(target: str, revision: str | None, repo_type: str, config: Config, root: Path) -> ScanResult:
-    """Raises ConfigError when the target is neither a local path nor a valid hub repo ID."""
+    """Raises ConfigError when the target is neither a local path, a URL hubguard may fetch, nor a hub repo ID."""
     path = Path(target)
     if path.exists() or path.is_symlink():
         return _local(path, root, config)
+    if target.startswith(("https://", "http://")):
+        return _url(target, config)
     if _looks_like_a_path(target):
         raise ConfigError(f"no such file or directory: {target} (a hub repo ID looks like org/name)")
     return _remote(target, revision, repo_type, config)
@@ -50,8 +52,8 @@ def _shown_path(file: Path, root: Path) -> str:
 
 
 def _remote(repo_id: str, revision: str | None, repo_type: str, config: Config) -> ScanResult:
-    from hubguard.hub.huggingface import blob_url, default_endpoint
     from hubguard.hub.errors import HubError
+    from hubguard.hub.huggingface import blob_url, default_endpoint
     from hubguard.hub.remote_model import inspect_remote_repo
     from hubguard.hub.remote_pass import RemoteOptions
     from hubguard.hub.repo_ids import InvalidReference, validate_repo_id, validate_revision
@@ -91,6 +93,32 @@ def _remote(repo_id: str, revision: str | None, repo_type: str, config: Config) 
         return result
     for path, verdict in inspection.files:
         _add(result, verdict, Location(blob_url(endpoint, "model", repo_id, inspection.sha, path), _WHOLE_FILE))
+    return result
+
+
+def _url(url: str, config: Config) -> ScanResult:
+    from hubguard.hub.errors import HubError
+    from hubguard.hub.remote_model import inspect_url
+    from hubguard.hub.remote_pass import RemoteOptions
+    from hubguard.hub.repo_ids import InvalidReference
+
+    if config.offline:
+        raise ConfigError(f"{url!r} is a URL, and --offline forbids fetching it")
+    result = ScanResult()
+    options = RemoteOptions(
+        offline=False, timeout=config.timeout, cache_dir=None, endpoint=None, token=None,
+        pickle_allowlist=config.pickle_allowlist,
+    )
+    try:
+        inspection = inspect_url(url, options)
+    except InvalidReference as refused:
+        raise ConfigError(f"hubguard will not fetch {refused}") from None
+    except HubError as error:
+        message = f"{url} could not be inspected: {error.reason}; {error.fix}."
+        result.findings.append(Finding("HG405", message, Location(url, _WHOLE_FILE), Level.WARNING))
+        return result
+    for _, verdict in inspection.files:
+        _add(result, verdict, Location(url, _WHOLE_FILE))
     return result
 
 

@@ -1,4 +1,5 @@
-"""``hubguard model <repo-id>``: inspect every weight file of a hub repo through Range requests."""
+"""``hubguard model <repo-id | URL>``: inspect every weight file of a hub repo, or the file at a URL, through
+Range requests."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from hubguard.hub.remote_pass import RemoteOptions
 from hubguard.hub.resolver import ResolverContext
 from hubguard.hub.scanners import Scanners
 from hubguard.hub.transport import Deadline
+from hubguard.hub.url import REPO_TYPE as URL_REPO_TYPE
+from hubguard.hub.url import UrlResolver
 
 
 @dataclass
@@ -40,4 +43,16 @@ def inspect_remote_repo(
             for path in sorted(reader.snapshot.files)
             if scanners.is_weight_candidate(path)
         ]
+    return RemoteInspection(reader.snapshot.sha, files)
+
+
+def inspect_url(url: str, options: RemoteOptions, *, scanners: Scanners | None = None) -> RemoteInspection:
+    """The file at ``url``, judged over Range reads under the URL policy of ``hub/url.py``; raises HubError
+    subclasses, or InvalidReference for a URL hubguard will not request."""
+    scanners = scanners or Scanners.default(options.pickle_allowlist)
+    with HttpClient(options.retry) as http:
+        reader = UrlResolver.create(ResolverContext(http, options.offline)).open(
+            URL_REPO_TYPE, url, None, Deadline(options.timeout)
+        )
+        files = [(path, scanners.inspect_source(reader.open_source(path))) for path in sorted(reader.snapshot.files)]
     return RemoteInspection(reader.snapshot.sha, files)
