@@ -224,7 +224,10 @@ _register(
         short_description="A hub reference is not pinned to a commit SHA.",
         what=(
             "Finds models, datasets and hub repositories loaded without a full 40-hex commit SHA: no "
-            "`revision`, a branch such as `main`, a tag, a short SHA, or `refs/pr/N`."
+            "`revision`, a branch such as `main`, a tag, a short SHA, or `refs/pr/N` (torch.hub: no `:ref`, a "
+            "branch or a tag). For a file fetched from a URL, the pin is the SHA-256 the loader checks "
+            "(`check_hash=True` with `-<sha256>.` in the file name, `hash_prefix=`): none, or a prefix shorter "
+            "than the full 64 hex digits, is reported; OpenMMLab's loaders never check one."
         ),
         why="Branches and tags are mutable: the files that load tomorrow are not the files reviewed today.",
         details=(
@@ -503,9 +506,9 @@ _register(
         good_example="HF_TOKEN=... hubguard scan",
         fix="provide HF_TOKEN, raise --timeout, or run online once to fill the cache",
         remediation=(
-            "Export the hub's token with read access for gated or private repositories (`HF_TOKEN`, "
-            "`MODELSCOPE_API_TOKEN`, `CSGHUB_TOKEN`), raise `--timeout`, or run once online to fill the "
-            "cache; the message says which of these applies."
+            "Export the hub's token with read access for gated or private repositories, or for a higher rate "
+            "limit (`HF_TOKEN`, `MODELSCOPE_API_TOKEN`, `CSGHUB_TOKEN`, `GITHUB_TOKEN`), raise `--timeout`, or "
+            "run once online to fill the cache; the message says which of these applies."
         ),
         cwe=(1357,),
         level=Level.NOTE,
@@ -557,7 +560,10 @@ _register(
         id="HG407",
         name="missing-repo",
         short_description="The referenced repository does not exist on the hub.",
-        what="Reports hub references that the hub answers with 'repository not found'.",
+        what=(
+            "Reports hub references that the hub answers with 'repository not found', and GitHub repositories "
+            "(torch.hub) that GitHub redirects because they were renamed or transferred."
+        ),
         why="Anyone can register the name and serve code to this line.",
         details=(
             "A missing repository is a typo, a deleted model or a deleted account. Hub namespaces are "
