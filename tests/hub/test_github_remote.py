@@ -108,6 +108,19 @@ def test_a_pinned_commit_is_served_from_the_cache(fake_github: FakeGitHub, optio
     assert [f.message for f in second.findings] == [f.message for f in first.findings]
 
 
+def test_references_resolving_to_one_commit_share_its_requests(
+    fake_github: FakeGitHub, options: RemoteOptions
+) -> None:
+    sha = fake_github.add_repo("owner/repo", FILES)
+    result = run([reference("owner/repo", line=4), reference("owner/repo", sha, line=5)], options)
+    assert rules(result) == ["HG401", "HG401"]
+    paths = [request.path.split("/owner/repo/")[1].split("?")[0] for request in fake_github.requests]
+    assert sorted(paths) == sorted(
+        ["commits/refs%2Fheads%2Fmain", f"commits/{sha}", f"git/trees/{sha}"]
+        + [f"contents/{path}" for path in ("hubconf.py", "models/net.py", "models/__init__.py", "utils.py")]
+    )
+
+
 def test_a_branch_is_resolved_again_on_every_run(fake_github: FakeGitHub, options: RemoteOptions) -> None:
     fake_github.add_repo("owner/repo", FILES)
     run([reference("owner/repo", "main")], options)

@@ -21,7 +21,8 @@ import os
 import re
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 from hubguard.hub.errors import (
@@ -33,6 +34,7 @@ from hubguard.hub.errors import (
     RepoMoved,
     RepoNotFound,
     RevisionNotFound,
+    TooLarge,
     Unavailable,
 )
 from hubguard.hub.http import MAX_METADATA_BYTES, HttpClient, HttpResponse, default_status_error
@@ -57,6 +59,7 @@ _MODE_SYMLINK = "120000"
 _JSON_MEDIA = "application/vnd.github+json"
 _SHA_MEDIA = "application/vnd.github.sha"
 _RAW_MEDIA = "application/vnd.github.raw"
+T = TypeVar("T")
 
 
 def default_api_url() -> str:
@@ -107,8 +110,8 @@ class GitHubApi:
         self.server_url = server_url.rstrip("/")
         self._token = token
         self._lock = threading.Lock()
-        self._resolved: dict[tuple[str, str | None], str] = {}
-        self._trees: dict[tuple[str, str], tuple[dict[str, FileInfo], bool]] = {}
+        self._answers: dict[tuple[str, str, str | None], Any] = {}  # commit SHAs, trees and files of the run
+        self._gates: dict[tuple[str, str, str | None], threading.Lock] = {}
         self._spent_until: float | None = None  # the rate limit's reset time once a 403/429 said it is used up
 
     def __repr__(self) -> str:  # never show the token
@@ -128,33 +131,42 @@ class GitHubApi:
 
     def resolve(self, repo_id: str, ref: str | None, deadline: Deadline) -> str:
         """The commit torch.hub would download: branch before tag, ``main`` before ``master`` when unnamed."""
-        key = (repo_id.lower(), ref)
+        return self.once(("commit", repo_id.lower(), ref), lambda: self._resolve(repo_id, ref, deadline))
+
+    def tree(self, repo_id: str, sha: str, deadline: Deadline) -> tuple[dict[str, FileInfo], bool]:
+        """Every regular file at ``sha`` with its size and blob SHA-1, and whether GitHub truncated the list."""
+        return self.once(("tree", repo_id.lower(), sha), lambda: self._tree(repo_id, sha, deadline))
+
+    def once(self, key: tuple[str, str, str | None], compute: Callable[[], T]) -> T:
+        """One request per key and run (commits, trees, files), even when several references ask at once."""
         with self._lock:
-            known = self._resolved.get(key)
-        if known is not None:
-            return known
+            if key in self._answers:
+                return self._answers[key]  # type: ignore[no-any-return]
+            gate = self._gates.setdefault(key, threading.Lock())
+        with gate:
+            with self._lock:
+                if key in self._answers:
+                    return self._answers[key]  # type: ignore[no-any-return]
+            answer = compute()  # a failure is not remembered: the next reference asks again
+            with self._lock:
+                self._answers[key] = answer
+            return answer
+
+    def _resolve(self, repo_id: str, ref: str | None, deadline: Deadline) -> str:
         if ref is None:
             branches = (self._branch(repo_id, name, deadline) for name in DEFAULT_BRANCHES)
-            resolved = next((found for found in branches if found is not None), None)
-            if resolved is None:
+            sha = next((found for found in branches if found is not None), None)
+            if sha is None:
                 raise RevisionNotFound(
                     f"{repo_id} has neither a main nor a master branch, so torch.hub.load without a ref fails",
                     "name the ref after ':' (owner/repo:<commit sha>)",
                 )
-        elif is_commit_sha(ref):
-            resolved = self._at(repo_id, ref, deadline)
-        else:  # a tag or a short SHA, unless a branch has that name
-            resolved = self._branch(repo_id, ref, deadline) or self._at(repo_id, ref, deadline)
-        with self._lock:
-            self._resolved[key] = resolved
-        return resolved
+            return sha
+        if is_commit_sha(ref):
+            return self._at(repo_id, ref, deadline)
+        return self._branch(repo_id, ref, deadline) or self._at(repo_id, ref, deadline)  # else a tag or short SHA
 
-    def tree(self, repo_id: str, sha: str, deadline: Deadline) -> tuple[dict[str, FileInfo], bool]:
-        key = (repo_id.lower(), sha)
-        with self._lock:
-            known = self._trees.get(key)
-        if known is not None:
-            return known
+    def _tree(self, repo_id: str, sha: str, deadline: Deadline) -> tuple[dict[str, FileInfo], bool]:
         url = f"{self._repo_url(repo_id)}/git/trees/{sha}?recursive=1"
         body = self._api(repo_id, url, f"{repo_id} file list at {sha[:12]}", _JSON_MEDIA, deadline, MAX_METADATA_BYTES)
         try:
@@ -165,10 +177,7 @@ class GitHubApi:
         if not isinstance(entries, list):
             raise Unavailable(f"{repo_id}: GitHub's file list has no tree")
         files = dict(blob for blob in map(_blob, entries) if blob is not None)
-        result = (files, answer.get("truncated") is True)
-        with self._lock:
-            self._trees[key] = result
-        return result
+        return files, answer.get("truncated") is True
 
     def _branch(self, repo_id: str, name: str, deadline: Deadline) -> str | None:
         try:
@@ -312,7 +321,23 @@ class GitHubResolver:
         if self.offline:
             raise Offline("offline mode: GitHub was not contacted", "run without --offline")
         snapshot = self.api.snapshot(repo_id, revision, deadline)
-        return HttpReader(self.api.http, self.api, snapshot, deadline)
+        return GitHubReader(self.api.http, self.api, snapshot, deadline)
+
+
+class GitHubReader(HttpReader):
+    """Reads each file at a commit once per run, whichever reference asks for it: every read costs rate limit."""
+
+    def __init__(self, http: HttpClient, api: GitHubApi, snapshot: RepoSnapshot, deadline: Deadline) -> None:
+        super().__init__(http, api, snapshot, deadline)
+        self._api = api
+
+    def read_bytes(self, path: str, max_bytes: int) -> bytes:
+        key = ("file", self.snapshot.repo_id.lower(), f"{self.snapshot.sha}/{path}")
+        fetch = super().read_bytes
+        data = self._api.once(key, lambda: fetch(path, max_bytes))
+        if len(data) > max_bytes:
+            raise TooLarge(f"{self.snapshot.repo_id}/{path}: more than the {max_bytes}-byte cap")
+        return data
 
 
 def _refuse_moves(target: str) -> None:
