@@ -8,8 +8,8 @@ import pytest
 
 _PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
 _REFUSING = "http://127.0.0.1:9"  # port 9 (discard) on loopback refuses at once
-_HUB_ENDPOINTS = ("HF_ENDPOINT", "MODELSCOPE_ENDPOINT", "MODELSCOPE_DOMAIN", "CSGHUB_DOMAIN")
-_HUB_SECRETS = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "MODELSCOPE_API_TOKEN", "CSGHUB_TOKEN")
+_HUB_ENDPOINTS = ("HF_ENDPOINT", "MODELSCOPE_ENDPOINT", "MODELSCOPE_DOMAIN", "CSGHUB_DOMAIN", "GITHUB_API_URL")
+_HUB_SECRETS = ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "MODELSCOPE_API_TOKEN", "CSGHUB_TOKEN", "GITHUB_TOKEN")
 
 
 @pytest.fixture(autouse=True)
@@ -19,14 +19,10 @@ def _no_real_hub(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv(name, _REFUSING)
     for name in ("HF_TOKEN_PATH", "CSGHUB_TOKEN_PATH"):
         monkeypatch.setenv(name, "/nonexistent/hubguard-tests/token")
-    for name in (*_HUB_SECRETS, "HF_HUB_OFFLINE", "MODELSCOPE_PREFER_AI_SITE"):
+    # No GitHub Enterprise server; URLs from scanned code reach loopback only when a test says so.
+    for name in (*_HUB_SECRETS, "HF_HUB_OFFLINE", "MODELSCOPE_PREFER_AI_SITE", "GITHUB_SERVER_URL",
+                 "HUBGUARD_ALLOW_PRIVATE_URLS"):
         monkeypatch.delenv(name, raising=False)
-    # torch.hub references go to GitHub's API: the same refusing port, no token, no Enterprise server.
-    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")
-    for name in ("GITHUB_TOKEN", "GITHUB_SERVER_URL"):
-        monkeypatch.delenv(name, raising=False)
-    # URLs from scanned code may not reach loopback unless a test says so (every test server is on 127.0.0.1).
-    monkeypatch.delenv("HUBGUARD_ALLOW_PRIVATE_URLS", raising=False)
     # OpenMMLab's override tables live in these homes: never the developer's.
     monkeypatch.setenv("MMENGINE_HOME", "/nonexistent/hubguard-tests/mmengine")
     monkeypatch.setenv("MMCV_HOME", "/nonexistent/hubguard-tests/mmcv")
