@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -38,6 +39,8 @@ class Config:
     respect_gitignore: bool = True  # skip what .gitignore / .git/info/exclude ignore when walking directories
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()  # (glob, rule IDs or prefixes)
     report_unused_ignores: bool = False  # report suppression comments that suppress nothing (HG002)
+    max_file_size: int = 32 * 1024 * 1024  # bytes; larger files are not read
+    not_analysed_level: Level = Level.WARNING  # HG001 for input that cannot be parsed (internal errors stay error)
     source: Path | None = field(default=None, compare=False)  # the file the settings came from
 
     @property
@@ -117,6 +120,26 @@ def _positive_number(value: Any, where: str) -> float:
     return float(value)
 
 
+_SIZE = re.compile(r"\s*(\d+)\s*(|b|kb|kib|mb|mib|gb|gib)\s*", re.I)
+_UNITS = {"": 1, "b": 1, "kb": 1000, "kib": 1024, "mb": 1000**2, "mib": 1024**2, "gb": 1000**3, "gib": 1024**3}
+
+
+def parse_size(value: Any, where: str) -> int:
+    """A byte count: an integer, or a string such as "64 MiB" or "500kB"."""
+    match = _SIZE.fullmatch(value) if isinstance(value, str) else None
+    if match is not None:
+        value = int(match.group(1)) * _UNITS[match.group(2).lower()]
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ConfigError(f"{where}: expected a positive size such as 33554432 or \"32 MiB\", got {value!r}")
+    return value
+
+
+def _level(value: Any, where: str) -> Level:
+    if not isinstance(value, str) or value.lower() not in ("note", "warning", "error"):
+        raise ConfigError(f"{where}: expected note, warning or error, got {value!r}")
+    return Level(value.lower())
+
+
 _KEYS = {
     "select": ("select", parse_rule_list),
     "ignore": ("ignore", parse_rule_list),
@@ -129,6 +152,8 @@ _KEYS = {
     "respect-gitignore": ("respect_gitignore", _boolean),
     "per-file-ignores": ("per_file_ignores", _per_file_ignores),
     "report-unused-ignores": ("report_unused_ignores", _boolean),
+    "max-file-size": ("max_file_size", parse_size),
+    "not-analysed-level": ("not_analysed_level", _level),
 }
 
 

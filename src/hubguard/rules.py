@@ -15,6 +15,7 @@ CWE_NAMES: dict[int, str] = {
     494: "Download of Code Without Integrity Check",
     502: "Deserialization of Untrusted Data",
     506: "Embedded Malicious Code",
+    693: "Protection Mechanism Failure",
     829: "Inclusion of Functionality from Untrusted Control Sphere",
     1357: "Reliance on Insufficiently Trustworthy Component",
 }
@@ -86,6 +87,55 @@ _JFROG_MALICIOUS_MODELS = Reference(
     "https://jfrog.com/blog/data-scientists-targeted-by-malicious-hugging-face-ml-models-with-silent-backdoor/",
 )
 
+_register(
+    Rule(
+        id="HG001",
+        name="not-analysed",
+        short_description="A file that mentions a model loader could not be analysed, fully or in part.",
+        what=(
+            "Reports Python files and notebook cells that mention a loader hubguard knows but could not be "
+            "analysed: a syntax error, an undecodable or oversized file, a statement nested too deeply for "
+            "Python's parser, or an internal error while analysing it. The finding sits at the parser's "
+            "position (or the first line of the part that was skipped); findings in the rest of the file are "
+            "still reported."
+        ),
+        why="A file the gate cannot read is a file the gate did not check: its loader calls may hide findings.",
+        details=(
+            "hubguard parses code, it never runs it, so anything that stops the parser stops the check. An "
+            "attacker who can add one pathological line to a file (a thousand nested brackets or operators) "
+            "could otherwise switch the gate off for that file. Where only part of a file fails, hubguard "
+            "analyses every other statement and reports this finding for the part it skipped; internal "
+            "errors are reported at level error. A file that fails to parse and mentions no loader is only "
+            "a notice."
+        ),
+        bad_example=(
+            "from transformers import AutoModel\n"
+            'model = AutoModel.from_pretrained("org/model", trust_remote_code=True\n'
+            "x = ((((((((((((((((((((((((((((((((((((((((((((1))))))))))))))))))))))))))))))))))))))))))))"
+        ),
+        good_example=(
+            "from transformers import AutoModel\n"
+            'model = AutoModel.from_pretrained("org/model", revision="<40-hex commit sha>")'
+        ),
+        fix="fix the syntax error or simplify the statement so Python's parser accepts it",
+        remediation=(
+            "Make the file valid Python 3 (the message gives the parser's position), split expressions "
+            "that nest hundreds of levels deep, or raise `max-file-size` in `[tool.hubguard]` for a large "
+            "file. For files that are not Python 3 on purpose (templates, Python 2 fixtures), exclude them "
+            "or set `not-analysed-level = \"note\"`. Internal errors are bugs: please report them."
+        ),
+        cwe=(693,),
+        level=Level.WARNING,
+        security_severity=5.0,
+        precision="very-high",
+        references=(
+            Reference(
+                "Python documentation: ast.parse (deeply nested input and the parser's limits)",
+                "https://docs.python.org/3/library/ast.html#ast.parse",
+            ),
+        ),
+    )
+)
 _register(
     Rule(
         id="HG002",

@@ -173,6 +173,14 @@ def sample_result(root: Path) -> ScanResult:
             properties={"notebook": {"cellIndex": 2, "cellNumber": 3, "lineInCell": 1, "cellId": "load"}},
         ),
     ]
+    findings.append(
+        Finding(
+            rule_id="HG001",
+            message="Not analysed (syntax error: invalid syntax, at line 3, column 8); the file mentions a model loader.",
+            location=Location("src/broken.py", Region(3, 8, 3, 9)),
+            level=Level.WARNING,
+        )
+    )
     notifications = [
         Notification("could not parse: invalid syntax [line 3]", path="src/broken.py", kind="parse-error"),
         Notification("huggingface.co did not answer", path=None, level=Level.NOTE, kind="hub-unreachable"),

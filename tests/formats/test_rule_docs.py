@@ -19,8 +19,8 @@ from hubguard.formats.rule_docs import (
 from hubguard.rules import RULES
 
 EXPECTED_IDS = [
-    "HG002", "HG101", "HG102", "HG201", "HG301", "HG401", "HG402", "HG403", "HG404", "HG405", "HG406", "HG407",
-    "HG408", "HG410",
+    "HG001", "HG002", "HG101", "HG102", "HG201", "HG301", "HG401", "HG402", "HG403", "HG404", "HG405", "HG406",
+    "HG407", "HG408", "HG410",
 ]
 
 

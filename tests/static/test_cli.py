@@ -99,20 +99,24 @@ def test_unreadable_files_are_notifications_and_never_hide_other_findings(
     (tmp_path / "f_bad.py").write_text(VULNERABLE)
     code, report = scan_json(tmp_path, capsys, ".")
     assert code == 1
-    assert {f["path"] for f in report["findings"]} == {"f_bad.py"}
+    assert {(f["path"], f["rule"]) for f in report["findings"] if f["path"] != "f_bad.py"} == {("a_syntax.py", "HG001")}
+    assert "syntax error" in next(f["message"] for f in report["findings"] if f["rule"] == "HG001")
     notified = {n["path"]: n["message"] for n in report["notifications"]}
-    assert set(notified) == {"a_syntax.py", "b_binary.py", "c_latin1.py", "d_broken.ipynb", "e_not_notebook.ipynb"}
-    assert "syntax error" in notified["a_syntax.py"]
+    assert set(notified) == {"b_binary.py", "c_latin1.py", "d_broken.ipynb", "e_not_notebook.ipynb"}
     assert "binary" in notified["b_binary.py"]
     assert "decode" in notified["c_latin1.py"]
     assert "broken notebook" in notified["d_broken.ipynb"]
 
 
-def test_text_mode_reports_unparseable_files_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_mode_reports_unparseable_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "broken.py").write_text("import pickle\npickle.loads(\n")
-    assert main(["scan", "--offline", "broken.py"]) == 0
+    assert main(["scan", "--offline", "broken.py"]) == 1  # it mentions a loader: HG001
     captured = capsys.readouterr()
-    assert "broken.py" in captured.err and "syntax error" in captured.err
+    assert "HG001" in captured.out and "syntax error" in captured.out
+    (tmp_path / "unrelated.py").write_text("import transformers\ntransformers.AutoModel.from_pretrained('./m')\nx = (\n")
+    assert main(["scan", "--offline", "unrelated.py"]) == 0  # no loader call in the broken part: a notice
+    captured = capsys.readouterr()
+    assert "unrelated.py" in captured.err and "syntax error" in captured.err
     assert "Traceback" not in captured.err + captured.out
 
 
@@ -206,7 +210,7 @@ def test_rules_and_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["explain", "HG999"]) == 2
 
 
-def test_an_internal_error_in_one_file_is_a_notification(
+def test_an_internal_error_in_one_file_is_an_hg001_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from hubguard.static import engine
@@ -223,6 +227,8 @@ def test_an_internal_error_in_one_file_is_a_notification(
     (tmp_path / "b.py").write_text(VULNERABLE)
     code, report = scan_json(tmp_path, capsys, "--jobs", "1", ".")
     assert code == 3  # the report is incomplete: never 0 or 1
-    assert {f["path"] for f in report["findings"]} == {"b.py"}
+    [error] = [f for f in report["findings"] if f["path"] == "a.py"]
+    assert error["rule"] == "HG001" and error["level"] == "error" and "Internal error" in error["message"]
+    assert {f["path"] for f in report["findings"]} == {"a.py", "b.py"}
     [notification] = report["notifications"]
-    assert notification["path"] == "a.py" and "internal error" in notification["message"]
+    assert notification["path"] == "a.py" and "internal error" in notification["message"].lower()

@@ -27,6 +27,7 @@ class CallHit:
 class ModuleAnalysis:
     hits: list[CallHit]
     references: list[tuple[HubReference, Span]]  # with the range of the callee, a tight one-line anchor
+    errors: list[tuple[Exception, Span]]  # calls whose analysis failed (a bug), with their range
 
 
 class _CandidateCollector(BindingCollector):
@@ -50,24 +51,31 @@ def analyze_module(module: cst.Module, source: str) -> ModuleAnalysis:
     collector = _CandidateCollector()
     collector.walk(module)
     if not collector.calls:
-        return ModuleAnalysis([], [])
+        return ModuleAnalysis([], [], [])
     resolver = Resolver(module)
     pending: list[tuple[cst.Call, Hit]] = []
     pending_refs: list[tuple[cst.Call, HubReference]] = []
+    failed: list[tuple[cst.Call, Exception]] = []
     for call, scope in collector.calls:
-        ctx = _context(call, scope, resolver)
-        if ctx is None:
+        try:
+            ctx = _context(call, scope, resolver)
+            if ctx is None:
+                continue
+            hits = _run_checks(ctx)
+            reference = _reference(ctx)
+        except Exception as error:  # one call's bug must not hide the other calls' findings
+            failed.append((call, error))
             continue
-        pending.extend((call, hit) for hit in _run_checks(ctx))
-        reference = _reference(ctx)
+        pending.extend((call, hit) for hit in hits)
         if reference is not None:
             pending_refs.append((call, reference))
-    if not pending and not pending_refs:
-        return ModuleAnalysis([], [])
+    if not pending and not pending_refs and not failed:
+        return ModuleAnalysis([], [], [])
     positions = PositionIndex(module, source, collector.all_calls)
     hits = [CallHit(hit, positions.span(call, call), positions.span(call, hit.anchor)) for call, hit in pending]
     references = [(reference, positions.span(call, call.func)) for call, reference in pending_refs]
-    return ModuleAnalysis(hits, references)
+    errors = [(error, positions.span(call, call)) for call, error in failed]
+    return ModuleAnalysis(hits, references, errors)
 
 
 def _context(call: cst.Call, scope: Scope, resolver: Resolver) -> CallContext | None:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ast
 import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -12,15 +10,19 @@ from pathlib import Path
 import libcst as cst
 
 from hubguard.config import Config
-from hubguard.findings import Finding, Level, Location, Notification, Region, ScanResult, SuppressionComment
+from hubguard.findings import Finding, Level, Location, Notification, Region, ScanResult
 from hubguard.static.analyzer import CallHit, analyze_module, region_of
 from hubguard.static.positions import Span
 from hubguard.static.files import discover, relative_path
 from hubguard.static.notebook import NotebookSource
 from hubguard.static.prefilter import candidate_call_lines, might_contain_sinks, screen_text
+from hubguard.static.reading import NotRead, TooLarge, read_regular_file
+from hubguard.static.recovery import MAX_NESTING, nesting_depth, parse_recovering, skip_deep_statements
 from hubguard.static.reduce import reduced_source
-from hubguard.static.sources import Source, UnreadableSource, python_lines, read_source
-from hubguard.static.suppression import comment_span, suppressing_line, suppressions_by_line
+from hubguard.static.lines import python_lines
+from hubguard.static.sources import Source, UnreadableSource, read_source
+from hubguard.static.suppression import is_suppressed, suppressions_by_line
+from hubguard.static.workers import analyse_in_workers
 
 _POOL_THRESHOLD = 64
 _CHUNK = 16
@@ -28,146 +30,175 @@ _CHUNK = 16
 
 def scan_paths(paths: list[Path], config: Config, root: Path | None = None) -> ScanResult:
     root = (root or Path.cwd()).resolve()
-    files = list(discover(paths, root, config))
+    files = list(discover(paths, root, config.exclude))
     jobs = [(str(path), relative_path(path, root)) for path in files]
     workers = config.jobs if config.jobs is not None else (os.cpu_count() or 1)
     result = ScanResult()
     if len(jobs) < _POOL_THRESHOLD or workers <= 1:
         partials = [analyze_file(path, relative, config) for path, relative in jobs]
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            partials = list(pool.map(_analyze_job, jobs, [config] * len(jobs), chunksize=_CHUNK))
+        partials = analyse_in_workers(jobs, analyze_file, config, workers, _CHUNK)
     for partial in partials:
         result.extend(partial)
     result.findings.sort(key=Finding.sort_key)
     return result
 
 
-def _analyze_job(job: tuple[str, str], config: Config) -> ScanResult:
-    return analyze_file(*job, config)
-
-
 def analyze_file(path: str, relative: str, config: Config) -> ScanResult:
-    """Analyse one file; every failure becomes a notification, never an exception."""
+    """Analyse one file on disk; every failure becomes a notification or an HG001 finding, never an exception."""
     try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        return ScanResult(
-            files_scanned=1, notifications=[Notification(f"cannot read file: {error.strerror or error}", relative)]
-        )
-    return analyze_bytes(data, relative, config)
+        data = read_regular_file(path, config.max_file_size, might_contain_sinks)
+    except TooLarge as error:
+        result = ScanResult(files_scanned=1)
+        _report_unanalysed(result, relative, str(error), None, error.mentions_loader, config)
+        return result
+    except NotRead as error:
+        return ScanResult(files_scanned=1, notifications=[Notification(str(error), relative)])
+    return analyze_source(data, relative, config)
 
 
-def analyze_bytes(data: bytes, relative: str, config: Config) -> ScanResult:
-    """Analyse ``data`` as the file ``relative`` (its suffix says whether it is a notebook): stdin, caches."""
-    result = _analyze_bytes(data, relative, config)
-    if not result.suppressions and b"hubguard" in data:
-        result.suppressions = _unused_suppressions(data, relative)  # skipped before _collect: nothing to suppress
-    return result
+def analyze_source(data: bytes, relative: str, config: Config) -> ScanResult:
+    """Analyse the bytes of one file shown as ``relative`` (a notebook when it ends in ``.ipynb``).
 
-
-def _unused_suppressions(data: bytes, relative: str) -> list[SuppressionComment]:
-    try:
-        source = read_source(Path(relative), data)
-    except UnreadableSource:
-        return []
-    return _suppression_comments(source, relative, suppressions_by_line(source.text), {})
-
-
-def _suppression_comments(
-    source: Source, relative: str, table: dict[int, frozenset[str]], used: dict[int, set[str]]
-) -> list[SuppressionComment]:
-    lines = python_lines(source.text)
-    comments = []
-    for line, rules in table.items():
-        start, end = comment_span(lines[line - 1]) or (0, len(lines[line - 1].rstrip()))
-        location = _location(relative, Region(line, start + 1, line, end + 1), source.notebook)
-        if location is not None:
-            comments.append(SuppressionComment(location, rules, used.get(line, set())))
-    return comments
-
-
-def _analyze_bytes(data: bytes, relative: str, config: Config) -> ScanResult:
+    Whatever goes wrong stays inside this file: input that cannot be parsed is an HG001 finding when it
+    mentions a loader (a notice otherwise), an internal error is HG001 at level error, and the findings
+    established before it are kept.
+    """
     result = ScanResult(files_scanned=1)
     if not might_contain_sinks(data):
         return result
-    try:
-        source = read_source(Path(relative), data)
-        if source.notebook is not None:
-            result.notifications.extend(
-                Notification(f"cell {index + 1} not analysed: {reason}", relative, Level.NOTE)
-                for index, reason in source.notebook.skipped_cells
-                if reason != "cell magic"
-            )
-        hints = screen_text(source.text)
-        if hints is None:
-            return result
-        code = source.text
-        tree = _ast_tree(code)
-        if tree is not None:
-            candidate_lines = candidate_call_lines(tree, hints)
-            if not candidate_lines:
-                return result
-            code = reduced_source(tree, code, candidate_lines)
-        module = cst.parse_module(code)
-    except UnreadableSource as error:
-        result.notifications.append(Notification(str(error), relative))
-        return result
-    except cst.ParserSyntaxError as error:
-        result.notifications.append(
-            Notification(f"syntax error at line {error.raw_line}, column {error.raw_column}: {error.message}", relative)
-        )
-        return result
-    except RecursionError:
-        result.notifications.append(Notification("source nests too deeply to analyse", relative))
+    if len(data) > config.max_file_size:
+        error = TooLarge(len(data), config.max_file_size, True)
+        _report_unanalysed(result, relative, str(error), None, True, config)
         return result
     try:
-        _collect(module, code, source, relative, config, result)
-    except Exception as error:  # a bug in one check must not hide the findings in every other file
-        result.findings.clear()
-        result.references.clear()
-        kind = type(error).__name__
-        result.notifications.append(
-            Notification(
-                f"internal error while analysing ({kind}: {error}); please report it",
-                relative,
-                Level.ERROR,
-                "internal-error",
-            )
-        )
+        _analyze(data, relative, config, result)
+    except (Exception, MemoryError, RecursionError) as error:  # a bug must not hide the other findings
+        _internal_error(result, relative, error)
     return result
 
 
-def _ast_tree(text: str) -> ast.Module | None:
-    """The file parsed by CPython, or None when only LibCST can say what is wrong with it."""
+def _analyze(data: bytes, relative: str, config: Config, result: ScanResult) -> None:
     try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+        source = read_source(relative, data)
+    except UnreadableSource as error:
+        mentions = screen_text(data.decode("latin-1")) is not None
+        _report_unanalysed(result, relative, str(error), None, mentions, config)
+        return
+    if source.notebook is not None:
+        _report_skipped_cells(source.notebook, relative, config, result)
+    hints = screen_text(source.text)
+    if hints is None:
+        return
+    parsed = parse_recovering(source.text)
+    if parsed.tree is not None:
+        deep = [
+            (statement.lineno, statement.end_lineno or statement.lineno)
+            for statement in parsed.tree.body
+            if nesting_depth(statement) > MAX_NESTING
+        ]
+        if deep:
+            parsed = skip_deep_statements(parsed, deep, f"nests more than {MAX_NESTING} levels deep")
+    for part in parsed.skipped:
+        region = Region(part.line, part.column, part.line, part.column + 1)
+        message = f"{part.reason}, at line {part.line}, column {part.column}"
+        if part.end_line > part.start_line:
+            message += f" (lines {part.start_line}-{part.end_line} skipped)"
+        flagged = part.too_deep or screen_text(part.text) is not None
+        _report_unanalysed(result, relative, message, region, flagged, config, source.notebook)
+    if parsed.tree is None:
+        return
+    candidate_lines = candidate_call_lines(parsed.tree, hints)
+    if not candidate_lines:
+        return
+    code = reduced_source(parsed.tree, parsed.text, candidate_lines)
+    try:
+        module = cst.parse_module(code)
+    except cst.ParserSyntaxError as error:
+        region = Region(error.raw_line, error.raw_column + 1, error.raw_line, error.raw_column + 2)
+        message = f"line {error.raw_line}, column {error.raw_column + 1}: LibCST cannot parse it: {error.message}"
+        _report_unanalysed(result, relative, message, region, True, config, source.notebook)
+        return
+    _collect(module, code, source, relative, config, result)
+
+
+def _report_skipped_cells(notebook: NotebookSource, relative: str, config: Config, result: ScanResult) -> None:
+    for skipped in notebook.skipped_cells:
+        if skipped.reason == "cell magic":
+            continue
+        cell = notebook.cell_by_index(skipped.cell_index)
+        raw = notebook.raw_position_in_cell(cell, skipped.line_in_cell, skipped.column) if cell else None
+        region = Region(raw[0], raw[1] + 1, raw[0], raw[1] + 2) if raw else None
+        message = f"cell {skipped.cell_index + 1} not analysed: {skipped.reason}"
+        if skipped.too_deep or screen_text(skipped.text) is not None:
+            _not_analysed(result, relative, message, config.not_analysed_level, region)
+        else:
+            result.notifications.append(Notification(message, relative, Level.NOTE))
+
+
+def _report_unanalysed(
+    result: ScanResult,
+    relative: str,
+    message: str,
+    region: Region | None,
+    flagged: bool,
+    config: Config,
+    notebook: NotebookSource | None = None,
+) -> None:
+    """Input that could not be analysed: HG001 when flagged (its text mentions a loader, or it is too deep for
+    the parser), else a notice."""
+    if notebook is not None and region is not None:
+        location = _location(relative, region, notebook)
+        region = location.region if location is not None else None
+    if flagged:
+        _not_analysed(result, relative, message, config.not_analysed_level, region)
+    else:
+        result.notifications.append(Notification(message, relative))
+
+
+def _not_analysed(result: ScanResult, relative: str, message: str, level: Level, region: Region | None = None) -> None:
+    result.findings.append(
+        Finding(
+            "HG001",
+            f"Not analysed ({message}); the file mentions a model loader, so findings may be hidden here.",
+            Location(relative, region),
+            level,
+            properties={"reason": "unparsable-input"},
+        )
+    )
+
+
+def _internal_error(result: ScanResult, relative: str, error: BaseException, region: Region | None = None) -> None:
+    kind = type(error).__name__
+    result.findings.append(
+        Finding(
+            "HG001",
+            f"Internal error while analysing ({kind}: {error}); findings may be hidden here. Please report it.",
+            Location(relative, region),
+            Level.ERROR,
+            properties={"reason": "internal-error"},
+        )
+    )
 
 
 def _collect(module: cst.Module, code: str, source: Source, relative: str, config: Config, result: ScanResult) -> None:
     """``code`` is what LibCST parsed: ``source.text`` with irrelevant definitions blanked, line for line."""
     analysis = analyze_module(module, code)
     suppressed = suppressions_by_line(source.text)
-    used: dict[int, set[str]] = {}
+    for error, call_range in analysis.errors:
+        location = _location(relative, region_of(call_range), source.notebook)
+        _internal_error(result, relative, error, location.region if location else None)
     for call_hit in analysis.hits:
-        found = _finding(call_hit, source, relative, suppressed)
-        if found is not None and _reported(found[0], config):
-            result.findings.append(found[0])
-            if found[1] is not None:
-                used.setdefault(found[1], set()).add(found[0].rule_id)
-    result.suppressions.extend(_suppression_comments(source, relative, suppressed, used))
+        finding = _finding(call_hit, source, relative, suppressed)
+        if finding is not None and _reported(finding, config):
+            result.findings.append(finding)
     for reference, callee_range in analysis.references:
         location = _location(relative, region_of(callee_range), source.notebook)
         if location is not None:
             result.references.append(replace(reference, location=location))
 
 
-def _finding(
-    call_hit: CallHit, source: Source, relative: str, suppressed: dict[int, frozenset[str]]
-) -> tuple[Finding, int | None] | None:
-    """The finding for ``call_hit``, and the line of the comment that suppresses it (None if none does)."""
+def _finding(call_hit: CallHit, source: Source, relative: str, suppressed: dict[int, frozenset[str]]) -> Finding | None:
     hit = call_hit.hit
     anchor = call_hit.anchor_range
     region = Region(anchor.start_line, anchor.start_column + 1, anchor.start_line, _end_column(anchor, source))
@@ -188,16 +219,15 @@ def _finding(
                 "cellId": cell.cell_id,
             }
             message = f"{message} (cell {cell.cell_index + 1}, line {cell.line_in_cell})"
-    suppressing = suppressing_line(hit.rule_id, (anchor.start_line, call.start_line, call.end_line), suppressed)
-    finding = Finding(
+    lines = (anchor.start_line, call.start_line, call.end_line)
+    return Finding(
         rule_id=hit.rule_id,
         message=message,
         location=location,
         level=hit.level,
-        suppressed=suppressing is not None,
+        suppressed=is_suppressed(hit.rule_id, lines, suppressed),
         properties=properties,
     )
-    return finding, suppressing
 
 
 def _end_column(anchor: Span, source: Source) -> int:

@@ -1,50 +1,121 @@
-"""Jupyter notebooks: the code cells as one module, and a map back to raw ``.ipynb`` coordinates."""
+"""Jupyter notebooks: the code cells as one module, and a map back to raw ``.ipynb`` coordinates.
+
+Memory follows the code, not the notebook: outputs are never built, and the raw offsets of a cell's
+characters are computed only for the cells a finding points into.
+"""
 
 from __future__ import annotations
 
 import ast
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hubguard.static.jsonpos import JSONPositionError, PositionedString, loads_with_positions
+from hubguard.static.recovery import PARSE_ERRORS, parse_failure
 
 _MAGIC_LINE = re.compile(r"^(\s*)([%!?]|\w+\s*=\s*[%!])")
-_CELL_MAGIC = re.compile(r"^\s*%%")
+_CELL_MAGIC = re.compile(r"[^\S\n]*%%")
+_UNBUILT_KEYS = frozenset({"outputs", "attachments"})
 
 
 class NotebookError(ValueError):
     pass
 
 
+@dataclass
+class Cell:
+    index: int  # 0-based among all cells
+    cell_id: str | None
+    parts: list[PositionedString]
+    text: str  # the source strings joined
+    _offsets: list[int] | None = field(default=None, repr=False)
+
+    def raw_offsets(self, raw: str) -> list[int]:
+        """Raw offset of each character of ``text``, plus one for its end."""
+        if self._offsets is None:
+            offsets: list[int] = []
+            for part in self.parts:
+                offsets.extend(part.offsets(raw)[:-1])
+            offsets.append(self.parts[-1].raw_end if self.parts else 0)
+            self._offsets = offsets
+        return self._offsets
+
+
 @dataclass(frozen=True)
 class CellLine:
     cell_index: int  # 0-based among all cells
     line_in_cell: int  # 1-based
-    offsets: tuple[int, ...]  # raw offset of each character of the line (plus the one after it)
     cell_id: str | None
+
+
+@dataclass(frozen=True)
+class SkippedCell:
+    cell_index: int
+    reason: str
+    too_deep: bool
+    text: str
+    line_in_cell: int  # the parser's position in the cell, or its first line
+    column: int  # 0-based
 
 
 @dataclass
 class NotebookSource:
+    raw: str
     code: str  # code cells joined; unparseable cells and magics blanked out, line count preserved
-    lines: list[CellLine | None]  # per line of ``code`` (0-based): where it came from; None for separators
-    raw_line_starts: list[int]
-    skipped_cells: list[tuple[int, str]]  # (cell index, reason) for cells that were not analysed
+    cells: list[Cell]  # the code cells in ``code``, in order
+    first_lines: list[int]  # 1-based line of ``code`` where each of ``cells`` starts
+    skipped_cells: list[SkippedCell]
+    all_cells: list[Cell]  # every code cell, analysed or skipped
+    raw_line_starts: list[int] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.raw_line_starts = [0, *(match.end() for match in re.finditer("\n", self.raw))]
+
+    def _locate(self, line: int) -> tuple[Cell, int] | None:
+        """The cell a line of ``code`` came from and its 1-based line in that cell; None for separators."""
+        slot = bisect_right(self.first_lines, line) - 1
+        if slot < 0:
+            return None
+        cell = self.cells[slot]
+        line_in_cell = line - self.first_lines[slot] + 1
+        return (cell, line_in_cell) if line_in_cell <= _line_count(cell.text) else None
+
+    def cell_of(self, line: int) -> CellLine | None:
+        located = self._locate(line)
+        if located is None:
+            return None
+        cell, line_in_cell = located
+        return CellLine(cell.index, line_in_cell, cell.cell_id)
 
     def raw_position(self, line: int, column: int) -> tuple[int, int] | None:
         """Map 1-based line / 0-based column in ``code`` to 1-based raw line / 0-based raw column."""
-        if not 1 <= line <= len(self.lines):
+        located = self._locate(line)
+        if located is None:
             return None
-        origin = self.lines[line - 1]
-        if origin is None:
-            return None
-        offset = origin.offsets[min(column, len(origin.offsets) - 1)]
+        cell, line_in_cell = located
+        return self.raw_position_in_cell(cell, line_in_cell, column)
+
+    def raw_position_in_cell(self, cell: Cell, line_in_cell: int, column: int) -> tuple[int, int]:
+        starts = _line_starts(cell.text)
+        start = starts[line_in_cell - 1]
+        newline = cell.text.find("\n", start)
+        end = newline if newline != -1 else len(cell.text)
+        offsets = cell.raw_offsets(self.raw)
+        offset = offsets[min(start + column, end, len(offsets) - 1)]
         raw_line = bisect_right(self.raw_line_starts, offset)
         return raw_line, offset - self.raw_line_starts[raw_line - 1]
 
-    def cell_of(self, line: int) -> CellLine | None:
-        return self.lines[line - 1] if 1 <= line <= len(self.lines) else None
+    def cell_by_index(self, index: int) -> Cell | None:
+        return next((cell for cell in self.all_cells if cell.index == index), None)
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(match.end() for match in re.finditer("\n", text) if match.end() < len(text))]
+
+
+def _line_count(text: str) -> int:
+    return len(_line_starts(text)) if text else 0
 
 
 def _cell_source(cell: dict[str, object]) -> list[PositionedString]:
@@ -56,30 +127,13 @@ def _cell_source(cell: dict[str, object]) -> list[PositionedString]:
     raise NotebookError("a cell's 'source' is neither a string nor a list of strings")
 
 
-def _split_lines(parts: list[PositionedString]) -> list[tuple[str, tuple[int, ...]]]:
-    """Concatenate a cell's source strings and split into lines with per-character raw offsets."""
-    text = "".join(part.value for part in parts)
-    offsets: list[int] = []
-    for part in parts:
-        offsets.extend(part.offsets[:-1])
-    end = parts[-1].offsets[-1] if parts else 0
-    lines: list[tuple[str, tuple[int, ...]]] = []
-    start = 0
-    for index, char in enumerate(text):
-        if char == "\n":
-            lines.append((text[start:index], tuple(offsets[start : index + 1])))
-            start = index + 1
-    if start < len(text):
-        lines.append((text[start:], tuple(offsets[start:]) + (end,)))
-    return lines
-
-
-def _mask_magics(lines: list[str]) -> list[str]:
-    masked = []
-    for line in lines:
+def _mask_magics(text: str) -> str:
+    lines = text.split("\n")
+    for number, line in enumerate(lines):
         match = _MAGIC_LINE.match(line)
-        masked.append(f"{match.group(1)}pass" if match else line)
-    return masked
+        if match:
+            lines[number] = f"{match.group(1)}pass"
+    return "\n".join(lines)
 
 
 def _plain_cells(document: object) -> list[dict[str, object]]:
@@ -96,35 +150,76 @@ def _cell_id(cell: dict[str, object]) -> str | None:
     return cell_id.value if isinstance(cell_id, PositionedString) else None
 
 
-def read_notebook(raw: str) -> NotebookSource:
+def _code_cells(raw: str) -> list[Cell]:
     try:
-        document = loads_with_positions(raw)
+        document = loads_with_positions(raw, _UNBUILT_KEYS)
     except (JSONPositionError, RecursionError) as error:
         raise NotebookError(f"invalid notebook JSON: {error}") from None
-    cells = _plain_cells(document)
-    code_lines: list[str] = []
-    origins: list[CellLine | None] = []
-    skipped: list[tuple[int, str]] = []
-    for index, cell in enumerate(cells):
+    cells = []
+    for index, cell in enumerate(_plain_cells(document)):
         cell_type = cell.get("cell_type")
-        if not isinstance(cell_type, PositionedString) or cell_type.value != "code":
-            continue
-        lines = _split_lines(_cell_source(cell))
-        texts = [text for text, _ in lines]
-        if texts and _CELL_MAGIC.match(texts[0]):
-            skipped.append((index, "cell magic"))
-            continue
-        texts = _mask_magics(texts)
-        try:
-            ast.parse("\n".join(texts))
-        except (SyntaxError, ValueError) as error:
-            skipped.append((index, f"syntax error: {getattr(error, 'msg', error)}"))
-            continue
-        cell_id = _cell_id(cell)
-        for number, ((_, offsets), text) in enumerate(zip(lines, texts), start=1):
-            code_lines.append(text)
-            origins.append(CellLine(index, number, offsets, cell_id))
-        code_lines.append("")
-        origins.append(None)
-    raw_line_starts = [0] + [i + 1 for i, char in enumerate(raw) if char == "\n"]
-    return NotebookSource("\n".join(code_lines) + "\n", origins, raw_line_starts, skipped)
+        if isinstance(cell_type, PositionedString) and cell_type.value == "code":
+            parts = _cell_source(cell)
+            cells.append(Cell(index, _cell_id(cell), parts, "".join(part.value for part in parts)))
+    return cells
+
+
+def read_notebook(raw: str) -> NotebookSource:
+    """The code cells as one module. Each cell is checked on its own, as Jupyter runs it: a cell that does
+    not parse (or leaves a string or bracket open into the next) is blanked and listed in skipped_cells."""
+    cells = _code_cells(raw)
+    skipped: list[SkippedCell] = []
+    masked: dict[int, str] = {}
+    for cell in cells:
+        if _CELL_MAGIC.match(cell.text):
+            skipped.append(SkippedCell(cell.index, "cell magic", False, cell.text, 1, 0))
+        else:
+            masked[cell.index] = _mask_magics(cell.text)
+    kept = [cell for cell in cells if cell.index in masked]
+    code, first_lines = _join([masked[cell.index] for cell in kept])
+    if not _cells_parse_as_one(code, first_lines, kept):
+        for cell in kept:
+            failure = _parse_failure(cell, masked[cell.index])
+            if failure is not None:
+                skipped.append(failure)
+        failed = {failure.cell_index for failure in skipped}
+        kept = [cell for cell in kept if cell.index not in failed]
+        code, first_lines = _join([masked[cell.index] for cell in kept])
+    return NotebookSource(raw, code, kept, first_lines, sorted(skipped, key=lambda s: s.cell_index), cells)
+
+
+def _join(texts: list[str]) -> tuple[str, list[int]]:
+    """Cells one after another, each followed by a blank separator line."""
+    first_lines: list[int] = []
+    pieces: list[str] = []
+    line = 1
+    for text in texts:
+        first_lines.append(line)
+        body = text if text.endswith("\n") or not text else text + "\n"
+        pieces.append(body + "\n")
+        line += body.count("\n") + 1
+    return "".join(pieces), first_lines
+
+
+def _cells_parse_as_one(code: str, first_lines: list[int], cells: list[Cell]) -> bool:
+    """True when the joined module parses and no statement crosses from one cell into the next."""
+    try:
+        tree = ast.parse(code)
+    except PARSE_ERRORS:
+        return False
+    ends = [first + _line_count(cell.text) - 1 for first, cell in zip(first_lines, cells)]
+    for statement in tree.body:
+        slot = bisect_right(first_lines, statement.lineno) - 1
+        if slot < 0 or (statement.end_lineno or statement.lineno) > ends[slot]:
+            return False
+    return True
+
+
+def _parse_failure(cell: Cell, masked: str) -> SkippedCell | None:
+    try:
+        ast.parse(masked)
+    except PARSE_ERRORS as error:
+        failure = parse_failure(error)
+        column = max((failure.column or 1) - 1, 0)
+        return SkippedCell(cell.index, failure.reason, failure.too_deep, cell.text, failure.line or 1, column)
+    return None

@@ -14,7 +14,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
 
 from hubguard.static.bindings import dotted_name
-from hubguard.static.sources import python_lines
+from hubguard.static.lines import python_lines
 
 
 @dataclass(frozen=True)

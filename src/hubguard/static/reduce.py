@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 
-from hubguard.static.sources import python_lines
+from hubguard.static.lines import python_lines
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 

@@ -3,23 +3,10 @@
 from __future__ import annotations
 
 import io
-import re
 import tokenize
 from dataclasses import dataclass
-from pathlib import Path
 
 from hubguard.static.notebook import NotebookError, NotebookSource, read_notebook
-
-MAX_SOURCE_BYTES = 8 * 1024 * 1024
-MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024
-
-_PYTHON_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
-
-
-def python_lines(text: str) -> list[str]:
-    """Lines as Python's tokenizer counts them (with their endings); str.splitlines also splits on
-    form feeds and other separators, which would shift every later line number."""
-    return _PYTHON_LINE.findall(text)
 
 
 class UnreadableSource(Exception):
@@ -32,11 +19,9 @@ class Source:
     notebook: NotebookSource | None = None
 
 
-def read_source(path: Path, data: bytes) -> Source:
-    if path.suffix == ".ipynb":
+def read_source(relative: str, data: bytes) -> Source:
+    if relative.endswith(".ipynb"):
         return _read_notebook(data)
-    if len(data) > MAX_SOURCE_BYTES:
-        raise UnreadableSource(f"file is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB; not analysed")
     if b"\x00" in data:
         raise UnreadableSource("binary file (contains NUL bytes); not analysed")
     try:
@@ -47,8 +32,6 @@ def read_source(path: Path, data: bytes) -> Source:
 
 
 def _read_notebook(data: bytes) -> Source:
-    if len(data) > MAX_NOTEBOOK_BYTES:
-        raise UnreadableSource(f"notebook is larger than {MAX_NOTEBOOK_BYTES // (1024 * 1024)} MiB; not analysed")
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

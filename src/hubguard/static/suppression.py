@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hubguard.static.sources import python_lines
+from hubguard.static.lines import python_lines
 
 # A bracket that is opened must be closed before the comment ends: a typo suppresses nothing, never everything.
 _IGNORE = re.compile(r"#\s*hubguard:\s*ignore\b(?:\s*\[(?P<codes>[^\]#]*)(?P<closed>\])?)?")
