@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import faulthandler
 import json
+import tracemalloc
 import multiprocessing
 import os
 import signal
@@ -201,3 +202,16 @@ def test_an_internal_error_in_one_call_keeps_the_other_calls_findings(monkeypatc
     result = analyze_source(text.encode(), "a.py", Config())
     found = {(f.rule_id, f.level, f.location.region.start_line if f.location.region else None) for f in result.findings}
     assert ("HG001", Level.ERROR, 4) in found and ("HG101", Level.ERROR, 2) in found
+def test_notebook_memory_follows_the_code_not_the_outputs() -> None:
+    output = {"output_type": "stream", "name": "stdout", "text": ["torch.load(x) " * 70 + "\n"] * 40}
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [output], "source": ["x = 1\n", "y = x + 2\n"]}
+    cells = [cell] * 100 + [{**cell, "source": LOADER}]
+    data = json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}).encode()
+    tracemalloc.start()
+    try:
+        result = analyze_source(data, "big.ipynb", Config())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert {f.rule_id for f in result.findings} == {"HG101", "HG201"}
+    assert peak < 4 * len(data), f"peak {peak:,} bytes for a {len(data):,}-byte notebook"

@@ -1,20 +1,15 @@
-"""Finding positions come from CPython's ast, paired with LibCST calls by source order."""
+"""Positions and source text of ast nodes: code-point columns, grouping brackets, messages that read well."""
 
 from __future__ import annotations
 
-import libcst as cst
+import ast
 
-from hubguard.static.analyzer import _CandidateCollector
-from hubguard.static.positions import PositionIndex
+from hubguard.static.positions import SourceText
 
 SOURCE = (
     "@decorate(first())\n"
     "def f(x: Annotated[int, meta()] = default()) -> ret():\n"
     "    value = body() if test() else other()\n"
-    "    try:\n"
-    "        pass\n"
-    "    except catch() as error:\n"
-    "        handler()\n"
     "class C(base(), metaclass=meta2()):\n"
     "    name = 'é' + g(h(1))\n"
     "\f\n"
@@ -22,33 +17,54 @@ SOURCE = (
 )
 
 
-def _calls(module: cst.Module) -> list[cst.Call]:
-    collector = _CandidateCollector()
-    collector.walk(module)
-    return collector.all_calls
+def _calls(text: str) -> tuple[SourceText, dict[str, ast.Call]]:
+    tree = ast.parse(text)
+    calls = {ast.unparse(node.func): node for node in ast.walk(tree) if isinstance(node, ast.Call)}
+    return SourceText(text, tree), calls
 
 
-def _spans(index: PositionIndex, calls: list[cst.Call]) -> list[tuple[int, int, int, int]]:
-    return [tuple(vars(index.span(call, call.func)).values()) for call in calls]  # type: ignore[misc]
-
-
-def test_walk_order_matches_ast_so_no_metadata_pass_is_needed() -> None:
-    module = cst.parse_module(SOURCE)
-    calls = _calls(module)
-    index = PositionIndex(module, SOURCE, calls)
-    assert index._ast_calls is not None
-    spans = {cst.Module([]).code_for_node(call.func): span for call, span in zip(calls, _spans(index, calls))}
+def test_columns_count_code_points_and_lines_count_like_the_tokenizer() -> None:
+    source, calls = _calls(SOURCE)
+    spans = {name: tuple(vars(source.span(call.func)).values()) for name, call in calls.items()}
     assert spans["first"] == (1, 10, 1, 15)
     assert spans["body"] == (3, 12, 3, 16)
     assert spans["test"] == (3, 22, 3, 26)
-    assert spans["g"] == (9, 17, 9, 18)  # columns count code points, not UTF-8 bytes
-    assert spans["after_form_feed"] == (11, 0, 11, 15)
+    assert spans["g"] == (5, 17, 5, 18)  # after 'é', one code point but two UTF-8 bytes
+    assert spans["after_form_feed"] == (7, 0, 7, 15)
 
 
-def test_disagreeing_orders_fall_back_to_position_provider() -> None:
-    module = cst.parse_module(SOURCE)
-    calls = _calls(module)
-    shuffled = list(reversed(calls))
-    index = PositionIndex(module, SOURCE, shuffled)
-    assert index._ast_calls is None
-    assert _spans(index, calls) == _spans(PositionIndex(module, SOURCE, calls), calls)
+def test_segments_keep_their_grouping_brackets_but_not_the_calls() -> None:
+    text = "f(k=(x), j=((y)))\ng((z))\nh(w)\n(a.b)(1)\n"
+    tree = ast.parse(text)
+    source = SourceText(text, tree)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords:
+            source.claimed.add(id(node.args[0]))
+    names = {node.id: node for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    assert source.segment(names["x"]) == "(x)"
+    assert source.segment(names["y"]) == "((y))"
+    assert source.segment(names["z"]) == "(z)"
+    assert source.segment(names["w"]) == "w"
+    [callee] = [node for node in ast.walk(tree) if isinstance(node, ast.Attribute)]
+    assert source.segment(callee) == "(a.b)"
+
+
+def test_multi_line_segments_read_without_the_blocks_indentation() -> None:
+    text = (
+        "class C:\n"
+        "    def f(self):\n"
+        "        load(\n"
+        "            trust=(\n"
+        "                a\n"
+        "                or b\n"
+        "            ),\n"
+        '            text="""keep\n'
+        '        this"""\n'
+        "        )\n"
+    )
+    tree = ast.parse(text)
+    source = SourceText(text, tree)
+    [call] = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+    trust, text_arg = call.keywords
+    assert source.segment(trust.value) == "(\n        a\n        or b\n    )"
+    assert source.segment(text_arg.value) == '"""keep\n        this"""'

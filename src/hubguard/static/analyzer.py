@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
-
-import libcst as cst
 
 from hubguard.findings import HubReference, Location, Region
 from hubguard.static.bindings import BindingCollector, Scope, dotted_name
 from hubguard.static.calls import BoundArg, CallContext
 from hubguard.static.catalogue import GENERIC_KEYWORD_CHECKS, SINK_ROOT_MODULES, Sink, find_sink
 from hubguard.static.checks import CHECKS, Hit
-from hubguard.static.positions import PositionIndex, Span
-from hubguard.static.values import Known
-from hubguard.static.values import Resolver
+from hubguard.static.positions import SourceText, Span
+from hubguard.static.values import Known, Resolver
 
 
 @dataclass
@@ -36,26 +34,33 @@ class _CandidateCollector(BindingCollector):
     Whether it is a sink is decided after the walk, when every import and binding of the module is known.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, source: SourceText) -> None:
         super().__init__()
-        self.calls: list[tuple[cst.Call, Scope]] = []
-        self.all_calls: list[cst.Call] = []  # in source order, for PositionIndex
+        self.source = source
+        self.calls: list[tuple[ast.Call, Scope]] = []
 
-    def visit_Call(self, node: cst.Call) -> None:
-        self.all_calls.append(node)
-        if isinstance(node.func, (cst.Name, cst.Attribute)) or node.args:
-            self.calls.append((node, self.scope))
+    def visit_Call(self, node: ast.Call, scope: Scope) -> None:
+        if isinstance(node.func, (ast.Name, ast.Attribute)) or node.args or node.keywords:
+            self.calls.append((node, scope))
+        if len(node.args) == 1 and not node.keywords:
+            self.source.claimed.add(id(node.args[0]))
+
+    def visit_ClassDef(self, node: ast.ClassDef, scope: Scope) -> list[tuple[ast.AST, Scope]]:
+        if len(node.bases) == 1 and not node.keywords:
+            self.source.claimed.add(id(node.bases[0]))
+        return super().visit_ClassDef(node, scope)
 
 
-def analyze_module(module: cst.Module, source: str) -> ModuleAnalysis:
-    collector = _CandidateCollector()
-    collector.walk(module)
+def analyze_module(tree: ast.Module, text: str) -> ModuleAnalysis:
+    source = SourceText(text, tree)
+    collector = _CandidateCollector(source)
+    collector.walk(tree)
     if not collector.calls:
         return ModuleAnalysis([], [], [])
-    resolver = Resolver(module)
-    pending: list[tuple[cst.Call, Hit]] = []
-    pending_refs: list[tuple[cst.Call, HubReference]] = []
-    failed: list[tuple[cst.Call, Exception]] = []
+    resolver = Resolver(source)
+    pending: list[tuple[ast.Call, Hit]] = []
+    pending_refs: list[tuple[ast.Call, HubReference]] = []
+    failed: list[tuple[ast.Call, Exception]] = []
     for call, scope in collector.calls:
         try:
             ctx = _context(call, scope, resolver)
@@ -71,14 +76,13 @@ def analyze_module(module: cst.Module, source: str) -> ModuleAnalysis:
             pending_refs.append((call, reference))
     if not pending and not pending_refs and not failed:
         return ModuleAnalysis([], [], [])
-    positions = PositionIndex(module, source, collector.all_calls)
-    hits = [CallHit(hit, positions.span(call, call), positions.span(call, hit.anchor)) for call, hit in pending]
-    references = [(reference, positions.span(call, call.func)) for call, reference in pending_refs]
-    errors = [(error, positions.span(call, call)) for call, error in failed]
+    hits = [CallHit(hit, source.span(call), source.span(hit.anchor)) for call, hit in pending]
+    references = [(reference, source.span(call.func)) for call, reference in pending_refs]
+    errors = [(error, source.span(call)) for call, error in failed]
     return ModuleAnalysis(hits, references, errors)
 
 
-def _context(call: cst.Call, scope: Scope, resolver: Resolver) -> CallContext | None:
+def _context(call: ast.Call, scope: Scope, resolver: Resolver) -> CallContext | None:
     """The call resolved against the catalogue; an unknown callee still gets the generic keyword checks."""
     names = resolver.qualified_names(call.func, scope)
     for name in names:
@@ -88,9 +92,7 @@ def _context(call: cst.Call, scope: Scope, resolver: Resolver) -> CallContext | 
                 return CallContext(call, scope, resolver, name, sink)
     if dotted_name(call.func) == "dict" and scope.binding_scope("dict") is None:
         return None  # dict(trust_remote_code=True) is a value; the call it is passed to is judged
-    if any(arg.keyword is not None and arg.keyword.value in GENERIC_KEYWORD_CHECKS for arg in call.args) or any(
-        arg.star == "**" for arg in call.args
-    ):
+    if any(keyword.arg is None or keyword.arg in GENERIC_KEYWORD_CHECKS for keyword in call.keywords):
         return CallContext(call, scope, resolver, names[0] if names else "", None)
     return None
 

@@ -1,20 +1,15 @@
-"""Cheap scope tracking: which names a scope binds, to what, and how often.
+"""Cheap scope tracking over CPython's ``ast``: which names a scope binds, to what, and how often.
 
-LibCST's ScopeProvider answers this exactly but costs a full metadata pass per file. The static pass
-only needs two facts per name: what import (if any) it refers to, and whether it is bound exactly once
-to a simple expression (so its value can be propagated). Both come out of one walk of the tree.
+The static pass only needs two facts per name: what import (if any) it refers to, and whether it is bound
+exactly once to a simple expression (so its value can be propagated). Both come out of one walk of the
+tree. The walk keeps its own stack, so no nesting the parser accepted can exhaust Python's recursion limit.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
+import ast
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
-
-import libcst as cst
-
-_UNSET: Any = object()
 
 
 @dataclass
@@ -22,8 +17,8 @@ class Scope:
     kind: str  # "module" | "function" | "class"
     parent: Scope | None
     imports: dict[str, list[str]] = field(default_factory=dict)  # local name -> qualified names
-    values: dict[str, cst.BaseExpression] = field(default_factory=dict)  # single simple assignments
-    defaults: dict[str, cst.BaseExpression] = field(default_factory=dict)  # parameter defaults
+    values: dict[str, ast.expr] = field(default_factory=dict)  # single simple assignments
+    defaults: dict[str, ast.expr] = field(default_factory=dict)  # parameter defaults
     binding_counts: dict[str, int] = field(default_factory=dict)
 
     def bind(self, name: str) -> None:
@@ -46,217 +41,203 @@ class Scope:
         return None
 
 
-def dotted_name(node: cst.BaseExpression) -> str | None:
+def dotted_name(node: ast.AST) -> str | None:
     """``a.b.c`` for Name/Attribute chains, else None."""
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        base = dotted_name(node.value)
-        return None if base is None else f"{base}.{node.attr.value}"
-    return None
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
 
 
-def _alias_target(alias: cst.ImportAlias) -> tuple[str, str]:
-    full = dotted_name(alias.name) or ""
-    if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
-        return alias.asname.name.value, full
-    # ``import a.b`` binds ``a`` to module ``a``.
-    head = full.split(".", 1)[0]
+def _alias_target(alias: ast.alias) -> tuple[str, str]:
+    if alias.asname is not None:
+        return alias.asname, alias.name
+    head = alias.name.split(".", 1)[0]  # ``import a.b`` binds ``a`` to module ``a``
     return head, head
 
 
-_SKIPPED_FIELDS = frozenset(
-    {
-        "lpar", "rpar", "lbracket", "rbracket", "lbrace", "rbrace", "leading_lines", "lines_after_decorators",
-        "header", "footer", "indent", "comma", "semicolon", "equal", "colon", "dot", "star", "operator",
-        "asynchronous", "relative", "posonly_ind", "trailing_whitespace", "default_indent", "default_newline",
-        "encoding", "has_trailing_newline",
+def _parameters(arguments: ast.arguments) -> list[ast.arg]:
+    return [*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs]
+
+
+def _parameter_expressions(arguments: ast.arguments) -> list[ast.expr]:
+    """Annotations and defaults, in source order: evaluated in the enclosing scope."""
+    positional = [*arguments.posonlyargs, *arguments.args]
+    defaults: dict[int, ast.expr] = {
+        id(param): default for param, default in zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults)
     }
-)
-# Source order where a node's dataclass fields are not in it (PositionIndex pairs calls by source order).
-_FIELD_ORDER: dict[type[cst.CSTNode], tuple[str, ...]] = {
-    cst.FunctionDef: ("decorators", "params", "returns", "body"),
-    cst.ClassDef: ("decorators", "bases", "keywords", "body"),
-    cst.IfExp: ("body", "test", "orelse"),
-    cst.ExceptHandler: ("type", "name", "body"),
-    cst.ExceptStarHandler: ("type", "name", "body"),
-    cst.MatchCase: ("pattern", "guard", "body"),
-    cst.Parameters: ("posonly_params", "params", "star_arg", "kwonly_params", "star_kwarg"),
-}
-_CHILD_FIELDS: dict[type[cst.CSTNode], tuple[str, ...]] = {}
+    defaults.update(
+        (id(param), default) for param, default in zip(arguments.kwonlyargs, arguments.kw_defaults) if default is not None
+    )
+    ordered = [*positional, *([arguments.vararg] if arguments.vararg else []), *arguments.kwonlyargs]
+    ordered += [arguments.kwarg] if arguments.kwarg else []
+    expressions: list[ast.expr] = []
+    for param in ordered:
+        if param.annotation is not None:
+            expressions.append(param.annotation)
+        if id(param) in defaults:
+            expressions.append(defaults[id(param)])
+    return expressions
 
 
-def _child_fields(node_type: type[cst.CSTNode]) -> tuple[str, ...]:
-    """Fields that can hold code; whitespace, brackets and punctuation are never walked into."""
-    fields = _CHILD_FIELDS.get(node_type)
-    if fields is None:
-        names = _FIELD_ORDER.get(node_type) or tuple(field.name for field in dataclasses.fields(node_type))
-        fields = tuple(name for name in names if name not in _SKIPPED_FIELDS and not name.startswith("whitespace"))
-        _CHILD_FIELDS[node_type] = fields
-    return fields
+def parameter_defaults(arguments: ast.arguments) -> dict[str, ast.expr]:
+    positional = [*arguments.posonlyargs, *arguments.args]
+    result = {param.arg: default for param, default in zip(positional[len(positional) - len(arguments.defaults) :], arguments.defaults)}
+    result.update((param.arg, default) for param, default in zip(arguments.kwonlyargs, arguments.kw_defaults) if default is not None)
+    return result
+
+
+_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "type_params"})
+_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {ast.IfExp: ("body", "test", "orelse")}  # source order
+_Work = tuple[ast.AST, Scope]
 
 
 class BindingCollector:
-    """Records bindings per scope while walking a LibCST tree in source order.
+    """Records bindings per scope while walking an ``ast`` tree in source order, without recursion.
 
-    The walk skips whitespace, comments and punctuation, which are most of a concrete syntax tree, and
-    dispatches only to the ``visit_<NodeType>`` methods defined here or in a subclass. A method returning
-    False has walked the node's children itself.
+    Subclasses add ``visit_<NodeType>`` methods; a handler returning a list of (node, scope) pairs has
+    chosen the node's children itself, otherwise every child is walked in the current scope.
     """
 
     def __init__(self) -> None:
         self.module_scope = Scope("module", None)
-        self.scope = self.module_scope
-        self._handlers: dict[type[cst.CSTNode], Callable[[Any], bool | None]] = {}
+        self._handlers: dict[type[ast.AST], Callable[[ast.AST, Scope], list[_Work] | None] | None] = {}
 
-    def walk(self, node: cst.CSTNode) -> None:
-        node_type = type(node)
-        handler = self._handlers.get(node_type, _UNSET)
-        if handler is _UNSET:
-            handler = getattr(self, f"visit_{node_type.__name__}", None)
-            self._handlers[node_type] = handler
-        if handler is not None and handler(node) is False:
-            return
-        for name in _child_fields(node_type):
-            value = getattr(node, name)
-            if isinstance(value, cst.CSTNode):
-                self.walk(value)
-            elif isinstance(value, (list, tuple)):
-                for item in value:
-                    if isinstance(item, cst.CSTNode):
-                        self.walk(item)
+    def walk(self, tree: ast.AST) -> None:
+        stack: list[_Work] = [(tree, self.module_scope)]
+        handlers = self._handlers
+        while stack:
+            node, scope = stack.pop()
+            node_type = type(node)
+            if node_type in handlers:
+                handler = handlers[node_type]
+            else:
+                handler = handlers[node_type] = getattr(self, f"visit_{node_type.__name__}", None)
+            children = handler(node, scope) if handler is not None else None
+            if children is None:
+                children = [(child, scope) for child in _children(node)]
+            stack.extend(reversed(children))
 
     # --- scopes -----------------------------------------------------------------------------
-    def _push(self, kind: str) -> None:
-        self.scope = Scope(kind, self.scope)
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> list[_Work]:
+        scope.bind(node.name)
+        outer = [*node.decorator_list, *_parameter_expressions(node.args)]
+        if node.returns is not None:
+            outer.append(node.returns)
+        inner = self._function_scope(node.args, scope)
+        return [*((child, scope) for child in outer), *((statement, inner) for statement in node.body)]
 
-    def _pop(self) -> None:
-        assert self.scope.parent is not None
-        self.scope = self.scope.parent
+    visit_AsyncFunctionDef = visit_FunctionDef
 
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-        self.scope.bind(node.name.value)
-        for decorator in node.decorators:
-            self.walk(decorator)
-        self._visit_function(node.params, node.body, node.returns)
-        return False
+    def visit_Lambda(self, node: ast.Lambda, scope: Scope) -> list[_Work]:
+        inner = self._function_scope(node.args, scope)
+        return [*((child, scope) for child in _parameter_expressions(node.args)), (node.body, inner)]
 
-    def visit_Lambda(self, node: cst.Lambda) -> bool:
-        self._visit_function(node.params, node.body)
-        return False
+    def _function_scope(self, arguments: ast.arguments, parent: Scope) -> Scope:
+        scope = Scope("function", parent)
+        for param in _parameters(arguments):
+            scope.bind(param.arg)
+        scope.defaults.update(parameter_defaults(arguments))
+        for star in (arguments.vararg, arguments.kwarg):
+            if star is not None:
+                scope.bind(star.arg)
+        return scope
 
-    def _visit_function(self, params: cst.Parameters, body: cst.CSTNode, returns: cst.Annotation | None = None) -> None:
-        """Annotations and defaults are evaluated in the enclosing scope; parameters and body live in a new one."""
-        self._visit_parameter_expressions(params)
-        if returns is not None:
-            self.walk(returns)
-        self._push("function")
-        self._bind_parameters(params)
-        self.walk(body)
-        self._pop()
-
-    def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-        self.scope.bind(node.name.value)
-        for decorator in node.decorators:
-            self.walk(decorator)
-        for base in (*node.bases, *node.keywords):
-            self.walk(base)
-        self._push("class")
-        self.walk(node.body)
-        self._pop()
-        return False
-
-    def _visit_parameter_expressions(self, params: cst.Parameters) -> None:
-        star = [params.star_arg] if isinstance(params.star_arg, cst.Param) else []
-        star_kwarg = [params.star_kwarg] if params.star_kwarg is not None else []
-        for param in (*params.posonly_params, *params.params, *star, *params.kwonly_params, *star_kwarg):
-            if param.annotation is not None:
-                self.walk(param.annotation)
-            if param.default is not None:
-                self.walk(param.default)
-
-    def _bind_parameters(self, params: cst.Parameters) -> None:
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            self.scope.bind(param.name.value)
-            if param.default is not None:
-                self.scope.defaults[param.name.value] = param.default
-        for star in (params.star_arg, params.star_kwarg):
-            if isinstance(star, cst.Param):
-                self.scope.bind(star.name.value)
+    def visit_ClassDef(self, node: ast.ClassDef, scope: Scope) -> list[_Work]:
+        scope.bind(node.name)
+        inner = Scope("class", scope)
+        outer = [*node.decorator_list, *node.bases, *node.keywords]
+        return [*((child, scope) for child in outer), *((statement, inner) for statement in node.body)]
 
     # --- imports ----------------------------------------------------------------------------
-    def visit_Import(self, node: cst.Import) -> bool:
+    def visit_Import(self, node: ast.Import, scope: Scope) -> list[_Work]:
         for alias in node.names:
             local, qualified = _alias_target(alias)
-            self.scope.bind(local)
-            self.scope.imports.setdefault(local, []).append(qualified)
-        return False
+            scope.bind(local)
+            scope.imports.setdefault(local, []).append(qualified)
+        return []
 
-    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
-        if node.relative or node.module is None or isinstance(node.names, cst.ImportStar):
-            if not isinstance(node.names, cst.ImportStar):
+    def visit_ImportFrom(self, node: ast.ImportFrom, scope: Scope) -> list[_Work]:
+        star = any(alias.name == "*" for alias in node.names)
+        if node.level or node.module is None or star:
+            if not star:
                 for alias in node.names:
-                    local, _ = _alias_target(alias)
-                    self.scope.bind(local)
-            return False
-        module = dotted_name(node.module) or ""
+                    scope.bind(_alias_target(alias)[0])
+            return []
         for alias in node.names:
-            name = dotted_name(alias.name) or ""
-            local = alias.asname.name.value if alias.asname and isinstance(alias.asname.name, cst.Name) else name
-            self.scope.bind(local)
-            self.scope.imports.setdefault(local, []).append(f"{module}.{name}")
-        return False
+            local = alias.asname or alias.name
+            scope.bind(local)
+            scope.imports.setdefault(local, []).append(f"{node.module}.{alias.name}")
+        return []
 
     # --- assignments and other bindings -----------------------------------------------------
-    def _bind_target(self, target: cst.BaseExpression, value: cst.BaseExpression | None = None) -> None:
-        if isinstance(target, cst.Name):
-            self.scope.bind(target.value)
+    def _bind_target(self, scope: Scope, target: ast.AST, value: ast.expr | None = None) -> None:
+        if isinstance(target, ast.Name):
+            scope.bind(target.id)
             if value is not None:
-                self.scope.values[target.value] = value
-        elif isinstance(target, (cst.Tuple, cst.List)):
-            for element in target.elements:
-                self._bind_target(element.value)
-        elif isinstance(target, cst.StarredElement):
-            self._bind_target(target.value)
+                scope.values[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                self._bind_target(scope, element)
+        elif isinstance(target, ast.Starred):
+            self._bind_target(scope, target.value)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
+    def visit_Assign(self, node: ast.Assign, scope: Scope) -> None:
         single = len(node.targets) == 1
         for target in node.targets:
-            self._bind_target(target.target, node.value if single else None)
+            self._bind_target(scope, target, node.value if single else None)
 
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        self._bind_target(node.target, node.value)
+    def visit_AnnAssign(self, node: ast.AnnAssign, scope: Scope) -> None:
+        self._bind_target(scope, node.target, node.value)
 
-    def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._bind_target(node.target)
-        self._bind_target(node.target)  # an augmented name is never a constant
+    def visit_AugAssign(self, node: ast.AugAssign, scope: Scope) -> None:
+        self._bind_target(scope, node.target)
+        self._bind_target(scope, node.target)  # an augmented name is never a constant
 
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self._bind_target(node.target)
+    def visit_NamedExpr(self, node: ast.NamedExpr, scope: Scope) -> None:
+        self._bind_target(scope, node.target)
 
-    def visit_For(self, node: cst.For) -> None:
-        self._bind_target(node.target)
+    def visit_For(self, node: ast.For | ast.AsyncFor, scope: Scope) -> None:
+        self._bind_target(scope, node.target)
 
-    def visit_CompFor(self, node: cst.CompFor) -> None:
-        self._bind_target(node.target)
+    visit_AsyncFor = visit_For
 
-    def visit_WithItem(self, node: cst.WithItem) -> None:
-        if node.asname is not None:
-            self._bind_target(node.asname.name)
+    def visit_comprehension(self, node: ast.comprehension, scope: Scope) -> None:
+        self._bind_target(scope, node.target)
 
-    def visit_ExceptHandler(self, node: cst.ExceptHandler) -> None:
+    def visit_withitem(self, node: ast.withitem, scope: Scope) -> None:
+        if node.optional_vars is not None:
+            self._bind_target(scope, node.optional_vars)
+
+    def visit_ExceptHandler(self, node: ast.ExceptHandler, scope: Scope) -> None:
         if node.name is not None:
-            self._bind_target(node.name.name)
+            scope.bind(node.name)
 
-    def visit_Global(self, node: cst.Global) -> None:
-        for item in node.names:
-            self.scope.bind(item.name.value)
-            self.scope.bind(item.name.value)
+    def visit_Global(self, node: ast.Global | ast.Nonlocal, scope: Scope) -> None:
+        for name in node.names:
+            scope.bind(name)
+            scope.bind(name)
 
-    def visit_Nonlocal(self, node: cst.Nonlocal) -> None:
-        for item in node.names:
-            self.scope.bind(item.name.value)
-            self.scope.bind(item.name.value)
+    visit_Nonlocal = visit_Global
 
-    def visit_Del(self, node: cst.Del) -> None:
-        self._bind_target(node.target)
+    def visit_Delete(self, node: ast.Delete, scope: Scope) -> None:
+        for target in node.targets:
+            self._bind_target(scope, target)
+
+
+def _children(node: ast.AST) -> Iterable[ast.AST]:
+    fields = _CHILD_FIELDS.get(type(node))
+    if fields is None:
+        fields = _CHILD_FIELDS[type(node)] = tuple(name for name in node._fields if name not in _SKIPPED_FIELDS)
+    for name in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            yield value
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, ast.AST):
+                    yield item

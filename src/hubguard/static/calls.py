@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import posixpath
 import re
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import urlsplit
-
-import libcst as cst
 
 from hubguard.findings import RevisionState
 from hubguard.revisions import classify_revision
@@ -28,8 +27,13 @@ from hubguard.static.values import Known, LocalPath, Resolver, Unknown, Value
 @dataclass(frozen=True)
 class BoundArg:
     value: Value
-    node: cst.CSTNode  # what to point at: the keyword argument, or the call when it came through **kwargs
+    node: ast.AST  # what to point at: the keyword (or positional) argument, or the ``**`` spread it came through
     at_call_site: bool  # written literally in this call (a fix can rewrite it)
+
+    @property
+    def expression(self) -> ast.expr:
+        """The argument's value as written."""
+        return self.node.value if isinstance(self.node, ast.keyword) else self.node  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ def looks_local(path: str) -> bool:
 
 
 class CallContext:
-    def __init__(self, call: cst.Call, scope: Scope, resolver: Resolver, qualified_name: str, sink: Sink | None):
+    def __init__(self, call: ast.Call, scope: Scope, resolver: Resolver, qualified_name: str, sink: Sink | None):
         self.call = call
         self.scope = scope
         self.resolver = resolver
@@ -64,18 +68,18 @@ class CallContext:
         return self.resolver.source(self.call.func)
 
     @cached_property
-    def _spread_kwargs(self) -> list[tuple[dict[str, Value] | None, cst.Arg]]:
+    def _spread_kwargs(self) -> list[tuple[dict[str, Value] | None, ast.keyword]]:
         spreads = []
-        for arg in self.call.args:
-            if arg.star == "**":
-                value = self.resolver.value(arg.value, self.scope)
+        for keyword in self.call.keywords:
+            if keyword.arg is None:
+                value = self.resolver.value(keyword.value, self.scope)
                 known = value.value if isinstance(value, Known) and isinstance(value.value, dict) else None
-                spreads.append((known, arg))
+                spreads.append((known, keyword))
         return spreads
 
     @cached_property
     def has_star_args(self) -> bool:
-        return any(arg.star == "*" for arg in self.call.args)
+        return any(isinstance(arg, ast.Starred) for arg in self.call.args)
 
     @cached_property
     def has_unknown_kwargs(self) -> bool:
@@ -84,14 +88,12 @@ class CallContext:
     def argument(self, spec: Arg | None, *, search_nested: bool = True) -> BoundArg | None:
         if spec is None:
             return None
-        for arg in self.call.args:
-            if arg.keyword is not None and arg.keyword.value == spec.keyword:
-                return BoundArg(self.resolver.value(arg.value, self.scope), arg, True)
-        if spec.position is not None and not self.has_star_args:
-            positional = [arg for arg in self.call.args if arg.keyword is None and not arg.star]
-            if spec.position < len(positional):
-                arg = positional[spec.position]
-                return BoundArg(self.resolver.value(arg.value, self.scope), arg, True)
+        for keyword in self.call.keywords:
+            if keyword.arg == spec.keyword:
+                return BoundArg(self.resolver.value(keyword.value, self.scope), keyword, True)
+        if spec.position is not None and not self.has_star_args and spec.position < len(self.call.args):
+            arg = self.call.args[spec.position]
+            return BoundArg(self.resolver.value(arg, self.scope), arg, True)
         for known, arg in self._spread_kwargs:
             if known is not None and spec.keyword in known:
                 return BoundArg(known[spec.keyword], arg, False)

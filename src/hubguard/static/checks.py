@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
-
-import libcst as cst
 
 from hubguard.findings import Level, RevisionState
 from hubguard.revisions import classify_revision
@@ -21,7 +20,7 @@ class Hit:
     rule_id: str
     level: Level
     message: str
-    anchor: cst.CSTNode
+    anchor: ast.AST
     properties: dict[str, Any] = field(default_factory=dict)
 
 
@@ -34,7 +33,7 @@ def check(function: Check) -> Check:
     return function
 
 
-def _anchor(ctx: CallContext, bound: BoundArg | None) -> cst.CSTNode:
+def _anchor(ctx: CallContext, bound: BoundArg | None) -> ast.AST:
     return bound.node if bound is not None and bound.at_call_site else ctx.call.func
 
 
@@ -363,15 +362,8 @@ def _fix_properties(ctx: CallContext) -> dict[str, Any]:
     style = sink.revision_style
     if style in UNPINNABLE_STYLES | URL_STYLES or _pins_break_the_call(sink):
         style = "unfixable"
-    repo_bound = ctx.repo_arg
-    repo_literal = bool(
-        repo_bound and repo_bound.at_call_site and isinstance(getattr(repo_bound.node, "value", None), cst.SimpleString)
-    )
-    revision_literal = bool(
-        repo.revision_arg
-        and repo.revision_arg.at_call_site
-        and isinstance(getattr(repo.revision_arg.node, "value", None), cst.SimpleString)
-    )
+    repo_literal = _is_string_literal(ctx, ctx.repo_arg)
+    revision_literal = _is_string_literal(ctx, repo.revision_arg)
     properties: dict[str, Any] = {
         "revisionStyle": style,
         "revisionArgPresent": repo.revision_arg is not None,
@@ -394,6 +386,14 @@ def _pins_break_the_call(sink: Sink) -> bool:
         return False
     version = installed_version("modelscope")
     return version is not None and version < MODELSCOPE_PINS_COMMITS
+
+
+def _is_string_literal(ctx: CallContext, bound: BoundArg | None) -> bool:
+    """One string literal written in the call (not a concatenation or f-string): a fix can rewrite it."""
+    if bound is None or not bound.at_call_site:
+        return False
+    expression = bound.expression
+    return isinstance(expression, ast.Constant) and ctx.resolver.text.is_one_string_token(expression)
 
 
 @check

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import os
 from dataclasses import replace
 from fnmatch import fnmatchcase
 from pathlib import Path
-
-import libcst as cst
 
 from hubguard.config import Config
 from hubguard.findings import Finding, Level, Location, Notification, Region, ScanResult
@@ -15,10 +14,9 @@ from hubguard.static.analyzer import CallHit, analyze_module, region_of
 from hubguard.static.positions import Span
 from hubguard.static.files import discover, relative_path
 from hubguard.static.notebook import NotebookSource
-from hubguard.static.prefilter import candidate_call_lines, might_contain_sinks, screen_text
+from hubguard.static.prefilter import has_candidate_calls, might_contain_sinks, screen_text
 from hubguard.static.reading import NotRead, TooLarge, read_regular_file
-from hubguard.static.recovery import MAX_NESTING, nesting_depth, parse_recovering, skip_deep_statements
-from hubguard.static.reduce import reduced_source
+from hubguard.static.recovery import Parsed, parse_recovering
 from hubguard.static.lines import python_lines
 from hubguard.static.sources import Source, UnreadableSource, read_source
 from hubguard.static.suppression import is_suppressed, suppressions_by_line
@@ -90,15 +88,8 @@ def _analyze(data: bytes, relative: str, config: Config, result: ScanResult) -> 
     hints = screen_text(source.text)
     if hints is None:
         return
-    parsed = parse_recovering(source.text)
-    if parsed.tree is not None:
-        deep = [
-            (statement.lineno, statement.end_lineno or statement.lineno)
-            for statement in parsed.tree.body
-            if nesting_depth(statement) > MAX_NESTING
-        ]
-        if deep:
-            parsed = skip_deep_statements(parsed, deep, f"nests more than {MAX_NESTING} levels deep")
+    tree = source.notebook.tree if source.notebook is not None else None
+    parsed = Parsed(tree, source.text, []) if tree is not None else parse_recovering(source.text)
     for part in parsed.skipped:
         region = Region(part.line, part.column, part.line, part.column + 1)
         message = f"{part.reason}, at line {part.line}, column {part.column}"
@@ -106,20 +97,9 @@ def _analyze(data: bytes, relative: str, config: Config, result: ScanResult) -> 
             message += f" (lines {part.start_line}-{part.end_line} skipped)"
         flagged = part.too_deep or screen_text(part.text) is not None
         _report_unanalysed(result, relative, message, region, flagged, config, source.notebook)
-    if parsed.tree is None:
+    if parsed.tree is None or not has_candidate_calls(parsed.tree, hints):
         return
-    candidate_lines = candidate_call_lines(parsed.tree, hints)
-    if not candidate_lines:
-        return
-    code = reduced_source(parsed.tree, parsed.text, candidate_lines)
-    try:
-        module = cst.parse_module(code)
-    except cst.ParserSyntaxError as error:
-        region = Region(error.raw_line, error.raw_column + 1, error.raw_line, error.raw_column + 2)
-        message = f"line {error.raw_line}, column {error.raw_column + 1}: LibCST cannot parse it: {error.message}"
-        _report_unanalysed(result, relative, message, region, True, config, source.notebook)
-        return
-    _collect(module, code, source, relative, config, result)
+    _collect(parsed.tree, parsed.text, source, relative, config, result)
 
 
 def _report_skipped_cells(notebook: NotebookSource, relative: str, config: Config, result: ScanResult) -> None:
@@ -181,9 +161,9 @@ def _internal_error(result: ScanResult, relative: str, error: BaseException, reg
     )
 
 
-def _collect(module: cst.Module, code: str, source: Source, relative: str, config: Config, result: ScanResult) -> None:
-    """``code`` is what LibCST parsed: ``source.text`` with irrelevant definitions blanked, line for line."""
-    analysis = analyze_module(module, code)
+def _collect(tree: ast.Module, code: str, source: Source, relative: str, config: Config, result: ScanResult) -> None:
+    """``code`` is what ``tree`` was parsed from: ``source.text`` with unparseable statements blanked, line for line."""
+    analysis = analyze_module(tree, code)
     suppressed = suppressions_by_line(source.text)
     for error, call_range in analysis.errors:
         location = _location(relative, region_of(call_range), source.notebook)

@@ -3,8 +3,9 @@
 GitHub anchors annotations to lines of the committed file; for a notebook that is the raw JSON. To map a
 finding in a code cell back to the raw ``.ipynb`` we need, for a decoded character of a ``source`` string,
 its offset in the raw text — which ``json.loads`` throws away. Strings keep only their raw span; the
-per-character offsets are computed on demand, for the few strings a finding points into. Values under
-``skip_keys`` (a notebook's outputs) are checked for well-formedness but never built.
+per-character offsets are computed on demand, for the few strings a finding points into. The document
+itself is decoded by ``json``; this reader only skims it (in C) to find where each cell starts, and reads
+with positions the cells a finding points into.
 """
 
 from __future__ import annotations
@@ -60,11 +61,14 @@ def _is_surrogate_pair(raw: str, position: int) -> bool:
         return False
 
 
+_DECODER = json.JSONDecoder()
+
+
 class _Reader:
-    def __init__(self, text: str, skip_keys: frozenset[str]) -> None:
+    def __init__(self, text: str, positioned_keys: frozenset[str]) -> None:
         self.text = text
         self.pos = 0
-        self.skip_keys = skip_keys
+        self.positioned_keys = positioned_keys
 
     def fail(self, what: str) -> JSONPositionError:
         line = self.text.count("\n", 0, self.pos) + 1
@@ -73,76 +77,102 @@ class _Reader:
     def skip_whitespace(self) -> None:
         self.pos = _WHITESPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]
 
-    def value(self, depth: int = 0, build: bool = True) -> object:
+    def value(self, depth: int = 0) -> object:
         if depth > _MAX_DEPTH:
             raise self.fail("nesting too deep")
         self.skip_whitespace()
         char = self.text[self.pos : self.pos + 1]
         if char == "{":
-            return self.object(depth, build)
+            return self.object(depth)
         if char == "[":
-            return self.array(depth, build)
+            return self.array(depth)
         if char == '"':
-            return self.string(build)
+            return self.string()
         if not char:
             raise self.fail("unexpected end of document")
         return self.scalar()
 
-    def object(self, depth: int, build: bool) -> dict[str, object] | None:
+    def plain_value(self) -> object:
+        """A value nobody needs positions for, decoded by ``json``'s C scanner."""
+        self.skip_whitespace()
+        try:
+            value, self.pos = _DECODER.raw_decode(self.text, self.pos)
+        except json.JSONDecodeError as error:
+            self.pos = error.pos
+            raise self.fail(error.msg) from None
+        except RecursionError:
+            raise self.fail("nesting too deep") from None
+        return value
+
+    def object(self, depth: int) -> dict[str, object]:
         self.pos += 1
         result: dict[str, object] = {}
         self.skip_whitespace()
         if self.text.startswith("}", self.pos):
             self.pos += 1
-            return result if build else None
+            return result
         while True:
             self.skip_whitespace()
             if not self.text.startswith('"', self.pos):
                 raise self.fail("expected a string key")
-            key = self.string(True).value  # type: ignore[union-attr]
+            key = self.string().value
             self.skip_whitespace()
             if not self.text.startswith(":", self.pos):
                 raise self.fail("expected ':'")
             self.pos += 1
-            value = self.value(depth + 1, build and key not in self.skip_keys)
-            if build:
-                result[key] = value
+            result[key] = self.value(depth + 1) if key in self.positioned_keys else self.plain_value()
             self.skip_whitespace()
             if self.text.startswith(",", self.pos):
                 self.pos += 1
             elif self.text.startswith("}", self.pos):
                 self.pos += 1
-                return result if build else None
+                return result
             else:
                 raise self.fail("expected ',' or '}'")
 
-    def array(self, depth: int, build: bool) -> list[object] | None:
+    def element_offsets(self) -> list[int]:
         self.pos += 1
-        result: list[object] = []
+        offsets: list[int] = []
         self.skip_whitespace()
         if self.text.startswith("]", self.pos):
             self.pos += 1
-            return result if build else None
+            return offsets
         while True:
-            value = self.value(depth + 1, build)
-            if build:
-                result.append(value)
+            self.skip_whitespace()
+            offsets.append(self.pos)
+            self.plain_value()
             self.skip_whitespace()
             if self.text.startswith(",", self.pos):
                 self.pos += 1
             elif self.text.startswith("]", self.pos):
                 self.pos += 1
-                return result if build else None
+                return offsets
             else:
                 raise self.fail("expected ',' or ']'")
 
-    def string(self, build: bool) -> PositionedString | None:
+    def array(self, depth: int) -> list[object]:
+        self.pos += 1
+        result: list[object] = []
+        self.skip_whitespace()
+        if self.text.startswith("]", self.pos):
+            self.pos += 1
+            return result
+        while True:
+            result.append(self.value(depth + 1))
+            self.skip_whitespace()
+            if self.text.startswith(",", self.pos):
+                self.pos += 1
+            elif self.text.startswith("]", self.pos):
+                self.pos += 1
+                return result
+            else:
+                raise self.fail("expected ',' or ']'")
+
+    def string(self) -> PositionedString:
         match = _STRING.match(self.text, self.pos)
         if match is None:
             raise self.fail("invalid string")
         self.pos = match.end()
-        if not build:
-            return None
         body = match.group(1)
         value = body if "\\" not in body else json.loads(match.group())
         return PositionedString(value, match.start(1), match.end(1))
@@ -160,14 +190,37 @@ class _Reader:
         return float(number) if any(c in number for c in ".eE") else int(number)
 
 
-def loads_with_positions(text: str, skip_keys: frozenset[str] = frozenset()) -> object:
-    """Parse JSON; strings come back as PositionedString, everything else as plain Python values.
-
-    Values of keys in ``skip_keys`` are validated but come back as None.
-    """
-    reader = _Reader(text, skip_keys)
-    result = reader.value()
+def array_element_offsets(text: str, key: str) -> list[int]:
+    """Where each element of the array under the top-level ``key`` starts (the rest is skimmed in C)."""
+    reader = _Reader(text, frozenset())
     reader.skip_whitespace()
-    if reader.pos != len(text):
-        raise reader.fail("trailing data")
-    return result
+    if not reader.text.startswith("{", reader.pos):
+        raise reader.fail("expected an object")
+    reader.pos += 1
+    offsets: list[int] = []
+    while True:
+        reader.skip_whitespace()
+        if reader.text.startswith("}", reader.pos):
+            return offsets
+        name = reader.string().value
+        reader.skip_whitespace()
+        if not reader.text.startswith(":", reader.pos):
+            raise reader.fail("expected ':'")
+        reader.pos += 1
+        reader.skip_whitespace()
+        if name == key and reader.text.startswith("[", reader.pos):
+            offsets = reader.element_offsets()
+        else:
+            reader.plain_value()
+        reader.skip_whitespace()
+        if reader.text.startswith(",", reader.pos):
+            reader.pos += 1
+        elif not reader.text.startswith("}", reader.pos):
+            raise reader.fail("expected ',' or '}'")
+
+
+def positioned_value(text: str, offset: int, positioned_keys: frozenset[str]) -> object:
+    """The value starting at ``offset``: strings under ``positioned_keys`` come back as PositionedString."""
+    reader = _Reader(text, positioned_keys)
+    reader.pos = offset
+    return reader.value()

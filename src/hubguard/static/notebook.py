@@ -1,22 +1,23 @@
 """Jupyter notebooks: the code cells as one module, and a map back to raw ``.ipynb`` coordinates.
 
-Memory follows the code, not the notebook: outputs are never built, and the raw offsets of a cell's
-characters are computed only for the cells a finding points into.
+The document is decoded by ``json``; where a cell's characters sit in the raw file is worked out only for
+the cells a finding points into.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from hubguard.static.jsonpos import JSONPositionError, PositionedString, loads_with_positions
+from hubguard.static.jsonpos import PositionedString, array_element_offsets, positioned_value
 from hubguard.static.recovery import PARSE_ERRORS, parse_failure
 
 _MAGIC_LINE = re.compile(r"^(\s*)([%!?]|\w+\s*=\s*[%!])")
 _CELL_MAGIC = re.compile(r"[^\S\n]*%%")
-_UNBUILT_KEYS = frozenset({"outputs", "attachments"})
+_POSITIONED_KEYS = frozenset({"source"})
 
 
 class NotebookError(ValueError):
@@ -27,19 +28,8 @@ class NotebookError(ValueError):
 class Cell:
     index: int  # 0-based among all cells
     cell_id: str | None
-    parts: list[PositionedString]
     text: str  # the source strings joined
-    _offsets: list[int] | None = field(default=None, repr=False)
-
-    def raw_offsets(self, raw: str) -> list[int]:
-        """Raw offset of each character of ``text``, plus one for its end."""
-        if self._offsets is None:
-            offsets: list[int] = []
-            for part in self.parts:
-                offsets.extend(part.offsets(raw)[:-1])
-            offsets.append(self.parts[-1].raw_end if self.parts else 0)
-            self._offsets = offsets
-        return self._offsets
+    raw_offsets: list[int] | None = field(default=None, repr=False)  # filled in on demand by NotebookSource
 
 
 @dataclass(frozen=True)
@@ -67,7 +57,9 @@ class NotebookSource:
     first_lines: list[int]  # 1-based line of ``code`` where each of ``cells`` starts
     skipped_cells: list[SkippedCell]
     all_cells: list[Cell]  # every code cell, analysed or skipped
+    tree: ast.Module | None  # ``code`` parsed, when reading it already needed that
     raw_line_starts: list[int] = field(init=False)
+    _cell_starts: list[int] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.raw_line_starts = [0, *(match.end() for match in re.finditer("\n", self.raw))]
@@ -101,10 +93,24 @@ class NotebookSource:
         start = starts[line_in_cell - 1]
         newline = cell.text.find("\n", start)
         end = newline if newline != -1 else len(cell.text)
-        offsets = cell.raw_offsets(self.raw)
+        offsets = self._raw_offsets(cell)
         offset = offsets[min(start + column, end, len(offsets) - 1)]
         raw_line = bisect_right(self.raw_line_starts, offset)
         return raw_line, offset - self.raw_line_starts[raw_line - 1]
+
+    def _raw_offsets(self, cell: Cell) -> list[int]:
+        """Raw offset of each character of the cell's text, plus one for its end."""
+        if cell.raw_offsets is None:
+            if self._cell_starts is None:
+                self._cell_starts = array_element_offsets(self.raw, "cells")
+            element = positioned_value(self.raw, self._cell_starts[cell.index], _POSITIONED_KEYS)
+            parts = _cell_source(element) if isinstance(element, dict) else []
+            offsets: list[int] = []
+            for part in parts:
+                offsets.extend(part.offsets(self.raw)[:-1])
+            offsets.append(parts[-1].raw_end if parts else 0)
+            cell.raw_offsets = offsets
+        return cell.raw_offsets
 
     def cell_by_index(self, index: int) -> Cell | None:
         return next((cell for cell in self.all_cells if cell.index == index), None)
@@ -120,10 +126,15 @@ def _line_count(text: str) -> int:
 
 def _cell_source(cell: dict[str, object]) -> list[PositionedString]:
     source = cell.get("source", [])
-    if isinstance(source, PositionedString):
-        return [source]
-    if isinstance(source, list) and all(isinstance(part, PositionedString) for part in source):
-        return source  # type: ignore[return-value]
+    return [source] if isinstance(source, PositionedString) else [p for p in source if isinstance(p, PositionedString)]
+
+
+def _cell_text(cell: dict[str, object]) -> str:
+    source = cell.get("source", [])
+    if isinstance(source, str):
+        return source
+    if isinstance(source, list) and all(isinstance(part, str) for part in source):
+        return "".join(source)
     raise NotebookError("a cell's 'source' is neither a string nor a list of strings")
 
 
@@ -147,21 +158,19 @@ def _plain_cells(document: object) -> list[dict[str, object]]:
 
 def _cell_id(cell: dict[str, object]) -> str | None:
     cell_id = cell.get("id")
-    return cell_id.value if isinstance(cell_id, PositionedString) else None
+    return cell_id if isinstance(cell_id, str) else None
 
 
 def _code_cells(raw: str) -> list[Cell]:
     try:
-        document = loads_with_positions(raw, _UNBUILT_KEYS)
-    except (JSONPositionError, RecursionError) as error:
+        document = json.loads(raw)
+    except (ValueError, RecursionError) as error:
         raise NotebookError(f"invalid notebook JSON: {error}") from None
-    cells = []
-    for index, cell in enumerate(_plain_cells(document)):
-        cell_type = cell.get("cell_type")
-        if isinstance(cell_type, PositionedString) and cell_type.value == "code":
-            parts = _cell_source(cell)
-            cells.append(Cell(index, _cell_id(cell), parts, "".join(part.value for part in parts)))
-    return cells
+    return [
+        Cell(index, _cell_id(cell), _cell_text(cell))
+        for index, cell in enumerate(_plain_cells(document))
+        if cell.get("cell_type") == "code"
+    ]
 
 
 def read_notebook(raw: str) -> NotebookSource:
@@ -177,7 +186,8 @@ def read_notebook(raw: str) -> NotebookSource:
             masked[cell.index] = _mask_magics(cell.text)
     kept = [cell for cell in cells if cell.index in masked]
     code, first_lines = _join([masked[cell.index] for cell in kept])
-    if not _cells_parse_as_one(code, first_lines, kept):
+    tree = _parse_as_one(code, first_lines, kept)
+    if tree is None:
         for cell in kept:
             failure = _parse_failure(cell, masked[cell.index])
             if failure is not None:
@@ -185,7 +195,8 @@ def read_notebook(raw: str) -> NotebookSource:
         failed = {failure.cell_index for failure in skipped}
         kept = [cell for cell in kept if cell.index not in failed]
         code, first_lines = _join([masked[cell.index] for cell in kept])
-    return NotebookSource(raw, code, kept, first_lines, sorted(skipped, key=lambda s: s.cell_index), cells)
+    skipped.sort(key=lambda cell: cell.cell_index)
+    return NotebookSource(raw, code, kept, first_lines, skipped, cells, tree)
 
 
 def _join(texts: list[str]) -> tuple[str, list[int]]:
@@ -201,18 +212,18 @@ def _join(texts: list[str]) -> tuple[str, list[int]]:
     return "".join(pieces), first_lines
 
 
-def _cells_parse_as_one(code: str, first_lines: list[int], cells: list[Cell]) -> bool:
-    """True when the joined module parses and no statement crosses from one cell into the next."""
+def _parse_as_one(code: str, first_lines: list[int], cells: list[Cell]) -> ast.Module | None:
+    """The joined module, when it parses and no statement crosses from one cell into the next."""
     try:
         tree = ast.parse(code)
     except PARSE_ERRORS:
-        return False
+        return None
     ends = [first + _line_count(cell.text) - 1 for first, cell in zip(first_lines, cells)]
     for statement in tree.body:
         slot = bisect_right(first_lines, statement.lineno) - 1
         if slot < 0 or (statement.end_lineno or statement.lineno) > ends[slot]:
-            return False
-    return True
+            return None
+    return tree
 
 
 def _parse_failure(cell: Cell, masked: str) -> SkippedCell | None:

@@ -1,20 +1,18 @@
-"""Source positions for the few nodes a finding points at, without LibCST's PositionProvider.
-
-PositionProvider regenerates the code of the whole module, which costs more than parsing it. CPython's
-``ast`` parser records positions for free, and a concrete syntax tree visits calls in source order: the
-n-th ``cst.Call`` in a pre-order walk is the n-th ``ast.Call`` sorted by start (outermost first).
-"""
+"""Positions and source text of ``ast`` nodes, in code points (``ast`` counts UTF-8 bytes)."""
 
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 from dataclasses import dataclass
+from bisect import bisect_right
+from itertools import accumulate
 
-import libcst as cst
-from libcst.metadata import CodeRange, MetadataWrapper, PositionProvider
-
-from hubguard.static.bindings import dotted_name
 from hubguard.static.lines import python_lines
+from hubguard.static.recovery import scan_line
+
+_BLANK = " \t\f\r\n\\"
 
 
 @dataclass(frozen=True)
@@ -25,84 +23,108 @@ class Span:
     end_column: int
 
 
-def _callee(call: cst.Call) -> str | None:
-    return dotted_name(call.func)
+class SourceText:
+    """The text a tree was parsed from, to slice and locate its nodes."""
 
+    def __init__(self, text: str, tree: ast.Module) -> None:
+        self.text = text
+        self.tree = tree
+        self.lines = python_lines(text)
+        self._line_offsets = [0, *accumulate(len(line) for line in self.lines)]
+        self.claimed: set[int] = set()  # ids of sole arguments: the brackets around them are the parent's
+        self._clause_starts: list[tuple[int, int]] | None = None
 
-def _ast_callee(call: ast.Call) -> str | None:
-    node, parts = call.func, []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    return ".".join([node.id, *reversed(parts)])
-
-
-class PositionIndex:
-    def __init__(self, module: cst.Module, source: str, cst_calls: list[cst.Call]) -> None:
-        """``cst_calls``: every Call of ``module`` (parsed from ``source``) in pre-order."""
-        self.module = module
-        self.lines = python_lines(source)
-        self._ast_calls = self._match_calls(source, cst_calls)
-        self._fallback: dict[cst.CSTNode, CodeRange] | None = None
-
-    @staticmethod
-    def _match_calls(source: str, cst_calls: list[cst.Call]) -> dict[int, ast.Call] | None:
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
-        ast_calls = sorted(
-            (node for node in ast.walk(tree) if isinstance(node, ast.Call)),
-            key=lambda n: (n.lineno, n.col_offset, -(n.end_lineno or 0), -(n.end_col_offset or 0)),
-        )
-        if len(cst_calls) != len(ast_calls):
-            return None
-        pairs = list(zip(cst_calls, ast_calls))
-        if any(_callee(cst_call) != _ast_callee(ast_call) for cst_call, ast_call in pairs):
-            return None  # the two orders disagree somewhere: fall back to PositionProvider
-        return {id(cst_call): ast_call for cst_call, ast_call in pairs}
-
-    def _column(self, line: int, byte_offset: int) -> int:
+    def column(self, line: int, byte_offset: int) -> int:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        if text.isascii():
+            return byte_offset
         return len(text.encode("utf-8")[:byte_offset].decode("utf-8", errors="replace"))
 
-    def _span(self, node: ast.AST) -> Span:
+    def span(self, node: ast.AST) -> Span:
         return Span(
             node.lineno,  # type: ignore[attr-defined]
-            self._column(node.lineno, node.col_offset),  # type: ignore[attr-defined]
+            self.column(node.lineno, node.col_offset),  # type: ignore[attr-defined]
             node.end_lineno,  # type: ignore[attr-defined]
-            self._column(node.end_lineno, node.end_col_offset),  # type: ignore[attr-defined]
+            self.column(node.end_lineno, node.end_col_offset),  # type: ignore[attr-defined]
         )
 
-    def _ast_anchor(self, call: cst.Call, anchor: cst.CSTNode) -> ast.AST | None:
-        if self._ast_calls is None:
-            return None
-        ast_call = self._ast_calls.get(id(call))
-        if ast_call is None:
-            return None
-        if anchor is call:
-            return ast_call
-        if anchor is call.func:
-            return ast_call.func
-        if isinstance(anchor, cst.Arg):
-            if anchor.keyword is not None:
-                return next((k for k in ast_call.keywords if k.arg == anchor.keyword.value), None)
-            if not anchor.star:
-                positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
-                index = next((i for i, arg in enumerate(positional) if arg is anchor), None)
-                plain = [arg for arg in ast_call.args if not isinstance(arg, ast.Starred)]
-                if index is not None and index < len(plain):
-                    return plain[index]
-        return None
+    def _offset(self, line: int, column: int) -> int:
+        return self._line_offsets[line - 1] + column
 
-    def span(self, call: cst.Call, anchor: cst.CSTNode) -> Span:
-        """Where ``anchor`` (the call, its callee, or one of its arguments) sits in the source."""
-        node = self._ast_anchor(call, anchor)
-        if node is not None:
-            return self._span(node)
-        if self._fallback is None:
-            self._fallback = dict(MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider))
-        code_range = self._fallback[anchor]
-        return Span(code_range.start.line, code_range.start.column, code_range.end.line, code_range.end.column)
+    def segment(self, node: ast.AST) -> str:
+        """The node's text as written, with the brackets that group it (``(x)`` for ``f(k=(x))``)."""
+        span = self.span(node)
+        start = self._offset(span.start_line, span.start_column)
+        end = self._offset(span.end_line, span.end_column)
+        opening = self._brackets(start, -1, "(")
+        closing = self._brackets(end, 1, ")")
+        grouping = min(len(opening), len(closing)) - (1 if id(node) in self.claimed else 0)
+        if grouping > 0:
+            start, end = opening[grouping - 1], closing[grouping - 1] + 1
+        text = self.text[start:end]
+        if "\n" in text or "\r" in text:
+            text = self._dedented(text, span)
+        return text.strip()
+
+    def _dedented(self, text: str, span: Span) -> str:
+        """Continuation lines without the enclosing block's indentation, as the expression reads on its own.
+
+        Lines inside a string, or continued with a backslash, are kept as written.
+        """
+        indent = self._block_indent(span.start_line, span.start_column)
+        if not indent:
+            return text
+        lines = python_lines(text)
+        in_string: str | None = None
+        for number in range(len(lines)):
+            if number and in_string is None and not lines[number - 1].rstrip("\r\n").endswith("\\"):
+                if lines[number].startswith(indent):
+                    lines[number] = lines[number][len(indent) :]
+            in_string = scan_line(lines[number], in_string, 0)[0]
+        return "".join(lines)
+
+    def _block_indent(self, line: int, column: int) -> str:
+        """Indentation of the innermost statement or clause that starts at or before ``line``/``column``."""
+        if self._clause_starts is None:
+            self._clause_starts = sorted(_clause_starts(self.tree))
+        slot = bisect_right(self._clause_starts, (line, column)) - 1
+        if slot < 0:
+            return ""
+        text = self.lines[self._clause_starts[slot][0] - 1]
+        return text[: len(text) - len(text.lstrip(" \t\f"))]
+
+    def is_one_string_token(self, node: ast.AST) -> bool:
+        span = self.span(node)
+        text = self.text[self._offset(span.start_line, span.start_column) : self._offset(span.end_line, span.end_column)]
+        try:
+            tokens = [token for token in tokenize.generate_tokens(io.StringIO(text).readline) if token.string.strip()]
+        except (tokenize.TokenError, SyntaxError):
+            return False
+        return len(tokens) == 1 and tokens[0].type == tokenize.STRING
+
+    def _brackets(self, position: int, step: int, bracket: str) -> list[int]:
+        """Offsets of the ``bracket`` characters next to ``position``, separated only by blanks."""
+        found: list[int] = []
+        text = self.text
+        index = position - 1 if step < 0 else position
+        while 0 <= index < len(text):
+            char = text[index]
+            if char == bracket:
+                found.append(index)
+            elif char not in _BLANK:
+                break
+            index += step
+        return found
+
+
+def _clause_starts(tree: ast.Module) -> list[tuple[int, int]]:
+    """(line, column) where each statement, ``except`` clause and ``case`` begins (decorators included)."""
+    starts = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.stmt, ast.excepthandler)):
+            decorators = getattr(node, "decorator_list", None) or [node]
+            first = min(decorators, key=lambda item: (item.lineno, item.col_offset))
+            starts.append((first.lineno, 0 if first is not node else node.col_offset))
+        elif isinstance(node, ast.match_case):
+            starts.append((node.pattern.lineno, 0))
+    return starts

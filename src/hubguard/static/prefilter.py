@@ -1,4 +1,4 @@
-"""Cheap tests that keep most files away from LibCST (whose parse costs ten times CPython's).
+"""Cheap tests that keep most files away from the analysis.
 
 1. Bytes: a file that mentions no sink module and no risky keyword cannot contain a sink.
 2. Text: some call must end with a sink's final name (``.from_pretrained(``), or call a name imported from
@@ -91,18 +91,18 @@ def _bound_names(nodes: list[ast.AST]) -> tuple[set[str], set[str]]:
     return imported, from_sinks
 
 
-def candidate_call_lines(tree: ast.Module, hints: TextHints) -> set[int]:
-    """Stage 3: lines of real calls (not ones in docstrings) that could be sinks; empty when there are none."""
+def has_candidate_calls(tree: ast.Module, hints: TextHints) -> bool:
+    """Stage 3: whether some real call (not one in a docstring) could be a sink."""
     nodes = list(ast.walk(tree))
-    calls = [node for node in nodes if isinstance(node, ast.Call)]
     imported, from_sinks = _bound_names(nodes)
-    lines: set[int] = set()
-    for call in calls:
+    for call in nodes:
+        if not isinstance(call, ast.Call):
+            continue
         func = call.func
         if (
             (hints.spells_risky_keyword and any(k.arg is None or k.arg in _RISKY_KEYWORDS for k in call.keywords))
             or (isinstance(func, ast.Name) and func.id in from_sinks)
             or (isinstance(func, ast.Attribute) and _LEAF.match(func.attr) and _root_name(func) in imported)
         ):
-            lines.add(call.lineno)
-    return lines
+            return True
+    return False

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hubguard.static.lines import python_lines
 
-MAX_NESTING = 100  # deeper statements are skipped: LibCST's tree walks recurse about three frames per level
 # What Python's parser raises on input it rejects: the syntax errors, and its guards against deep nesting.
 PARSE_ERRORS = (SyntaxError, ValueError, MemoryError, RecursionError)
 _CONTINUES_STATEMENT = re.compile(r"(?:else|elif|except|finally)\b")
@@ -86,13 +84,6 @@ def parse_recovering(text: str) -> Parsed:
     return _reparse(lines, skipped)
 
 
-def skip_deep_statements(parsed: Parsed, spans: Iterable[tuple[int, int]], reason: str) -> Parsed:
-    """Blank top-level statements of a parsed file that nest too deeply to analyse, and parse it again."""
-    lines = python_lines(parsed.text)
-    more = [Skipped(start, end, start, 1, reason, True, "".join(lines[start - 1 : end])) for start, end in spans]
-    return _reparse(lines, [*parsed.skipped, *more])
-
-
 def _reparse(lines: list[str], skipped: list[Skipped]) -> Parsed:
     kept = list(lines)
     for part in skipped:
@@ -130,12 +121,12 @@ def top_level_statements(lines: list[str]) -> list[tuple[int, int]]:
                 if not (_CONTINUES_STATEMENT.match(head) or open_decorator) or not starts:
                     starts.append(number)
                 open_decorator = head.startswith("@")
-        in_string, depth, line_start = _scan_line(line, in_string, depth)
+        in_string, depth, line_start = scan_line(line, in_string, depth)
     ends = [start - 1 for start in starts[1:]] + [len(lines)]
     return list(zip(starts, ends))
 
 
-def _scan_line(line: str, in_string: str | None, depth: int) -> tuple[str | None, int, bool]:
+def scan_line(line: str, in_string: str | None, depth: int) -> tuple[str | None, int, bool]:
     """State after one physical line: the open string quote, the bracket depth, and whether the next line
     starts a logical line."""
     position = 0
@@ -169,13 +160,3 @@ def _scan_line(line: str, in_string: str | None, depth: int) -> tuple[str | None
         else:  # end of line
             return None, depth, depth == 0
 
-
-def nesting_depth(node: ast.AST) -> int:
-    """How many levels deep the tree under ``node`` goes (counted without recursion)."""
-    deepest = 0
-    stack = [(node, 1)]
-    while stack:
-        current, depth = stack.pop()
-        deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(current))
-    return deepest

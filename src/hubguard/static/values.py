@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import io
+import re
+import tokenize
 from dataclasses import dataclass
 from typing import Union
 
-import libcst as cst
-
 from hubguard.static.bindings import Scope, dotted_name
+from hubguard.static.positions import SourceText
 
 
 @dataclass(frozen=True)
@@ -34,21 +37,25 @@ _DOWNLOAD_CALLS = ("snapshot_download", "hf_hub_download", "cached_file", "cache
 _MAX_DEPTH = 8
 
 
+_ADJACENT_STRINGS = re.compile(r"""["'][ \t\f\\\r\n]*(?:#[^\n]*\n[ \t\f\\\r\n]*)*[A-Za-z]{0,2}["']""")
+_STRING_TOKENS = frozenset({tokenize.STRING, getattr(tokenize, "FSTRING_START", tokenize.STRING)})
+
+
 class Resolver:
     """Resolves callee names and argument values within one module."""
 
-    def __init__(self, module: cst.Module) -> None:
-        self.module = module
+    def __init__(self, source: SourceText) -> None:
+        self.text = source
 
-    def source(self, node: cst.CSTNode) -> str:
-        return self.module.code_for_node(node).strip()
+    def source(self, node: ast.AST) -> str:
+        return self.text.segment(node)
 
     # --- names ------------------------------------------------------------------------------
-    def qualified_names(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> list[str]:
+    def qualified_names(self, expr: ast.expr, scope: Scope, depth: int = 0) -> list[str]:
         """Qualified names an expression may refer to (several with ``try: import x except: import y``)."""
         dotted = dotted_name(expr)
         if dotted is None:
-            if isinstance(expr, cst.Call) and depth < _MAX_DEPTH:
+            if isinstance(expr, ast.Call) and depth < _MAX_DEPTH:
                 return [f"{name}()" for name in self.qualified_names(expr.func, scope, depth + 1)]
             return []
         head, _, rest = dotted.partition(".")
@@ -70,72 +77,81 @@ class Resolver:
         return []
 
     # --- values -----------------------------------------------------------------------------
-    def value(self, expr: cst.BaseExpression, scope: Scope, depth: int = 0) -> Value:
+    def value(self, expr: ast.expr, scope: Scope, depth: int = 0) -> Value:
         if depth > _MAX_DEPTH:
             return Unknown(self.source(expr))
-        if isinstance(expr, (cst.SimpleString, cst.ConcatenatedString)):
-            evaluated = expr.evaluated_value
-            if isinstance(evaluated, bytes):
-                return Unknown(self.source(expr))
-            return Known(evaluated) if evaluated is not None else Unknown(self.source(expr))
-        if isinstance(expr, cst.Integer):
-            return Known(int(expr.evaluated_value))
-        if isinstance(expr, cst.Float):
-            return Known(expr.evaluated_value)
-        if isinstance(expr, cst.Name):
+        if isinstance(expr, ast.Constant):
+            return self._constant_value(expr)
+        if isinstance(expr, ast.Name):
             return self._name_value(expr, scope, depth)
-        if isinstance(expr, cst.FormattedString):
+        if isinstance(expr, ast.JoinedStr):
             return self._fstring_value(expr, scope, depth)
-        if isinstance(expr, cst.BinaryOperation):
+        if isinstance(expr, ast.BinOp):
             return self._binary_value(expr, scope, depth)
-        if isinstance(expr, cst.Dict):
+        if isinstance(expr, ast.Dict):
             return self._dict_value(expr, scope, depth)
-        if isinstance(expr, (cst.List, cst.Tuple)):
-            return Known([self.value(element.value, scope, depth + 1) for element in expr.elements])
-        if isinstance(expr, cst.Call):
+        if isinstance(expr, (ast.List, ast.Tuple)):
+            return Known([self.value(_unstarred(element), scope, depth + 1) for element in expr.elts])
+        if isinstance(expr, ast.Call):
             return self._call_value(expr, scope, depth)
-        if isinstance(expr, cst.Attribute):
+        if isinstance(expr, ast.Attribute):
             base = self.value(expr.value, scope, depth + 1)
             return LocalPath(self.source(expr)) if isinstance(base, LocalPath) else Unknown(self.source(expr))
-        if isinstance(expr, cst.UnaryOperation) and isinstance(expr.operator, cst.Not):
-            inner = self.value(expr.expression, scope, depth + 1)
+        if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
+            inner = self.value(expr.operand, scope, depth + 1)
             return Known(not inner.value) if _is_scalar(inner) else Unknown(self.source(expr))
         return Unknown(self.source(expr))
 
-    def _name_value(self, expr: cst.Name, scope: Scope, depth: int) -> Value:
-        if expr.value in ("True", "False", "None"):
-            return Known({"True": True, "False": False, "None": None}[expr.value])
-        owner = scope.binding_scope(expr.value)
-        if owner is None or owner.binding_counts.get(expr.value) != 1:
-            return Unknown(expr.value)
-        if expr.value in owner.values:
-            resolved = self.value(owner.values[expr.value], owner, depth + 1)
-            return Known(resolved.value, "constant") if isinstance(resolved, Known) else resolved
-        if expr.value in owner.defaults:
-            resolved = self.value(owner.defaults[expr.value], owner.parent or owner, depth + 1)
-            return Known(resolved.value, "default") if isinstance(resolved, Known) else resolved
-        return Unknown(expr.value)
+    def _constant_value(self, expr: ast.Constant) -> Value:
+        value = expr.value
+        if isinstance(value, (bytes, complex)) or value is Ellipsis:
+            return Unknown(self.source(expr))
+        return Known(value)
 
-    def _fstring_value(self, expr: cst.FormattedString, scope: Scope, depth: int) -> Value:
+    def _name_value(self, expr: ast.Name, scope: Scope, depth: int) -> Value:
+        owner = scope.binding_scope(expr.id)
+        if owner is None or owner.binding_counts.get(expr.id) != 1:
+            return Unknown(expr.id)
+        if expr.id in owner.values:
+            resolved = self.value(owner.values[expr.id], owner, depth + 1)
+            return Known(resolved.value, "constant") if isinstance(resolved, Known) else resolved
+        if expr.id in owner.defaults:
+            resolved = self.value(owner.defaults[expr.id], owner.parent or owner, depth + 1)
+            return Known(resolved.value, "default") if isinstance(resolved, Known) else resolved
+        return Unknown(expr.id)
+
+    def _fstring_value(self, expr: ast.JoinedStr, scope: Scope, depth: int) -> Value:
+        if self._is_concatenation(expr):
+            return Unknown(self.source(expr))  # ``f"a" "b"``: left unevaluated, as a reviewer would not bother
         parts: list[str] = []
-        for part in expr.parts:
-            if isinstance(part, cst.FormattedStringText):
-                parts.append(part.value)
+        for part in expr.values:
+            if isinstance(part, ast.Constant):
+                parts.append(str(part.value))
                 continue
-            assert isinstance(part, cst.FormattedStringExpression)
-            inner = self.value(part.expression, scope, depth + 1)
-            if part.format_spec or part.conversion or not _is_scalar(inner):
+            assert isinstance(part, ast.FormattedValue)
+            inner = self.value(part.value, scope, depth + 1)
+            if part.format_spec is not None or part.conversion != -1 or not _is_scalar(inner):
                 return Unknown(self.source(expr))
             parts.append(str(inner.value))  # type: ignore[union-attr]
         return Known("".join(parts))
 
-    def _binary_value(self, expr: cst.BinaryOperation, scope: Scope, depth: int) -> Value:
+    def _is_concatenation(self, expr: ast.JoinedStr) -> bool:
+        text = self.source(expr)
+        if not _ADJACENT_STRINGS.search(text):
+            return False
+        try:
+            tokens = list(tokenize.generate_tokens(io.StringIO(text.strip("()")).readline))
+        except (tokenize.TokenError, SyntaxError):
+            return False
+        return sum(token.type in _STRING_TOKENS for token in tokens) > 1
+
+    def _binary_value(self, expr: ast.BinOp, scope: Scope, depth: int) -> Value:
         left = self.value(expr.left, scope, depth + 1)
         right = self.value(expr.right, scope, depth + 1)
-        if isinstance(expr.operator, cst.Divide) and (isinstance(left, LocalPath) or isinstance(right, LocalPath)):
+        if isinstance(expr.op, ast.Div) and (isinstance(left, LocalPath) or isinstance(right, LocalPath)):
             return LocalPath(self.source(expr))
         if (
-            isinstance(expr.operator, cst.Add)
+            isinstance(expr.op, ast.Add)
             and isinstance(left, Known)
             and isinstance(right, Known)
             and isinstance(left.value, str)
@@ -144,38 +160,41 @@ class Resolver:
             return Known(left.value + right.value)
         return Unknown(self.source(expr))
 
-    def _dict_value(self, expr: cst.Dict, scope: Scope, depth: int) -> Value:
+    def _dict_value(self, expr: ast.Dict, scope: Scope, depth: int) -> Value:
         items: dict[str, Value] = {}
-        for element in expr.elements:
-            if isinstance(element, cst.StarredDictElement):
-                spread = self.value(element.value, scope, depth + 1)
+        for key_node, value_node in zip(expr.keys, expr.values):
+            if key_node is None:
+                spread = self.value(value_node, scope, depth + 1)
                 if isinstance(spread, Known) and isinstance(spread.value, dict):
                     items.update(spread.value)
                 continue
-            key = self.value(element.key, scope, depth + 1)
+            key = self.value(key_node, scope, depth + 1)
             if isinstance(key, Known) and isinstance(key.value, str):
-                items[key.value] = self.value(element.value, scope, depth + 1)
+                items[key.value] = self.value(value_node, scope, depth + 1)
         return Known(items)
 
-    def _call_value(self, expr: cst.Call, scope: Scope, depth: int) -> Value:
+    def _call_value(self, expr: ast.Call, scope: Scope, depth: int) -> Value:
         names = self.qualified_names(expr.func, scope)
         if any(name.startswith(_PATH_CALLS) or name.endswith(_DOWNLOAD_CALLS) for name in names):
             return LocalPath(self.source(expr))
-        if isinstance(expr.func, cst.Attribute) and isinstance(self.value(expr.func.value, scope, depth + 1), LocalPath):
+        if isinstance(expr.func, ast.Attribute) and isinstance(self.value(expr.func.value, scope, depth + 1), LocalPath):
             return LocalPath(self.source(expr))
         if dotted_name(expr.func) == "dict" and scope.binding_scope("dict") is None:
             items: dict[str, Value] = {}
-            for arg in expr.args:
-                if arg.keyword is not None:
-                    items[arg.keyword.value] = self.value(arg.value, scope, depth + 1)
-                elif arg.star == "**":
-                    spread = self.value(arg.value, scope, depth + 1)
+            for keyword in expr.keywords:
+                if keyword.arg is not None:
+                    items[keyword.arg] = self.value(keyword.value, scope, depth + 1)
+                else:
+                    spread = self.value(keyword.value, scope, depth + 1)
                     if isinstance(spread, Known) and isinstance(spread.value, dict):
                         items.update(spread.value)
             return Known(items)
         return Unknown(self.source(expr))
 
 
+def _unstarred(element: ast.expr) -> ast.expr:
+    return element.value if isinstance(element, ast.Starred) else element
+
+
 def _is_scalar(value: Value) -> bool:
     return isinstance(value, Known) and isinstance(value.value, (str, bool, int, float, type(None)))
-
