@@ -71,7 +71,7 @@ def _add_report_options(parser: argparse.ArgumentParser) -> None:
 def _add_remote_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--offline", action="store_true", default=None, help="never touch the network")
     parser.add_argument("--timeout", type=float, help="seconds allowed per repository lookup (default 30)")
-    parser.add_argument("--cache-dir", type=Path, help="remote-scan cache (default: $XDG_CACHE_HOME/hubguard)")
+    parser.add_argument("--cache-dir", type=Path, help="result caches (default: $XDG_CACHE_HOME/hubguard)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -123,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="REF",
         help="report only findings on lines changed since REF (its merge base with HEAD; uncommitted changes count)",
     )
+    scan.add_argument("--no-cache", action="store_true", help="do not read or write the static pass's result cache")
     scan.add_argument("--fix", action="store_true", help="pin revisions and add weights_only=True in place")
     scan.add_argument("--diff", action="store_true", help="with --fix: print the patch instead of writing it")
     scan.add_argument(
@@ -270,6 +271,8 @@ def _config(args: argparse.Namespace, start: Path) -> Config:
         config.timeout = args.timeout
     if args.cache_dir is not None:
         config.cache_dir = args.cache_dir
+    if getattr(args, "no_cache", False):
+        config.cache = False
     if getattr(args, "jobs", None) is not None:
         if args.jobs < 1:
             raise ConfigError("--jobs must be at least 1")

@@ -34,6 +34,7 @@ class Config:
     offline: bool = False
     timeout: float = 30.0
     cache_dir: Path | None = None
+    cache: bool = True  # --no-cache: neither read nor write the static pass's per-file results
     jobs: int | None = None  # static-pass worker processes; None = CPU count
     pickle_allowlist: tuple[str, ...] = ()  # "package.module:Class" or "package.module:*", reported as notes
     respect_gitignore: bool = True  # skip what .gitignore / .git/info/exclude ignore when walking directories

@@ -85,19 +85,19 @@ def test_one_crashing_file_among_many_loses_no_other_finding(tmp_path: Path) -> 
 def test_a_worker_that_dies_is_reported_for_its_file_and_the_scan_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = engine.analyze_file
+    real = engine.analyze_source
 
-    def crash_on_poison(path: str, relative: str, config: Config) -> ScanResult:
+    def crash_on_poison(data: bytes, relative: str, config: Config) -> ScanResult:
         if relative.endswith("poison.py"):
             faulthandler.disable()  # pytest's handler would print the worker's stack
             os.kill(os.getpid(), signal.SIGSEGV)
-        return real(path, relative, config)
+        return real(data, relative, config)
 
-    monkeypatch.setattr(engine, "analyze_file", crash_on_poison)
+    monkeypatch.setattr(engine, "analyze_source", crash_on_poison)
     for index in range(80):
         (tmp_path / f"f{index:02}.py").write_text(LOADER)
     (tmp_path / "poison.py").write_text(LOADER)
-    result = scan_paths([tmp_path], Config(jobs=2), tmp_path)
+    result = scan_paths([tmp_path], Config(jobs=2, cache=False), tmp_path)
     by_path = {(f.location.path, f.rule_id, f.level) for f in result.findings}
     assert ("poison.py", "HG001", Level.ERROR) in by_path
     died = next(f for f in result.findings if f.location.path == "poison.py")

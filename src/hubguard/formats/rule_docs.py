@@ -9,8 +9,6 @@ from functools import cache
 from typing import Any
 
 from rich.console import Console
-from rich.markdown import Markdown
-from rich.table import Table
 from rich.text import Text
 
 from hubguard.findings import Finding, Level
@@ -201,6 +199,8 @@ def rules_json() -> str:
 
 
 def print_rules(console: Console) -> None:
+    from rich.table import Table  # imported here: a scan never needs it
+
     table = Table(title="hubguard rules", show_lines=False)
     for column in ("Rule", "Name", "Levels", "Severity", "Description"):
         table.add_column(column, overflow="fold")
@@ -227,5 +227,7 @@ def print_explain(rule_id: str, console: Console) -> bool:
     for reason in level_reasons(rule):
         console.print(Text(f"  {reason}"))
     console.print(Text(rule.short_description))
+    from rich.markdown import Markdown  # imported here: a scan never needs it
+
     console.print(Markdown(help_markdown(rule), hyperlinks=False))
     return True

@@ -13,14 +13,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from hubguard.cache_root import default_cache_dir
 from hubguard.hub.snapshot import is_immutable
 
 _FORMAT = 1
-
-
-def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "hubguard"
 
 
 class ResultCache:

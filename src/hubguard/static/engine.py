@@ -11,6 +11,7 @@ from pathlib import Path
 from hubguard.config import Config
 from hubguard.findings import Finding, Level, Location, Notification, Region, ScanResult
 from hubguard.static.analyzer import CallHit, analyze_module, region_of
+from hubguard.static.cache import StaticCache
 from hubguard.static.positions import Span
 from hubguard.static.files import discover, relative_path
 from hubguard.static.notebook import NotebookSource
@@ -28,31 +29,57 @@ _CHUNK = 16
 
 def scan_paths(paths: list[Path], config: Config, root: Path | None = None) -> ScanResult:
     root = (root or Path.cwd()).resolve()
-    files = list(discover(paths, root, config.exclude))
-    jobs = [(str(path), relative_path(path, root)) for path in files]
+    cache = StaticCache.for_config(config)
+    partials: list[ScanResult] = []
+    pending: list[tuple[str, bytes, str | None]] = []  # (relative path, bytes, cache key)
+    for path in discover(paths, root, config.exclude):
+        relative = relative_path(path, root)
+        data = _read(str(path), relative, config, partials)
+        if data is None:
+            continue
+        if not might_contain_sinks(data):
+            partials.append(ScanResult(files_scanned=1))
+            continue
+        key = cache.key(relative, data) if cache else None
+        cached = cache.get(key) if cache and key else None
+        if cached is not None:
+            partials.append(cached)
+        else:
+            pending.append((relative, data, key))
+    jobs = [(relative, data) for relative, data, _ in pending]
     workers = config.jobs if config.jobs is not None else (os.cpu_count() or 1)
-    result = ScanResult()
     if len(jobs) < _POOL_THRESHOLD or workers <= 1:
-        partials = [analyze_file(path, relative, config) for path, relative in jobs]
+        analysed = [analyze_source(data, relative, config) for relative, data in jobs]
     else:
-        partials = analyse_in_workers(jobs, analyze_file, config, workers, _CHUNK)
-    for partial in partials:
+        analysed = analyse_in_workers(jobs, analyze_source, config, workers, _CHUNK)
+    for (_, _, key), partial in zip(pending, analysed):
+        if cache and key and not _has_internal_error(partial):
+            cache.put(key, partial)
+    result = ScanResult()
+    for partial in [*partials, *analysed]:
         result.extend(partial)
+    if cache:
+        result.stats["cache"] = {"hits": cache.hits, "misses": cache.misses}
     result.findings.sort(key=Finding.sort_key)
     return result
 
 
-def analyze_file(path: str, relative: str, config: Config) -> ScanResult:
-    """Analyse one file on disk; every failure becomes a notification or an HG001 finding, never an exception."""
+def _read(path: str, relative: str, config: Config, partials: list[ScanResult]) -> bytes | None:
+    """The file's bytes; None when it is not read (the reason goes into ``partials``)."""
     try:
-        data = read_regular_file(path, config.max_file_size, might_contain_sinks)
+        return read_regular_file(path, config.max_file_size, might_contain_sinks)
     except TooLarge as error:
         result = ScanResult(files_scanned=1)
         _report_unanalysed(result, relative, str(error), None, error.mentions_loader, config)
-        return result
     except NotRead as error:
-        return ScanResult(files_scanned=1, notifications=[Notification(str(error), relative)])
-    return analyze_source(data, relative, config)
+        result = ScanResult(files_scanned=1, notifications=[Notification(str(error), relative)])
+    partials.append(result)
+    return None
+
+
+def _has_internal_error(result: ScanResult) -> bool:
+    """Results of a crash or a bug are not kept: the next run tries again."""
+    return any(f.rule_id == "HG001" and f.level is Level.ERROR for f in result.findings)
 
 
 def analyze_source(data: bytes, relative: str, config: Config) -> ScanResult:

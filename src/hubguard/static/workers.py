@@ -19,8 +19,8 @@ from multiprocessing.process import BaseProcess
 from hubguard.config import Config
 from hubguard.findings import Finding, Level, Location, ScanResult
 
-Job = tuple[str, str]  # (path to read, path to report)
-Analyse = Callable[[str, str, Config], ScanResult]
+Job = tuple[str, bytes]  # (path to report, the file's bytes)
+Analyse = Callable[[bytes, str, Config], ScanResult]
 
 
 def _serve(connection: Connection, analyse: Analyse, config: Config) -> None:
@@ -29,22 +29,22 @@ def _serve(connection: Connection, analyse: Analyse, config: Config) -> None:
         batch: list[Job] | None = connection.recv()
         if batch is None:
             return
-        for path, relative in batch:
-            connection.send(analyse(path, relative, config))
+        for relative, data in batch:
+            connection.send(analyse(data, relative, config))
 
 
 @dataclass
 class _Worker:
     process: BaseProcess
     connection: Connection
-    batch: deque[Job] = field(default_factory=deque)
+    batch: deque[int] = field(default_factory=deque)  # positions in ``jobs`` not answered yet
 
 
 def analyse_in_workers(jobs: list[Job], analyse: Analyse, config: Config, workers: int, batch_size: int) -> list[ScanResult]:
     """Results in the order of ``jobs``; ``analyse`` must be importable by the worker processes."""
-    index = {job: position for position, job in enumerate(jobs)}
     results: list[ScanResult | None] = [None] * len(jobs)
-    queue: deque[list[Job]] = deque(jobs[i : i + batch_size] for i in range(0, len(jobs), batch_size))
+    positions = range(len(jobs))
+    queue: deque[list[int]] = deque(list(positions[i : i + batch_size]) for i in range(0, len(jobs), batch_size))
     context = multiprocessing.get_context()
     pool: list[_Worker] = []
 
@@ -58,7 +58,7 @@ def analyse_in_workers(jobs: list[Job], analyse: Analyse, config: Config, worker
     def assign(worker: _Worker) -> None:
         if queue:
             worker.batch = deque(queue.popleft())
-            worker.connection.send(list(worker.batch))
+            worker.connection.send([jobs[position] for position in worker.batch])
 
     try:
         for _ in range(min(workers, len(queue))):
@@ -70,11 +70,11 @@ def analyse_in_workers(jobs: list[Job], analyse: Analyse, config: Config, worker
             ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
             for worker in busy:
                 if worker.connection in ready or worker.process.sentinel in ready:
-                    if _collect(worker, results, index):
+                    if _collect(worker, results):
                         if not worker.batch:
                             assign(worker)
                         continue
-                    _bury(worker, results, index, queue)
+                    _bury(worker, results, jobs, queue)
                     pool.remove(worker)
                     replacement = start()
                     pool.append(replacement)
@@ -85,21 +85,22 @@ def analyse_in_workers(jobs: list[Job], analyse: Analyse, config: Config, worker
     return [result if result is not None else ScanResult(files_scanned=1) for result in results]
 
 
-def _collect(worker: _Worker, results: list[ScanResult | None], index: dict[Job, int]) -> bool:
+def _collect(worker: _Worker, results: list[ScanResult | None]) -> bool:
     """Take every result the worker has sent; False when it died."""
     try:
         while worker.batch and worker.connection.poll():
-            results[index[worker.batch.popleft()]] = worker.connection.recv()
+            results[worker.batch[0]] = worker.connection.recv()
+            worker.batch.popleft()
     except (EOFError, OSError):
         return False
     return worker.process.is_alive() or not worker.batch
 
 
-def _bury(worker: _Worker, results: list[ScanResult | None], index: dict[Job, int], queue: deque[list[Job]]) -> None:
+def _bury(worker: _Worker, results: list[ScanResult | None], jobs: list[Job], queue: deque[list[int]]) -> None:
     """The worker died on the first file of its batch: report that file, requeue the others."""
     worker.process.join(timeout=5)
-    path, relative = worker.batch.popleft()
-    results[index[(path, relative)]] = crashed(relative, worker.process.exitcode)
+    position = worker.batch.popleft()
+    results[position] = crashed(jobs[position][0], worker.process.exitcode)
     if worker.batch:
         queue.appendleft(list(worker.batch))
     worker.connection.close()

@@ -1,0 +1,187 @@
+"""Per-file results of the static pass, kept on disk between runs (like Ruff's cache).
+
+An entry is keyed by the file's bytes, the path it is reported under, the code of the static pass and
+the settings that change what one file yields (rule selection, allow-list, HG001 level, size ceiling),
+so it can never be stale. Entries are JSON (never pickle: a cache restored in CI is data, not code),
+written to a temporary file and renamed into place, so a reader sees a whole entry or none and two
+concurrent runs at worst write the same entry twice. An entry that does not decode is a miss.
+
+Whoever can write the cache directory can make a file look clean: point ``--cache-dir`` only at a
+directory you trust, or pass ``--no-cache``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import hubguard
+from hubguard.cache_root import default_cache_dir
+from hubguard.config import Config
+from hubguard.findings import (
+    Finding,
+    HubReference,
+    Level,
+    Location,
+    Notification,
+    Region,
+    RevisionState,
+    ScanResult,
+)
+
+_FORMAT = 1
+_PACKAGE = Path(hubguard.__file__).parent
+
+
+def _code_fingerprint() -> str:
+    """The static pass's own code: an edited checkout never reads results of the code it replaced."""
+    digest = hashlib.sha256(hubguard.__version__.encode())
+    for path in sorted([*_PACKAGE.glob("*.py"), *(_PACKAGE / "static").glob("*.py")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _settings(config: Config) -> str:
+    return json.dumps(
+        {
+            "select": sorted(config.select) if config.select is not None else None,
+            "ignore": sorted(config.ignore),
+            "allowRemoteCode": list(config.allow_remote_code),
+            "maxFileSize": config.max_file_size,
+            "notAnalysedLevel": config.not_analysed_level.value,
+        },
+        sort_keys=True,
+    )
+
+
+class StaticCache:
+    def __init__(self, root: Path, config: Config) -> None:
+        self.directory = root / "static"
+        self._salt = f"{_FORMAT}\0{_code_fingerprint()}\0{_settings(config)}\0".encode()
+        self.hits = 0
+        self.misses = 0
+
+    @classmethod
+    def for_config(cls, config: Config) -> StaticCache | None:
+        return cls(config.cache_dir or default_cache_dir(), config) if config.cache else None
+
+    def key(self, relative: str, data: bytes) -> str:
+        digest = hashlib.sha256(self._salt)
+        digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(data)
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> ScanResult | None:
+        try:
+            entry = json.loads(self._path(key).read_bytes())
+            result = _decode(entry["result"]) if entry.get("format") == _FORMAT else None
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            result = None
+        if result is None:
+            self.misses += 1
+        else:
+            self.hits += 1
+        return result
+
+    def put(self, key: str, result: ScanResult) -> None:
+        """Best effort: a read-only or full disk costs the cache, never the scan."""
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        except OSError:
+            return
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump({"format": _FORMAT, "result": _encode(result)}, stream, separators=(",", ":"))
+            os.replace(temporary, path)
+        except (OSError, TypeError, ValueError):
+            Path(temporary).unlink(missing_ok=True)
+
+
+def _encode_location(location: Location) -> dict[str, Any]:
+    region = location.region
+    return {
+        "path": location.path,
+        "region": [region.start_line, region.start_column, region.end_line, region.end_column] if region else None,
+        "description": location.description,
+    }
+
+
+def _decode_location(data: dict[str, Any]) -> Location:
+    region = data["region"]
+    return Location(
+        _string(data["path"]),
+        Region(*map(_integer, region)) if region is not None else None,
+        data["description"],
+    )
+
+
+def _encode(result: ScanResult) -> dict[str, Any]:
+    findings = [
+        {
+            "rule": finding.rule_id,
+            "message": finding.message,
+            "location": _encode_location(finding.location),
+            "level": finding.level.value,
+            "related": [_encode_location(related) for related in finding.related],
+            "suppressed": finding.suppressed,
+            "properties": finding.properties,
+        }
+        for finding in result.findings
+    ]
+    references = [
+        asdict(reference)
+        | {"location": _encode_location(reference.location), "revision_state": reference.revision_state.value}
+        for reference in result.references
+    ]
+    notifications = [asdict(notification) | {"level": notification.level.value} for notification in result.notifications]
+    return {"findings": findings, "notifications": notifications, "references": references}
+
+
+def _decode(data: dict[str, Any]) -> ScanResult:
+    findings = [
+        Finding(
+            _string(item["rule"]),
+            _string(item["message"]),
+            _decode_location(item["location"]),
+            Level(item["level"]),
+            tuple(_decode_location(related) for related in item["related"]),
+            bool(item["suppressed"]),
+            dict(item["properties"]),
+        )
+        for item in data["findings"]
+    ]
+    notifications = [
+        Notification(_string(item["message"]), item["path"], Level(item["level"]), _string(item["kind"]))
+        for item in data["notifications"]
+    ]
+    references = [
+        HubReference(
+            **item
+            | {"location": _decode_location(item["location"]), "revision_state": RevisionState(item["revision_state"])}
+        )
+        for item in data["references"]
+    ]
+    return ScanResult(findings, notifications, references, files_scanned=1)
+
+
+def _string(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
+
+
+def _integer(value: object) -> int:
+    if not isinstance(value, int):
+        raise TypeError("not an integer")
+    return value
