@@ -217,10 +217,10 @@ def test_an_internal_error_in_one_file_is_an_hg001_error(
 
     real = engine.analyze_module
 
-    def flaky(module, source):  # type: ignore[no-untyped-def]
+    def flaky(module, source, *rest):  # type: ignore[no-untyped-def]
         if "explode" in source:
             raise KeyError("boom")
-        return real(module, source)
+        return real(module, source, *rest)
 
     monkeypatch.setattr(engine, "analyze_module", flaky)
     (tmp_path / "a.py").write_text("import pickle\n# explode\npickle.loads(b'')\n")

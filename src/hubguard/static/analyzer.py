@@ -11,6 +11,7 @@ from hubguard.static.calls import BoundArg, CallContext
 from hubguard.static.catalogue import GENERIC_KEYWORD_CHECKS, SINK_ROOT_MODULES, Sink, find_sink
 from hubguard.static.checks import CHECKS, Hit
 from hubguard.static.positions import SourceText, Span
+from hubguard.static.prefilter import TextHints, has_candidate_calls
 from hubguard.static.values import Known, Resolver
 
 
@@ -38,6 +39,19 @@ class _CandidateCollector(BindingCollector):
         super().__init__()
         self.source = source
         self.calls: list[tuple[ast.Call, Scope]] = []
+        self.bindings: list[ast.stmt] = []  # imports and assignments, for the prefilter's last stage
+
+    def visit_Import(self, node: ast.Import, scope: Scope) -> list[ast.AST]:
+        self.bindings.append(node)
+        return super().visit_Import(node, scope)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom, scope: Scope) -> list[ast.AST]:
+        self.bindings.append(node)
+        return super().visit_ImportFrom(node, scope)
+
+    def visit_Assign(self, node: ast.Assign, scope: Scope) -> None:
+        self.bindings.append(node)
+        super().visit_Assign(node, scope)
 
     def visit_Call(self, node: ast.Call, scope: Scope) -> None:
         if isinstance(node.func, (ast.Name, ast.Attribute)) or node.args or node.keywords:
@@ -45,17 +59,18 @@ class _CandidateCollector(BindingCollector):
         if len(node.args) == 1 and not node.keywords:
             self.source.claimed.add(id(node.args[0]))
 
-    def visit_ClassDef(self, node: ast.ClassDef, scope: Scope) -> list[tuple[ast.AST, Scope]]:
+    def visit_ClassDef(self, node: ast.ClassDef, scope: Scope) -> list[ast.AST]:
         if len(node.bases) == 1 and not node.keywords:
             self.source.claimed.add(id(node.bases[0]))
         return super().visit_ClassDef(node, scope)
 
 
-def analyze_module(tree: ast.Module, text: str) -> ModuleAnalysis:
+def analyze_module(tree: ast.Module, text: str, hints: TextHints) -> ModuleAnalysis:
+    """``text``: what ``tree`` was parsed from; ``hints``: what the prefilter read in it."""
     source = SourceText(text, tree)
     collector = _CandidateCollector(source)
     collector.walk(tree)
-    if not collector.calls:
+    if not has_candidate_calls([call for call, _ in collector.calls], collector.bindings, hints):
         return ModuleAnalysis([], [], [])
     resolver = Resolver(source)
     pending: list[tuple[ast.Call, Hit]] = []

@@ -91,51 +91,92 @@ def parameter_defaults(arguments: ast.arguments) -> dict[str, ast.expr]:
     return result
 
 
-_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops", "type_comment", "type_params"})
-_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {ast.IfExp: ("body", "test", "orelse")}  # source order
-_Work = tuple[ast.AST, Scope]
+# Fields that never hold a node worth visiting (names, flags, contexts, operators).
+_SKIPPED_FIELDS = frozenset(
+    {"ctx", "op", "ops", "type_comment", "type_params", "id", "attr", "arg", "name", "kind", "conversion", "level",
+     "module", "is_async", "simple", "lineno"}
+)
+_ORDERED_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {ast.IfExp: ("body", "test", "orelse")}  # source order
+
+
+class _EnterScope:
+    """Walk marker: the nodes after it (until the matching exit) belong to ``scope``."""
+
+    __slots__ = ("scope",)
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
 
 
 class BindingCollector:
     """Records bindings per scope while walking an ``ast`` tree in source order, without recursion.
 
-    Subclasses add ``visit_<NodeType>`` methods; a handler returning a list of (node, scope) pairs has
-    chosen the node's children itself, otherwise every child is walked in the current scope.
+    Subclasses add ``visit_<NodeType>(node, scope)`` methods. A handler returning None lets the walk visit
+    the node's children in the same scope; one returning a list has visited (or scheduled) them itself:
+    ``self.schedule`` puts nodes on the walk in a scope of the handler's choosing.
     """
 
     def __init__(self) -> None:
         self.module_scope = Scope("module", None)
-        self._handlers: dict[type[ast.AST], Callable[[ast.AST, Scope], list[_Work] | None] | None] = {}
+        self._handlers: dict[type[ast.AST], Callable[[ast.AST, Scope], list[ast.AST] | None] | None] = {}
+        self._stack: list[object] = []
 
     def walk(self, tree: ast.AST) -> None:
-        stack: list[_Work] = [(tree, self.module_scope)]
+        stack = self._stack
+        stack.append(tree)
         handlers = self._handlers
+        fields_of = _FIELDS
+        scopes = [self.module_scope]
         while stack:
-            node, scope = stack.pop()
+            node = stack.pop()
             node_type = type(node)
+            if node_type is _EnterScope:
+                scopes.append(node.scope)  # type: ignore[attr-defined]
+                continue
+            if node is _EXIT_SCOPE:
+                scopes.pop()
+                continue
             if node_type in handlers:
                 handler = handlers[node_type]
             else:
                 handler = handlers[node_type] = getattr(self, f"visit_{node_type.__name__}", None)
-            children = handler(node, scope) if handler is not None else None
-            if children is None:
-                children = [(child, scope) for child in _children(node)]
-            stack.extend(reversed(children))
+            if handler is not None and handler(node, scopes[-1]) is not None:
+                continue
+            fields = fields_of.get(node_type)
+            if fields is None:
+                fields = fields_of[node_type] = _ORDERED_FIELDS.get(node_type) or tuple(
+                    name for name in node._fields if name not in _SKIPPED_FIELDS  # type: ignore[attr-defined]
+                )
+            for name in reversed(fields):
+                value = getattr(node, name, None)
+                if isinstance(value, list):
+                    stack.extend(item for item in reversed(value) if isinstance(item, ast.AST))
+                elif isinstance(value, ast.AST):
+                    stack.append(value)
+
+    def schedule(self, nodes: Iterable[ast.AST], scope: Scope | None = None) -> None:
+        """Visit ``nodes`` next, in order, in ``scope`` (default: the current one). Calls made by one handler
+        run in reverse: the nodes scheduled last are visited first."""
+        items = list(nodes)
+        if scope is not None:
+            self._stack.append(_EXIT_SCOPE)
+        self._stack.extend(reversed(items))
+        if scope is not None:
+            self._stack.append(_EnterScope(scope))
 
     # --- scopes -----------------------------------------------------------------------------
-    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> list[_Work]:
+    def visit_FunctionDef(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> list[ast.AST]:
         scope.bind(node.name)
-        outer = [*node.decorator_list, *_parameter_expressions(node.args)]
-        if node.returns is not None:
-            outer.append(node.returns)
-        inner = self._function_scope(node.args, scope)
-        return [*((child, scope) for child in outer), *((statement, inner) for statement in node.body)]
+        self.schedule(node.body, self._function_scope(node.args, scope))
+        self.schedule([*node.decorator_list, *_parameter_expressions(node.args), *filter(None, [node.returns])])
+        return []
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
-    def visit_Lambda(self, node: ast.Lambda, scope: Scope) -> list[_Work]:
-        inner = self._function_scope(node.args, scope)
-        return [*((child, scope) for child in _parameter_expressions(node.args)), (node.body, inner)]
+    def visit_Lambda(self, node: ast.Lambda, scope: Scope) -> list[ast.AST]:
+        self.schedule([node.body], self._function_scope(node.args, scope))
+        self.schedule(_parameter_expressions(node.args))
+        return []
 
     def _function_scope(self, arguments: ast.arguments, parent: Scope) -> Scope:
         scope = Scope("function", parent)
@@ -147,21 +188,21 @@ class BindingCollector:
                 scope.bind(star.arg)
         return scope
 
-    def visit_ClassDef(self, node: ast.ClassDef, scope: Scope) -> list[_Work]:
+    def visit_ClassDef(self, node: ast.ClassDef, scope: Scope) -> list[ast.AST]:
         scope.bind(node.name)
-        inner = Scope("class", scope)
-        outer = [*node.decorator_list, *node.bases, *node.keywords]
-        return [*((child, scope) for child in outer), *((statement, inner) for statement in node.body)]
+        self.schedule(node.body, Scope("class", scope))
+        self.schedule([*node.decorator_list, *node.bases, *node.keywords])
+        return []
 
     # --- imports ----------------------------------------------------------------------------
-    def visit_Import(self, node: ast.Import, scope: Scope) -> list[_Work]:
+    def visit_Import(self, node: ast.Import, scope: Scope) -> list[ast.AST]:
         for alias in node.names:
             local, qualified = _alias_target(alias)
             scope.bind(local)
             scope.imports.setdefault(local, []).append(qualified)
         return []
 
-    def visit_ImportFrom(self, node: ast.ImportFrom, scope: Scope) -> list[_Work]:
+    def visit_ImportFrom(self, node: ast.ImportFrom, scope: Scope) -> list[ast.AST]:
         star = any(alias.name == "*" for alias in node.names)
         if node.level or node.module is None or star:
             if not star:
@@ -229,15 +270,5 @@ class BindingCollector:
             self._bind_target(scope, target)
 
 
-def _children(node: ast.AST) -> Iterable[ast.AST]:
-    fields = _CHILD_FIELDS.get(type(node))
-    if fields is None:
-        fields = _CHILD_FIELDS[type(node)] = tuple(name for name in node._fields if name not in _SKIPPED_FIELDS)
-    for name in fields:
-        value = getattr(node, name, None)
-        if isinstance(value, ast.AST):
-            yield value
-        elif isinstance(value, list):
-            for item in value:
-                if isinstance(item, ast.AST):
-                    yield item
+_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
+_EXIT_SCOPE = object()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -563,6 +564,7 @@ MODELSCOPE_TRUSTED_OWNERS = frozenset({"iic", "damo"})
 MODELSCOPE_PINS_COMMITS = (1, 38)
 
 
+@lru_cache(maxsize=4096)
 def find_sink(qualified_name: str) -> Sink | None:
     for sink in SINKS:
         if sink.matches(qualified_name):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import os
 from dataclasses import replace
 from fnmatch import fnmatchcase
@@ -10,12 +9,12 @@ from pathlib import Path
 
 from hubguard.config import Config
 from hubguard.findings import Finding, Level, Location, Notification, Region, ScanResult
-from hubguard.static.analyzer import CallHit, analyze_module, region_of
+from hubguard.static.analyzer import CallHit, ModuleAnalysis, analyze_module, region_of
 from hubguard.static.cache import StaticCache
 from hubguard.static.positions import Span
 from hubguard.static.files import discover, relative_path
 from hubguard.static.notebook import NotebookSource
-from hubguard.static.prefilter import has_candidate_calls, might_contain_sinks, screen_text
+from hubguard.static.prefilter import might_contain_sinks, screen_text
 from hubguard.static.reading import NotRead, TooLarge, read_regular_file
 from hubguard.static.recovery import Parsed, parse_recovering
 from hubguard.static.lines import python_lines
@@ -124,9 +123,8 @@ def _analyze(data: bytes, relative: str, config: Config, result: ScanResult) -> 
             message += f" (lines {part.start_line}-{part.end_line} skipped)"
         flagged = part.too_deep or screen_text(part.text) is not None
         _report_unanalysed(result, relative, message, region, flagged, config, source.notebook)
-    if parsed.tree is None or not has_candidate_calls(parsed.tree, hints):
-        return
-    _collect(parsed.tree, parsed.text, source, relative, config, result)
+    if parsed.tree is not None:
+        _collect(analyze_module(parsed.tree, parsed.text, hints), source, relative, config, result)
 
 
 def _report_skipped_cells(notebook: NotebookSource, relative: str, config: Config, result: ScanResult) -> None:
@@ -188,9 +186,7 @@ def _internal_error(result: ScanResult, relative: str, error: BaseException, reg
     )
 
 
-def _collect(tree: ast.Module, code: str, source: Source, relative: str, config: Config, result: ScanResult) -> None:
-    """``code`` is what ``tree`` was parsed from: ``source.text`` with unparseable statements blanked, line for line."""
-    analysis = analyze_module(tree, code)
+def _collect(analysis: ModuleAnalysis, source: Source, relative: str, config: Config, result: ScanResult) -> None:
     suppressed = suppressions_by_line(source.text)
     for error, call_range in analysis.errors:
         location = _location(relative, region_of(call_range), source.notebook)

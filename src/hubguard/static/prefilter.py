@@ -3,7 +3,8 @@
 1. Bytes: a file that mentions no sink module and no risky keyword cannot contain a sink.
 2. Text: some call must end with a sink's final name (``.from_pretrained(``), or call a name imported from
    a sink module (``tload(``), or the file must spell a risky keyword (``trust_remote_code``).
-3. ``ast``: the same test on real calls, so docstrings full of ``from_pretrained(`` do not count.
+3. ``ast``: the same test on real calls, so docstrings full of ``from_pretrained(`` do not count (made on the
+   calls and bindings the analysis's walk collects, before any call is resolved).
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def _root_name(node: ast.expr) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _bound_names(nodes: list[ast.AST]) -> tuple[set[str], set[str]]:
+def _bound_names(nodes: list[ast.stmt]) -> tuple[set[str], set[str]]:
     """Names bound to any import, and those bound to a sink module's; both with simple aliases
     (``Model = AutoModel``, ``api = HfApi()``, ``tload = torch.load``)."""
     imported: set[str] = set()
@@ -91,13 +92,11 @@ def _bound_names(nodes: list[ast.AST]) -> tuple[set[str], set[str]]:
     return imported, from_sinks
 
 
-def has_candidate_calls(tree: ast.Module, hints: TextHints) -> bool:
-    """Stage 3: whether some real call (not one in a docstring) could be a sink."""
-    nodes = list(ast.walk(tree))
-    imported, from_sinks = _bound_names(nodes)
-    for call in nodes:
-        if not isinstance(call, ast.Call):
-            continue
+def has_candidate_calls(calls: list[ast.Call], bindings: list[ast.stmt], hints: TextHints) -> bool:
+    """Stage 3: whether some real call (not one in a docstring) could be a sink. ``bindings``: the module's
+    imports and assignments; both lists come from the analysis's own walk of the tree."""
+    imported, from_sinks = _bound_names(bindings)
+    for call in calls:
         func = call.func
         if (
             (hints.spells_risky_keyword and any(k.arg is None or k.arg in _RISKY_KEYWORDS for k in call.keywords))
