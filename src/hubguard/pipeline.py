@@ -34,7 +34,8 @@ def run_scan(options: ScanOptions) -> ScanResult:
     if options.stdin is not None:
         result = analyze_bytes(options.stdin[1], options.stdin[0], options.config)
     else:
-        result = scan_paths(options.paths, options.config, options.root)
+        progress = options.progress and sys.stderr.isatty()
+        result = scan_paths(options.paths, options.config, options.root, progress=progress)
     if result.references and not options.config.offline:
         try:
             _run_remote(result, options)

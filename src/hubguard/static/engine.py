@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import replace
 from fnmatch import fnmatchcase
 from pathlib import Path
@@ -15,42 +16,44 @@ from hubguard.static.positions import Span
 from hubguard.static.files import discover, relative_path
 from hubguard.static.notebook import NotebookSource
 from hubguard.static.prefilter import might_contain_sinks, screen_text
+from hubguard.static.progress import ProgressBar
 from hubguard.static.reading import NotRead, TooLarge, read_regular_file
 from hubguard.static.recovery import Parsed, parse_recovering
 from hubguard.static.lines import python_lines
 from hubguard.static.sources import Source, UnreadableSource, read_source
 from hubguard.static.suppression import is_suppressed, suppressions_by_line
-from hubguard.static.workers import analyse_in_workers
 
 _POOL_THRESHOLD = 64
 _CHUNK = 16
 
 
-def scan_paths(paths: list[Path], config: Config, root: Path | None = None) -> ScanResult:
+def scan_paths(paths: list[Path], config: Config, root: Path | None = None, progress: bool = False) -> ScanResult:
+    """Every file under ``paths``; ``progress``: show a bar on stderr if the scan takes more than a second."""
     root = (root or Path.cwd()).resolve()
+    files = list(discover(paths, root, config.exclude))
     cache = StaticCache.for_config(config)
+    bar = ProgressBar(len(files)) if progress else None
+    advance = bar.advance if bar else lambda: None
     partials: list[ScanResult] = []
     pending: list[tuple[str, bytes, str | None]] = []  # (relative path, bytes, cache key)
-    for path in discover(paths, root, config.exclude):
-        relative = relative_path(path, root)
-        data = _read(str(path), relative, config, partials)
-        if data is None:
-            continue
-        if not might_contain_sinks(data):
-            partials.append(ScanResult(files_scanned=1))
-            continue
-        key = cache.key(relative, data) if cache else None
-        cached = cache.get(key) if cache and key else None
-        if cached is not None:
-            partials.append(cached)
-        else:
-            pending.append((relative, data, key))
-    jobs = [(relative, data) for relative, data, _ in pending]
-    workers = config.jobs if config.jobs is not None else (os.cpu_count() or 1)
-    if len(jobs) < _POOL_THRESHOLD or workers <= 1:
-        analysed = [analyze_source(data, relative, config) for relative, data in jobs]
-    else:
-        analysed = analyse_in_workers(jobs, analyze_source, config, workers, _CHUNK)
+    try:
+        for path in files:
+            relative = relative_path(path, root)
+            data = _read(str(path), relative, config, partials)
+            if data is not None and not might_contain_sinks(data):
+                partials.append(ScanResult(files_scanned=1))
+            elif data is not None:
+                key = cache.key(relative, data) if cache else None
+                cached = cache.get(key) if cache and key else None
+                if cached is None:
+                    pending.append((relative, data, key))
+                    continue
+                partials.append(cached)
+            advance()
+        analysed = _analyse([(relative, data) for relative, data, _ in pending], config, advance)
+    finally:
+        if bar:
+            bar.close()
     for (_, _, key), partial in zip(pending, analysed):
         if cache and key and not _has_internal_error(partial):
             cache.put(key, partial)
@@ -61,6 +64,19 @@ def scan_paths(paths: list[Path], config: Config, root: Path | None = None) -> S
         result.stats["cache"] = {"hits": cache.hits, "misses": cache.misses}
     result.findings.sort(key=Finding.sort_key)
     return result
+
+
+def _analyse(jobs: list[tuple[str, bytes]], config: Config, advance: Callable[[], None]) -> list[ScanResult]:
+    workers = config.jobs if config.jobs is not None else (os.cpu_count() or 1)
+    if len(jobs) >= _POOL_THRESHOLD and workers > 1:
+        from hubguard.static.workers import analyse_in_workers  # multiprocessing only when it is used
+
+        return analyse_in_workers(jobs, analyze_source, config, workers, _CHUNK, advance)
+    results = []
+    for relative, data in jobs:
+        results.append(analyze_source(data, relative, config))
+        advance()
+    return results
 
 
 def _read(path: str, relative: str, config: Config, partials: list[ScanResult]) -> bytes | None:

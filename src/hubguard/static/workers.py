@@ -40,8 +40,11 @@ class _Worker:
     batch: deque[int] = field(default_factory=deque)  # positions in ``jobs`` not answered yet
 
 
-def analyse_in_workers(jobs: list[Job], analyse: Analyse, config: Config, workers: int, batch_size: int) -> list[ScanResult]:
-    """Results in the order of ``jobs``; ``analyse`` must be importable by the worker processes."""
+def analyse_in_workers(
+    jobs: list[Job], analyse: Analyse, config: Config, workers: int, batch_size: int, advance: Callable[[], None]
+) -> list[ScanResult]:
+    """Results in the order of ``jobs`` (``advance`` is called as each arrives); ``analyse`` must be
+    importable by the worker processes."""
     results: list[ScanResult | None] = [None] * len(jobs)
     positions = range(len(jobs))
     queue: deque[list[int]] = deque(list(positions[i : i + batch_size]) for i in range(0, len(jobs), batch_size))
@@ -70,11 +73,12 @@ def analyse_in_workers(jobs: list[Job], analyse: Analyse, config: Config, worker
             ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy])
             for worker in busy:
                 if worker.connection in ready or worker.process.sentinel in ready:
-                    if _collect(worker, results):
+                    if _collect(worker, results, advance):
                         if not worker.batch:
                             assign(worker)
                         continue
                     _bury(worker, results, jobs, queue)
+                    advance()
                     pool.remove(worker)
                     replacement = start()
                     pool.append(replacement)
@@ -85,12 +89,13 @@ def analyse_in_workers(jobs: list[Job], analyse: Analyse, config: Config, worker
     return [result if result is not None else ScanResult(files_scanned=1) for result in results]
 
 
-def _collect(worker: _Worker, results: list[ScanResult | None]) -> bool:
+def _collect(worker: _Worker, results: list[ScanResult | None], advance: Callable[[], None]) -> bool:
     """Take every result the worker has sent; False when it died."""
     try:
         while worker.batch and worker.connection.poll():
             results[worker.batch[0]] = worker.connection.recv()
             worker.batch.popleft()
+            advance()
     except (EOFError, OSError):
         return False
     return worker.process.is_alive() or not worker.batch
