@@ -215,3 +215,12 @@ def test_notebook_memory_follows_the_code_not_the_outputs() -> None:
         tracemalloc.stop()
     assert {f.rule_id for f in result.findings} == {"HG101", "HG201"}
     assert peak < 4 * len(data), f"peak {peak:,} bytes for a {len(data):,}-byte notebook"
+
+
+def test_code_that_makes_the_parser_warn_prints_nothing(tmp_path: Path) -> None:
+    (tmp_path / "warns.py").write_text(LOADER + "x = 1if True else 2\npattern = '\\d'\n")
+    completed = subprocess.run(
+        [sys.executable, "-W", "default", "-m", "hubguard", "scan", "--offline", "--format", "json", "warns.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=WALL_LIMIT, check=False,
+    )
+    assert completed.returncode == 1 and "Warning" not in completed.stderr, completed.stderr

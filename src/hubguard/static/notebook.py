@@ -13,7 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from hubguard.static.jsonpos import PositionedString, array_element_offsets, positioned_value
-from hubguard.static.recovery import PARSE_ERRORS, parse_failure
+from hubguard.static.recovery import PARSE_ERRORS, parse, parse_failure
 
 _MAGIC_LINE = re.compile(r"^(\s*)([%!?]|\w+\s*=\s*[%!])")
 _CELL_MAGIC = re.compile(r"[^\S\n]*%%")
@@ -215,7 +215,7 @@ def _join(texts: list[str]) -> tuple[str, list[int]]:
 def _parse_as_one(code: str, first_lines: list[int], cells: list[Cell]) -> ast.Module | None:
     """The joined module, when it parses and no statement crosses from one cell into the next."""
     try:
-        tree = ast.parse(code)
+        tree = parse(code)
     except PARSE_ERRORS:
         return None
     ends = [first + _line_count(cell.text) - 1 for first, cell in zip(first_lines, cells)]
@@ -228,7 +228,7 @@ def _parse_as_one(code: str, first_lines: list[int], cells: list[Cell]) -> ast.M
 
 def _parse_failure(cell: Cell, masked: str) -> SkippedCell | None:
     try:
-        ast.parse(masked)
+        parse(masked)
     except PARSE_ERRORS as error:
         failure = parse_failure(error)
         column = max((failure.column or 1) - 1, 0)

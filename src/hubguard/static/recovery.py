@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from dataclasses import dataclass
 
 from hubguard.static.lines import python_lines
@@ -66,9 +67,16 @@ def parse_failure(error: BaseException) -> ParseFailure:
     return ParseFailure(f"cannot be parsed: {error}", None, None, False)
 
 
+def parse(text: str) -> ast.Module:
+    """``ast.parse`` without the SyntaxWarnings (invalid escapes, ...) it would print about scanned code."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text)
+
+
 def parse_recovering(text: str) -> Parsed:
     try:
-        return Parsed(ast.parse(text), text, [])
+        return Parsed(parse(text), text, [])
     except PARSE_ERRORS:
         pass
     lines = python_lines(text)
@@ -76,7 +84,7 @@ def parse_recovering(text: str) -> Parsed:
     for start, end in top_level_statements(lines):
         chunk = "".join(lines[start - 1 : end])
         try:
-            ast.parse(chunk)
+            parse(chunk)
         except PARSE_ERRORS as error:
             failure = parse_failure(error)
             line, column = (start + failure.line - 1, failure.column or 1) if failure.line else (start, 1)
@@ -91,7 +99,7 @@ def _reparse(lines: list[str], skipped: list[Skipped]) -> Parsed:
             kept[number] = _ending(kept[number])
     text = "".join(kept)
     try:
-        return Parsed(ast.parse(text), text, skipped)
+        return Parsed(parse(text), text, skipped)
     except PARSE_ERRORS as error:  # the scanner cut somewhere the parser did not: give the whole file up
         failure = parse_failure(error)
         line, column = failure.line or 1, failure.column or 1
