@@ -50,7 +50,7 @@ def notebooks(draw: st.DrawFn) -> tuple[str, int]:
     return raw, position
 
 
-@fuzz_settings(400)
+@fuzz_settings(200)
 @given(notebooks())
 def test_a_loader_cell_is_reported_whatever_the_other_cells_hold(notebook: tuple[str, int]) -> None:
     raw, position = notebook
@@ -67,7 +67,7 @@ def test_a_loader_cell_is_reported_whatever_the_other_cells_hold(notebook: tuple
         assert finding.properties["notebook"]["cellIndex"] == position
 
 
-@fuzz_settings(300)
+@fuzz_settings(150)
 @given(notebooks(), st.data())
 def test_mutated_notebook_json_never_crashes(notebook: tuple[str, int], data: st.DataObject) -> None:
     raw, _ = notebook

@@ -21,7 +21,7 @@ from hubguard.findings import ScanResult
 from hubguard.static import analyze_source
 
 LONG_RUN = int(os.environ.get("HUBGUARD_FUZZ_EXAMPLES", "0"))
-PER_EXAMPLE_SECONDS = 20.0  # generous: a hostile example takes well under a second
+PER_EXAMPLE_SECONDS = 60.0  # generous (a shared, loaded machine): a hostile example takes well under a second
 
 SEEDS = (
     'from transformers import AutoModel\nm = AutoModel.from_pretrained("org/m", revision="main", trust_remote_code=True)\n',
@@ -102,14 +102,14 @@ def internal_errors(result: ScanResult) -> list[str]:
     return [f.message for f in result.findings if f.rule_id == "HG001" and f.properties.get("reason") == "internal-error"]
 
 
-@fuzz_settings(500)
+@fuzz_settings(300)
 @given(mutated_sources().flatmap(encodings))
 def test_mutated_sources_never_crash(data: bytes) -> None:
     result = analyse(data, "fuzz.py")
     assert not internal_errors(result), internal_errors(result)
 
 
-@fuzz_settings(500)
+@fuzz_settings(300)
 @given(mutated_sources())
 def test_a_loader_after_any_prefix_is_reported_or_flagged(prefix: str) -> None:
     text = prefix + "\n" + SINK_LINE
@@ -120,7 +120,7 @@ def test_a_loader_after_any_prefix_is_reported_or_flagged(prefix: str) -> None:
     assert ("HG301", sink_line) in reported or flagged, (reported, result.notifications)
 
 
-@fuzz_settings(200)
+@fuzz_settings(100)
 @given(st.binary(max_size=4096))
 def test_arbitrary_bytes_never_crash(data: bytes) -> None:
     assert not internal_errors(analyse(b"import torch\n" + data + b"\ntorch.load(f)\n", "fuzz.py"))
