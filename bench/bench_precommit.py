@@ -1,10 +1,13 @@
 """Wall time of the `hubguard` pre-commit hook on a commit in a 500-file repository.
 
 Usage: python bench/bench_precommit.py [--files 500] [--staged 3] [--runs 7]
+(bench/bench_static.py runs the staged-commit measurement as row 4 of its table.)
 
 Builds a throwaway hook repository from this checkout and a target repository of generated
 Python files under bench/.work/, installs the hook once (pip, from the package registry), then
 reports the median of `pre-commit run` with N staged files and of `pre-commit run --all-files`.
+Before each staged run the N files are edited again, as a new commit's would be, so hubguard's
+result cache does not answer for them.
 """
 
 from __future__ import annotations
@@ -71,9 +74,18 @@ def target_repo(env: dict[str, str], hook: tuple[Path, str], files: int) -> Path
     return repo
 
 
-def timed(command: list[str], cwd: Path, env: dict[str, str], runs: int) -> list[float]:
+def stage_edits(target: Path, env: dict[str, str], staged: int, run: int) -> None:
+    for i in range(staged):
+        path = target / f"pkg{i}" / f"module_{i}.py"
+        path.write_text(path.read_text() + f"\nEXTRA_{i}_{run} = {run}\n")
+        run("git", "add", str(path), cwd=target, env=env)
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str], runs: int, staged: int = 0) -> list[float]:
     samples = []
-    for _ in range(runs):
+    for index in range(runs):
+        if staged:
+            stage_edits(cwd, env, staged, index)
         start = time.perf_counter()
         result = run(*command, cwd=cwd, env=env, check=False)
         samples.append(time.perf_counter() - start)
@@ -82,26 +94,34 @@ def timed(command: list[str], cwd: Path, env: dict[str, str], runs: int) -> list
     return samples
 
 
+PRE_COMMIT = [sys.executable, "-m", "pre_commit"]
+
+
+def prepared(files: int) -> tuple[Path, dict[str, str]]:
+    """The target repository with the hook installed (pip runs once per hook commit)."""
+    (WORK / "home").mkdir(parents=True, exist_ok=True)
+    env = env_for(WORK / "home")
+    target = target_repo(env, hook_repo(env), files)
+    start = time.perf_counter()
+    run(*PRE_COMMIT, "install-hooks", cwd=target, env=env)
+    print(f"hook install (one-off, pip): {time.perf_counter() - start:.1f} s", flush=True)
+    return target, env
+
+
+def staged_commit_median(files: int, staged: int, runs: int) -> float:
+    target, env = prepared(files)
+    return statistics.median(timed([*PRE_COMMIT, "run"], target, env, runs, staged))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=500)
     parser.add_argument("--staged", type=int, default=3)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    (WORK / "home").mkdir(parents=True, exist_ok=True)
-    env = env_for(WORK / "home")
-    hook = hook_repo(env)
-    target = target_repo(env, hook, args.files)
-    pre_commit = [sys.executable, "-m", "pre_commit"]
-    start = time.perf_counter()
-    run(*pre_commit, "install-hooks", cwd=target, env=env)
-    print(f"hook install (one-off, pip): {time.perf_counter() - start:.1f} s")
-    for i in range(args.staged):
-        path = target / f"pkg{i}" / f"module_{i}.py"
-        path.write_text(path.read_text() + f"\nEXTRA_{i} = {i}\n")
-        run("git", "add", str(path), cwd=target, env=env)
-    staged = timed([*pre_commit, "run"], target, env, args.runs)
-    every = timed([*pre_commit, "run", "--all-files"], target, env, args.runs)
+    target, env = prepared(args.files)
+    staged = timed([*PRE_COMMIT, "run"], target, env, args.runs, args.staged)
+    every = timed([*PRE_COMMIT, "run", "--all-files"], target, env, args.runs)
     print(f"pre-commit run, {args.staged} staged of {args.files} files: median {statistics.median(staged):.2f} s "
           f"(min {min(staged):.2f}, max {max(staged):.2f}, {args.runs} runs)")
     print(f"pre-commit run --all-files, {args.files} files: median {statistics.median(every):.2f} s "

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from hubguard.cache_root import default_cache_dir
+from hubguard.cache_files import default_cache_dir, write_json_atomically
 from hubguard.hub.snapshot import is_immutable
 
 _FORMAT = 1
@@ -38,18 +36,7 @@ class ResultCache:
         """Best effort: a read-only or full disk only costs the cache, never the scan."""
         if not any(is_immutable(part) for part in key):
             raise ValueError("cache keys must contain a commit SHA or a content SHA-256")
-        path = self._path(kind, key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        except OSError:
-            return
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump({"format": _FORMAT, "key": list(key), "value": value}, stream)
-            os.replace(temp_name, path)
-        except OSError:
-            Path(temp_name).unlink(missing_ok=True)
+        write_json_atomically(self._path(kind, key), {"format": _FORMAT, "key": list(key), "value": value})
 
     def _path(self, kind: str, key: tuple[str, ...]) -> Path:
         digest = hashlib.sha256("\0".join(key).encode("utf-8")).hexdigest()

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import hubguard
-from hubguard.cache_root import default_cache_dir
+from hubguard.cache_files import default_cache_dir, write_json_atomically
 from hubguard.config import Config
 from hubguard.findings import (
     Finding,
@@ -93,19 +91,7 @@ class StaticCache:
         return result
 
     def put(self, key: str, result: ScanResult) -> None:
-        """Best effort: a read-only or full disk costs the cache, never the scan."""
-        path = self._path(key)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        except OSError:
-            return
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump({"format": _FORMAT, "result": _encode(result)}, stream, separators=(",", ":"))
-            os.replace(temporary, path)
-        except (OSError, TypeError, ValueError):
-            Path(temporary).unlink(missing_ok=True)
+        write_json_atomically(self._path(key), {"format": _FORMAT, "result": _encode(result)})
 
 
 def _encode_location(location: Location) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 _MAX_DEPTH = 200
@@ -105,6 +106,13 @@ class _Reader:
         return value
 
     def object(self, depth: int) -> dict[str, object]:
+        def member(key: str) -> object:
+            return self.value(depth + 1) if key in self.positioned_keys else self.plain_value()
+
+        return self.members(member)
+
+    def members(self, read: Callable[[str], object]) -> dict[str, object]:
+        """An object at ``pos``; ``read(key)`` reads each member's value."""
         self.pos += 1
         result: dict[str, object] = {}
         self.skip_whitespace()
@@ -120,7 +128,8 @@ class _Reader:
             if not self.text.startswith(":", self.pos):
                 raise self.fail("expected ':'")
             self.pos += 1
-            result[key] = self.value(depth + 1) if key in self.positioned_keys else self.plain_value()
+            self.skip_whitespace()
+            result[key] = read(key)
             self.skip_whitespace()
             if self.text.startswith(",", self.pos):
                 self.pos += 1
@@ -130,27 +139,11 @@ class _Reader:
             else:
                 raise self.fail("expected ',' or '}'")
 
-    def element_offsets(self) -> list[int]:
-        self.pos += 1
-        offsets: list[int] = []
-        self.skip_whitespace()
-        if self.text.startswith("]", self.pos):
-            self.pos += 1
-            return offsets
-        while True:
-            self.skip_whitespace()
-            offsets.append(self.pos)
-            self.plain_value()
-            self.skip_whitespace()
-            if self.text.startswith(",", self.pos):
-                self.pos += 1
-            elif self.text.startswith("]", self.pos):
-                self.pos += 1
-                return offsets
-            else:
-                raise self.fail("expected ',' or ']'")
-
     def array(self, depth: int) -> list[object]:
+        return self.elements(lambda: self.value(depth + 1))
+
+    def elements(self, read: Callable[[], object]) -> list[object]:
+        """An array at ``pos``; ``read()`` reads each element."""
         self.pos += 1
         result: list[object] = []
         self.skip_whitespace()
@@ -158,7 +151,8 @@ class _Reader:
             self.pos += 1
             return result
         while True:
-            result.append(self.value(depth + 1))
+            self.skip_whitespace()
+            result.append(read())
             self.skip_whitespace()
             if self.text.startswith(",", self.pos):
                 self.pos += 1
@@ -167,6 +161,12 @@ class _Reader:
                 return result
             else:
                 raise self.fail("expected ',' or ']'")
+
+    def skimmed_offset(self) -> int:
+        """Skip the value at ``pos`` (decoded in C, then dropped) and return where it started."""
+        start = self.pos
+        self.plain_value()
+        return start
 
     def string(self) -> PositionedString:
         match = _STRING.match(self.text, self.pos)
@@ -196,27 +196,14 @@ def array_element_offsets(text: str, key: str) -> list[int]:
     reader.skip_whitespace()
     if not reader.text.startswith("{", reader.pos):
         raise reader.fail("expected an object")
-    reader.pos += 1
-    offsets: list[int] = []
-    while True:
-        reader.skip_whitespace()
-        if reader.text.startswith("}", reader.pos):
-            return offsets
-        name = reader.string().value
-        reader.skip_whitespace()
-        if not reader.text.startswith(":", reader.pos):
-            raise reader.fail("expected ':'")
-        reader.pos += 1
-        reader.skip_whitespace()
+
+    def member(name: str) -> object:
         if name == key and reader.text.startswith("[", reader.pos):
-            offsets = reader.element_offsets()
-        else:
-            reader.plain_value()
-        reader.skip_whitespace()
-        if reader.text.startswith(",", reader.pos):
-            reader.pos += 1
-        elif not reader.text.startswith("}", reader.pos):
-            raise reader.fail("expected ',' or '}'")
+            return reader.elements(reader.skimmed_offset)
+        return reader.plain_value()
+
+    offsets = reader.members(member).get(key)
+    return offsets if isinstance(offsets, list) else []
 
 
 def positioned_value(text: str, offset: int, positioned_keys: frozenset[str]) -> object:
