@@ -224,3 +224,13 @@ def test_code_that_makes_the_parser_warn_prints_nothing(tmp_path: Path) -> None:
         cwd=tmp_path, capture_output=True, text=True, timeout=WALL_LIMIT, check=False,
     )
     assert completed.returncode == 1 and "Warning" not in completed.stderr, completed.stderr
+
+
+def test_hg001_can_be_ignored_suppressed_and_lowered(tmp_path: Path) -> None:
+    text = "import torch\nstate = torch.load('x.pt'  # hubguard: ignore[HG001]\n"
+    [suppressed] = analyze_source(text.encode(), "a.py", Config()).findings
+    assert suppressed.rule_id == "HG001" and suppressed.suppressed
+    (tmp_path / "a.py").write_text("import torch\nstate = torch.load('x.pt'\n")
+    assert scan_paths([tmp_path], Config(ignore=frozenset({"HG001"})), tmp_path).findings == []
+    [lowered] = scan_paths([tmp_path], Config(not_analysed_level=Level.NOTE), tmp_path).findings
+    assert lowered.level is Level.NOTE

@@ -60,6 +60,7 @@ def scan_paths(paths: list[Path], config: Config, root: Path | None = None, prog
     result = ScanResult()
     for partial in [*partials, *analysed]:
         result.extend(partial)
+    result.findings = [finding for finding in result.findings if config.rule_enabled(finding.rule_id)]
     if cache:
         result.stats["cache"] = {"hits": cache.hits, "misses": cache.misses}
     result.findings.sort(key=Finding.sort_key)
@@ -94,7 +95,7 @@ def _read(path: str, relative: str, config: Config, partials: list[ScanResult]) 
 
 def _has_internal_error(result: ScanResult) -> bool:
     """Results of a crash or a bug are not kept: the next run tries again."""
-    return any(f.rule_id == "HG001" and f.level is Level.ERROR for f in result.findings)
+    return any(f.properties.get("reason") in ("internal-error", "worker-died") for f in result.findings)
 
 
 def analyze_source(data: bytes, relative: str, config: Config) -> ScanResult:
@@ -141,6 +142,12 @@ def _analyze(data: bytes, relative: str, config: Config, result: ScanResult) -> 
         _report_unanalysed(result, relative, message, region, flagged, config, source.notebook)
     if parsed.tree is not None:
         _collect(analyze_module(parsed.tree, parsed.text, hints), source, relative, config, result)
+    if source.notebook is None:  # HG001 findings honour ``# hubguard: ignore[HG001]`` on their line
+        suppressed = suppressions_by_line(source.text)
+        for finding in result.findings:
+            region = finding.location.region
+            if finding.rule_id == "HG001" and region and is_suppressed("HG001", (region.start_line,), suppressed):
+                finding.suppressed = True
 
 
 def _report_skipped_cells(notebook: NotebookSource, relative: str, config: Config, result: ScanResult) -> None:
