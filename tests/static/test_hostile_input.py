@@ -234,3 +234,14 @@ def test_hg001_can_be_ignored_suppressed_and_lowered(tmp_path: Path) -> None:
     assert scan_paths([tmp_path], Config(ignore=frozenset({"HG001"})), tmp_path).findings == []
     [lowered] = scan_paths([tmp_path], Config(not_analysed_level=Level.NOTE), tmp_path).findings
     assert lowered.level is Level.NOTE
+
+
+def test_fix_never_hands_a_file_python_rejects_to_libcst(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "a.py").write_text("import torch\nstate = torch.load('x.pt')\n" + DEEP_LINES["brackets"])
+    completed = subprocess.run(
+        [sys.executable, "-m", "hubguard", "scan", "--offline", "--fix", "a.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=WALL_LIMIT, check=False,
+    )
+    assert completed.returncode == 1, completed.stderr[-2000:]  # not -11 (SIGSEGV in LibCST's parser)
+    assert "not fixed a.py" in completed.stderr and "could not parse the file" in completed.stderr

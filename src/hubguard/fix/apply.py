@@ -12,6 +12,7 @@ from libcst.metadata import MetadataWrapper
 from hubguard.findings import Finding
 from hubguard.fix.codemod import CallFixer, plan_edits
 from hubguard.fix.requests import FIXABLE_RULES, FixPolicy, FixRequest, describe, fix_request
+from hubguard.static.recovery import PARSE_ERRORS, parse
 
 
 @dataclass
@@ -63,6 +64,9 @@ def _fix_file(root: Path, path: str, findings: list[Finding], policy: FixPolicy,
         original = file.read_bytes()
     except OSError as error:
         return skip_all(f"could not read the file: {error.strerror or error}")
+    if not _python_parses(original):
+        # LibCST's native parser can crash on nesting CPython rejects; only files CPython parses are rewritten.
+        return skip_all("could not parse the file")
     try:
         wrapper = MetadataWrapper(cst.parse_module(original))
     except (cst.ParserSyntaxError, UnicodeDecodeError, LookupError):
@@ -84,6 +88,14 @@ def _fix_file(root: Path, path: str, findings: list[Finding], policy: FixPolicy,
     if write and outcome.changed:
         file.write_bytes(updated)
     return outcome
+
+
+def _python_parses(source: bytes) -> bool:
+    try:
+        parse(source)
+    except PARSE_ERRORS:
+        return False
+    return True
 
 
 def _inside(root: Path, path: str) -> Path | None:

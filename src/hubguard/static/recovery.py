@@ -67,7 +67,7 @@ def parse_failure(error: BaseException) -> ParseFailure:
     return ParseFailure(f"cannot be parsed: {error}", None, None, False)
 
 
-def parse(text: str) -> ast.Module:
+def parse(text: str | bytes) -> ast.Module:
     """``ast.parse`` without the SyntaxWarnings (invalid escapes, ...) it would print about scanned code."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
