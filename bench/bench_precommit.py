@@ -74,10 +74,10 @@ def target_repo(env: dict[str, str], hook: tuple[Path, str], files: int) -> Path
     return repo
 
 
-def stage_edits(target: Path, env: dict[str, str], staged: int, run: int) -> None:
+def stage_edits(target: Path, env: dict[str, str], staged: int, attempt: int) -> None:
     for i in range(staged):
         path = target / f"pkg{i}" / f"module_{i}.py"
-        path.write_text(path.read_text() + f"\nEXTRA_{i}_{run} = {run}\n")
+        path.write_text(path.read_text() + f"\nEXTRA_{i}_{attempt} = {attempt}\n")
         run("git", "add", str(path), cwd=target, env=env)
 
 

@@ -128,7 +128,7 @@ def _analyze(data: bytes, relative: str, config: Config, result: ScanResult) -> 
         return
     if source.notebook is not None:
         _report_skipped_cells(source.notebook, relative, config, result)
-    hints = screen_text(source.text)
+    hints = screen_text(source.text, code_only=True)
     if hints is None:
         return
     tree = source.notebook.tree if source.notebook is not None else None

@@ -2,7 +2,9 @@
 
 1. Bytes: a file that mentions no sink module and no risky keyword cannot contain a sink.
 2. Text: some call must end with a sink's final name (``.from_pretrained(``), or call a name imported from
-   a sink module (``tload(``), or the file must spell a risky keyword (``trust_remote_code``).
+   a sink module or assigned from one (``tload(``), or the file must spell a risky keyword
+   (``trust_remote_code``). Before the analysis this test skips string literals and comments (f-strings are
+   kept: they hold code), so a file that only mentions ``from_pretrained(`` in docstrings is not parsed.
 3. ``ast``: the same test on real calls, so docstrings full of ``from_pretrained(`` do not count (made on the
    calls and bindings the analysis's walk collects, before any call is resolved).
 """
@@ -26,6 +28,13 @@ _LEAF = re.compile(rf"(?:{_LEAF_PATTERN})\Z")
 _RISKY = re.compile(r"\b(?:" + "|".join(sorted(_RISKY_KEYWORDS)) + r")\b")
 _FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]*(\([^)]*\)|[^\n#\\]*(?:\\\n[^\n#\\]*)*)", re.M)
 _ALIAS = re.compile(r"(\w+)(?:\s+as\s+(\w+))?")
+_IMPORT_AS = re.compile(r"^[ \t]*import[ \t]+([\w.]+)[ \t]+as[ \t]+(\w+)", re.M)
+_ASSIGNED = re.compile(r"^[ \t]*(\w+)[ \t]*=[ \t]*(\w+)", re.M)
+# String literals and comments, to be dropped before looking for call sites; f-strings are kept (see _code).
+_STRINGS_AND_COMMENTS = re.compile(
+    r'''"""(?:\\.|[^\\])*?"""|\'\'\'(?:\\.|[^\\])*?\'\'\'|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\#[^\n]*''', re.S
+)
+_FSTRING_PREFIX = re.compile(r"[rRbBuU]?[fF][rRbBuU]?\Z")
 
 
 def might_contain_sinks(data: bytes) -> bool:
@@ -33,11 +42,30 @@ def might_contain_sinks(data: bytes) -> bool:
 
 
 def _names_from_sink_modules(text: str) -> set[str]:
+    """Names imported from a sink module, and names assigned from those or from a sink module
+    (``tload = torch.load``, ``Model = AutoModel``), a few assignments deep."""
     names: set[str] = set()
     for module, imported in _FROM_IMPORT.findall(text):
         if module.split(".")[0] in SINK_ROOT_MODULES:
             names.update(alias or name for name, alias in _ALIAS.findall(imported) if name != "as")
+    roots = set(SINK_ROOT_MODULES) | {alias for module, alias in _IMPORT_AS.findall(text)
+                                      if module.split(".")[0] in SINK_ROOT_MODULES}
+    assigned = _ASSIGNED.findall(text)
+    for _ in range(3):
+        names.update(target for target, root in assigned if root in names or root in roots)
     return names
+
+
+def _code(text: str) -> str:
+    """``text`` without string literals and comments, f-strings kept (their braces hold code). Only decides
+    whether to parse; a quote this misreads keeps more text, never less code."""
+
+    def blank(match: re.Match[str]) -> str:
+        start = match.start()
+        keep = match.group()[0] != "#" and _FSTRING_PREFIX.search(text, max(0, start - 3), start)
+        return match.group() if keep else ""
+
+    return _STRINGS_AND_COMMENTS.sub(blank, text)
 
 
 @dataclass(frozen=True)
@@ -48,13 +76,17 @@ class TextHints:
     names_from_sink_modules: frozenset[str]
 
 
-def screen_text(text: str) -> TextHints | None:
-    """Stage 2: None when no textual call site could be a sink."""
+def screen_text(text: str, *, code_only: bool = False) -> TextHints | None:
+    """Stage 2: None when no textual call site could be a sink. ``code_only``: call sites in string literals
+    and comments do not count (a risky keyword anywhere still does: it may be a ``**{...}`` key)."""
     hints = TextHints(_RISKY.search(text) is not None, frozenset(_names_from_sink_modules(text)))
-    if hints.spells_risky_keyword or _ATTRIBUTE_CALL.search(text):
+    if hints.spells_risky_keyword:
+        return hints
+    calls = _code(text) if code_only else text
+    if _ATTRIBUTE_CALL.search(calls):
         return hints
     names = hints.names_from_sink_modules
-    if names and re.search(r"\b(?:" + "|".join(map(re.escape, names)) + r")\s*\(", text):
+    if names and re.search(r"\b(?:" + "|".join(map(re.escape, names)) + r")\s*\(", calls):
         return hints
     return None
 

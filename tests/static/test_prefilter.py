@@ -1,0 +1,31 @@
+"""The prefilter's text stage: what keeps a file away from the parser, and what must not."""
+
+from __future__ import annotations
+
+from hubguard.config import Config
+from hubguard.static import analyze_source
+from hubguard.static.prefilter import screen_text
+
+
+def test_call_sites_only_in_docstrings_and_comments_do_not_need_a_parse() -> None:
+    text = '"""Example: model = AutoModel.from_pretrained("org/m")."""\n# torch.load(path)\nx = \'.load(\'\n'
+    assert screen_text(text) is not None  # a mention, as far as HG001 is concerned
+    assert screen_text(text, code_only=True) is None
+
+
+def test_code_inside_f_strings_and_real_calls_count() -> None:
+    assert screen_text('x = f"{AutoModel.from_pretrained(name)}"\n', code_only=True) is not None
+    assert screen_text('"""doc"""\nm = AutoModel.from_pretrained(name)\n', code_only=True) is not None
+
+
+def test_a_risky_keyword_counts_even_in_a_string_it_may_be_a_spread_key() -> None:
+    text = 'options = {"trust_remote_code": True}\nload_model(name, **options)\n'
+    assert screen_text(text, code_only=True) is not None
+    [finding] = analyze_source(text.encode(), "a.py", Config()).findings
+    assert finding.rule_id == "HG101"
+
+
+def test_calls_through_assigned_aliases_count() -> None:
+    text = "import torch as t\nloader = t.load\nfn = loader\nstate = fn('x.pt')\n"
+    assert screen_text(text, code_only=True) is not None
+    assert [f.rule_id for f in analyze_source(text.encode(), "a.py", Config()).findings] == ["HG301"]
