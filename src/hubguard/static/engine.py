@@ -1,4 +1,4 @@
-"""Analyse files into findings, in a process pool when there are many."""
+"""Analyse files into findings: read, prefilter, answer from the cache or analyse (in workers when there are many)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ from hubguard.config import Config
 from hubguard.findings import Finding, Level, Location, Notification, Region, ScanResult
 from hubguard.static.analyzer import CallHit, ModuleAnalysis, analyze_module, region_of
 from hubguard.static.cache import StaticCache
-from hubguard.static.positions import Span
 from hubguard.static.files import discover, relative_path
+from hubguard.static.lines import python_lines
 from hubguard.static.notebook import NotebookSource
+from hubguard.static.positions import Span
 from hubguard.static.prefilter import might_contain_sinks, screen_text
 from hubguard.static.progress import ProgressBar
 from hubguard.static.reading import NotRead, TooLarge, read_regular_file
 from hubguard.static.recovery import Parsed, parse_recovering
-from hubguard.static.lines import python_lines
 from hubguard.static.sources import Source, UnreadableSource, read_source
 from hubguard.static.suppression import is_suppressed, suppressions_by_line
 
@@ -154,11 +154,10 @@ def _report_skipped_cells(notebook: NotebookSource, relative: str, config: Confi
     for skipped in notebook.skipped_cells:
         if skipped.reason == "cell magic":
             continue
-        cell = notebook.cell_by_index(skipped.cell_index)
-        raw = notebook.raw_position_in_cell(cell, skipped.line_in_cell, skipped.column) if cell else None
-        region = Region(raw[0], raw[1] + 1, raw[0], raw[1] + 2) if raw else None
-        message = f"cell {skipped.cell_index + 1} not analysed: {skipped.reason}"
-        if skipped.too_deep or screen_text(skipped.text) is not None:
+        line, column = notebook.raw_position_in_cell(skipped.cell, skipped.line_in_cell, skipped.column)
+        region = Region(line, column + 1, line, column + 2)
+        message = f"cell {skipped.cell.index + 1} not analysed: {skipped.reason}"
+        if skipped.too_deep or screen_text(skipped.cell.text) is not None:
             _not_analysed(result, relative, message, config.not_analysed_level, region)
         else:
             result.notifications.append(Notification(message, relative, Level.NOTE))

@@ -41,10 +41,9 @@ class CellLine:
 
 @dataclass(frozen=True)
 class SkippedCell:
-    cell_index: int
+    cell: Cell
     reason: str
     too_deep: bool
-    text: str
     line_in_cell: int  # the parser's position in the cell, or its first line
     column: int  # 0-based
 
@@ -56,7 +55,6 @@ class NotebookSource:
     cells: list[Cell]  # the code cells in ``code``, in order
     first_lines: list[int]  # 1-based line of ``code`` where each of ``cells`` starts
     skipped_cells: list[SkippedCell]
-    all_cells: list[Cell]  # every code cell, analysed or skipped
     tree: ast.Module | None  # ``code`` parsed, when reading it already needed that
     raw_line_starts: list[int] = field(init=False)
     _cell_starts: list[int] | None = field(default=None, init=False, repr=False)
@@ -111,9 +109,6 @@ class NotebookSource:
             offsets.append(parts[-1].raw_end if parts else 0)
             cell.raw_offsets = offsets
         return cell.raw_offsets
-
-    def cell_by_index(self, index: int) -> Cell | None:
-        return next((cell for cell in self.all_cells if cell.index == index), None)
 
 
 def _line_starts(text: str) -> list[int]:
@@ -181,7 +176,7 @@ def read_notebook(raw: str) -> NotebookSource:
     masked: dict[int, str] = {}
     for cell in cells:
         if _CELL_MAGIC.match(cell.text):
-            skipped.append(SkippedCell(cell.index, "cell magic", False, cell.text, 1, 0))
+            skipped.append(SkippedCell(cell, "cell magic", False, 1, 0))
         else:
             masked[cell.index] = _mask_magics(cell.text)
     kept = [cell for cell in cells if cell.index in masked]
@@ -192,11 +187,11 @@ def read_notebook(raw: str) -> NotebookSource:
             failure = _parse_failure(cell, masked[cell.index])
             if failure is not None:
                 skipped.append(failure)
-        failed = {failure.cell_index for failure in skipped}
+        failed = {failure.cell.index for failure in skipped}
         kept = [cell for cell in kept if cell.index not in failed]
         code, first_lines = _join([masked[cell.index] for cell in kept])
-    skipped.sort(key=lambda cell: cell.cell_index)
-    return NotebookSource(raw, code, kept, first_lines, skipped, cells, tree)
+    skipped.sort(key=lambda failure: failure.cell.index)
+    return NotebookSource(raw, code, kept, first_lines, skipped, tree)
 
 
 def _join(texts: list[str]) -> tuple[str, list[int]]:
@@ -232,5 +227,5 @@ def _parse_failure(cell: Cell, masked: str) -> SkippedCell | None:
     except PARSE_ERRORS as error:
         failure = parse_failure(error)
         column = max((failure.column or 1) - 1, 0)
-        return SkippedCell(cell.index, failure.reason, failure.too_deep, cell.text, failure.line or 1, column)
+        return SkippedCell(cell, failure.reason, failure.too_deep, failure.line or 1, column)
     return None
