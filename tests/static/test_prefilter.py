@@ -29,3 +29,9 @@ def test_calls_through_assigned_aliases_count() -> None:
     text = "import torch as t\nloader = t.load\nfn = loader\nstate = fn('x.pt')\n"
     assert screen_text(text, code_only=True) is not None
     assert [f.rule_id for f in analyze_source(text.encode(), "a.py", Config()).findings] == ["HG301"]
+
+
+def test_risky_keywords_and_values_from_sink_modules_in_prose_or_data_do_not_need_a_parse() -> None:
+    text = 'import torch\n"""Pass ``trust_remote_code=True`` to ...."""\nmask = torch.ones(3)\nout = mask(x)\n'
+    assert screen_text(text, code_only=True) is None  # mask is a tensor, not a loader
+    assert screen_text('AutoModel.from_pretrained(name, **{"trust_remote_code": flag})\n', code_only=True)

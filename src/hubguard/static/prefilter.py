@@ -4,7 +4,8 @@
 2. Text: some call must end with a sink's final name (``.from_pretrained(``), or call a name imported from
    a sink module or assigned from one (``tload(``), or the file must spell a risky keyword
    (``trust_remote_code``). Before the analysis this test skips string literals and comments (f-strings are
-   kept: they hold code), so a file that only mentions ``from_pretrained(`` in docstrings is not parsed.
+   kept: they hold code; a string that is exactly a risky keyword counts, it may be a ``**{...}`` key), so a
+   file that only mentions ``from_pretrained(`` or ``trust_remote_code`` in docstrings is not parsed.
 3. ``ast``: the same test on real calls, so docstrings full of ``from_pretrained(`` do not count (made on the
    calls and bindings the analysis's walk collects, before any call is resolved).
 """
@@ -26,10 +27,11 @@ _LEAF_PATTERN = "|".join(re.escape(leaf).replace(r"\*", r"\w*") for leaf in sort
 _ATTRIBUTE_CALL = re.compile(rf"\.\s*(?:{_LEAF_PATTERN})\s*\(")
 _LEAF = re.compile(rf"(?:{_LEAF_PATTERN})\Z")
 _RISKY = re.compile(r"\b(?:" + "|".join(sorted(_RISKY_KEYWORDS)) + r")\b")
+_RISKY_STRING = re.compile(r"""(?P<q>["'])(?:""" + "|".join(sorted(_RISKY_KEYWORDS)) + r")(?P=q)")  # a dict key
 _FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]*(\([^)]*\)|[^\n#\\]*(?:\\\n[^\n#\\]*)*)", re.M)
 _ALIAS = re.compile(r"(\w+)(?:\s+as\s+(\w+))?")
 _IMPORT_AS = re.compile(r"^[ \t]*import[ \t]+([\w.]+)[ \t]+as[ \t]+(\w+)", re.M)
-_ASSIGNED = re.compile(r"^[ \t]*(\w+)[ \t]*=[ \t]*(\w+)", re.M)
+_ASSIGNED_REFERENCE = re.compile(r"^[ \t]*(\w+)[ \t]*=[ \t]*(\w+)((?:[ \t]*\.[ \t]*\w+)*)[ \t]*(?:#.*)?$", re.M)
 # String literals and comments, to be dropped before looking for call sites; f-strings are kept (see _code).
 _STRINGS_AND_COMMENTS = re.compile(
     r'''"""(?:\\.|[^\\])*?"""|\'\'\'(?:\\.|[^\\])*?\'\'\'|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\#[^\n]*''', re.S
@@ -42,17 +44,20 @@ def might_contain_sinks(data: bytes) -> bool:
 
 
 def _names_from_sink_modules(text: str) -> set[str]:
-    """Names imported from a sink module, and names assigned from those or from a sink module
-    (``tload = torch.load``, ``Model = AutoModel``), a few assignments deep."""
+    """Names a call through which could reach a sink: imported from a sink module under a sink's final name
+    (``from torch import load as tload``), or assigned such a name or a sink module's attribute of that name
+    (``tload = torch.load``, ``fn = tload``), a few assignments deep."""
     names: set[str] = set()
     for module, imported in _FROM_IMPORT.findall(text):
         if module.split(".")[0] in SINK_ROOT_MODULES:
-            names.update(alias or name for name, alias in _ALIAS.findall(imported) if name != "as")
-    roots = set(SINK_ROOT_MODULES) | {alias for module, alias in _IMPORT_AS.findall(text)
-                                      if module.split(".")[0] in SINK_ROOT_MODULES}
-    assigned = _ASSIGNED.findall(text)
+            names.update(alias or name for name, alias in _ALIAS.findall(imported) if name != "as" and _LEAF.match(name))
+    modules = set(SINK_ROOT_MODULES) | {alias for module, alias in _IMPORT_AS.findall(text)
+                                        if module.split(".")[0] in SINK_ROOT_MODULES}
+    references = [(target, root, attributes.rsplit(".", 1)[-1].strip() or root)
+                  for target, root, attributes in _ASSIGNED_REFERENCE.findall(text)]
     for _ in range(3):
-        names.update(target for target, root in assigned if root in names or root in roots)
+        names.update(target for target, root, last in references
+                     if root in names or (root in modules and _LEAF.match(last)))
     return names
 
 
@@ -77,12 +82,15 @@ class TextHints:
 
 
 def screen_text(text: str, *, code_only: bool = False) -> TextHints | None:
-    """Stage 2: None when no textual call site could be a sink. ``code_only``: call sites in string literals
-    and comments do not count (a risky keyword anywhere still does: it may be a ``**{...}`` key)."""
+    """Stage 2: None when no textual call site could be a sink. ``code_only``: call sites and risky keywords
+    in string literals and comments do not count, except a string that is exactly a risky keyword (it may be a
+    ``**{...}`` key)."""
     hints = TextHints(_RISKY.search(text) is not None, frozenset(_names_from_sink_modules(text)))
-    if hints.spells_risky_keyword:
+    if not code_only and hints.spells_risky_keyword:
         return hints
     calls = _code(text) if code_only else text
+    if code_only and hints.spells_risky_keyword and (_RISKY.search(calls) or _RISKY_STRING.search(text)):
+        return hints
     if _ATTRIBUTE_CALL.search(calls):
         return hints
     names = hints.names_from_sink_modules
