@@ -247,3 +247,19 @@ def test_fix_never_hands_a_file_python_rejects_to_libcst(tmp_path: Path) -> None
     )
     assert completed.returncode == 1, completed.stderr[-2000:]  # not -11 (SIGSEGV in LibCST's parser)
     assert "not fixed a.py" in completed.stderr and "could not parse the file" in completed.stderr
+
+
+def test_a_lone_carriage_return_in_a_cell_ends_a_line_as_python_reads_it(tmp_path: Path) -> None:
+    """Found by tests/fuzz/test_notebooks.py: cells were split at \\n only, Python splits at \\r too."""
+    cells = ["a = 1\rb = 2\n" + LOADER, "import pickle\nx = pickle.loads(b)\n", "path\r= 1\n"]
+    raw = json.dumps({"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "source": c} for c in cells],
+                      "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+    result = analyze_source(raw.encode(), "nb.ipynb", Config())
+    assert [n.message for n in result.notifications] == ["cell 3 not analysed: syntax error: invalid syntax"]
+    raw_lines = raw.split("\n")
+    for finding in result.findings:
+        region = finding.location.region
+        assert region is not None
+        expected = "pickle.loads" if finding.rule_id == "HG301" else "from_pretrained"
+        assert expected in raw_lines[region.start_line - 1]
+    assert {f.rule_id for f in result.findings} == {"HG101", "HG201", "HG301"}

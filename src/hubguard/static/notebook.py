@@ -13,6 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from hubguard.static.jsonpos import PositionedString, array_element_offsets, positioned_value
+from hubguard.static.lines import python_lines
 from hubguard.static.recovery import PARSE_ERRORS, parse, parse_failure
 
 _MAGIC_LINE = re.compile(r"^(\s*)([%!?]|\w+\s*=\s*[%!])")
@@ -87,10 +88,10 @@ class NotebookSource:
         return self.raw_position_in_cell(cell, line_in_cell, column)
 
     def raw_position_in_cell(self, cell: Cell, line_in_cell: int, column: int) -> tuple[int, int]:
-        starts = _line_starts(cell.text)
-        start = starts[line_in_cell - 1]
-        newline = cell.text.find("\n", start)
-        end = newline if newline != -1 else len(cell.text)
+        lines = python_lines(cell.text) or [""]
+        line = lines[min(line_in_cell, len(lines)) - 1]
+        start = sum(len(earlier) for earlier in lines[: min(line_in_cell, len(lines)) - 1])
+        end = start + len(line.rstrip("\r\n"))
         offsets = self._raw_offsets(cell)
         offset = offsets[min(start + column, end, len(offsets) - 1)]
         raw_line = bisect_right(self.raw_line_starts, offset)
@@ -111,12 +112,9 @@ class NotebookSource:
         return cell.raw_offsets
 
 
-def _line_starts(text: str) -> list[int]:
-    return [0, *(match.end() for match in re.finditer("\n", text) if match.end() < len(text))]
-
-
 def _line_count(text: str) -> int:
-    return len(_line_starts(text)) if text else 0
+    """Lines as Python counts them: ``\r\n``, ``\r`` and ``\n`` each end one."""
+    return len(python_lines(text))
 
 
 def _cell_source(cell: dict[str, object]) -> list[PositionedString]:
@@ -134,12 +132,13 @@ def _cell_text(cell: dict[str, object]) -> str:
 
 
 def _mask_magics(text: str) -> str:
-    lines = text.split("\n")
+    lines = python_lines(text)
     for number, line in enumerate(lines):
         match = _MAGIC_LINE.match(line)
         if match:
-            lines[number] = f"{match.group(1)}pass"
-    return "\n".join(lines)
+            content = line.rstrip("\r\n")
+            lines[number] = f"{match.group(1)}pass{line[len(content):]}"
+    return "".join(lines)
 
 
 def _plain_cells(document: object) -> list[dict[str, object]]:
@@ -201,9 +200,9 @@ def _join(texts: list[str]) -> tuple[str, list[int]]:
     line = 1
     for text in texts:
         first_lines.append(line)
-        body = text if text.endswith("\n") or not text else text + "\n"
+        body = text if text.endswith(("\n", "\r")) or not text else text + "\n"
         pieces.append(body + "\n")
-        line += body.count("\n") + 1
+        line += _line_count(body) + 1
     return "".join(pieces), first_lines
 
 
