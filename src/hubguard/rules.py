@@ -126,7 +126,14 @@ _register(
         ),
         cwe=(693,),
         level=Level.WARNING,
-        security_severity=5.0,
+        security_severity=None,
+        levels={
+            Level.ERROR: "an internal error while analysing the file, or the process analysing it died",
+            Level.WARNING: (
+                "input the parser rejects (syntax error, nesting too deep, undecodable, oversized) that mentions a "
+                "loader; `not-analysed-level` in `[tool.hubguard]` moves it to note or error"
+            ),
+        },
         precision="very-high",
         references=(
             Reference(

@@ -58,7 +58,7 @@ def test_summary_counts(tmp_path: Path) -> None:
     assert summary["byLevel"] == {"error": 6, "warning": 9, "note": 1}
     assert summary["byRule"]["HG301"] == 3 and summary["byRule"]["HG201"] == 1
     assert list(summary["byRule"])[:4] == ["HG001", "HG002", "HG101", "HG102"]
-    assert summary["failOn"] == "warning" and summary["atOrAboveFailOn"] == 14
+    assert summary["failOn"] == "warning" and summary["atOrAboveFailOn"] == 15
 
 
 def test_empty_report_and_stats(tmp_path: Path) -> None:

@@ -89,7 +89,8 @@ def test_rule_metadata(sample: tuple[Path, ScanResult, dict[str, Any]]) -> None:
     assert hg101["properties"]["problem.severity"] == "error"
     hg406 = rules[list(RULES).index("HG406")]
     assert hg406["properties"]["security-severity"] == "8.1" and hg406["defaultConfiguration"]["level"] == "error"
-    assert rules[0]["id"] == "HG002" and rules[0]["properties"]["tags"] == ["maintainability"]
+    hg002 = rules[list(RULES).index("HG002")]
+    assert hg002["id"] == "HG002" and hg002["properties"]["tags"] == ["maintainability"]
     assert hg101["helpUri"].endswith("#hg101")
     assert "## Why is this bad?" in hg101["help"]["markdown"]
     hg405 = sarif["runs"][0]["tool"]["driver"]["rules"][list(RULES).index("HG405")]

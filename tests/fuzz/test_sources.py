@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from hubguard.config import Config
 from hubguard.findings import ScanResult
-from hubguard.static import analyze_source
+from hubguard.static import analyze_bytes
 
 LONG_RUN = int(os.environ.get("HUBGUARD_FUZZ_EXAMPLES", "0"))
 PER_EXAMPLE_SECONDS = 60.0  # generous (a shared, loaded machine): a hostile example takes well under a second
@@ -88,7 +88,7 @@ def encodings(text: str) -> st.SearchStrategy[bytes]:
 
 def analyse(data: bytes, relative: str) -> ScanResult:
     started = time.monotonic()
-    result = analyze_source(data, relative, Config())
+    result = analyze_bytes(data, relative, Config())
     assert time.monotonic() - started < PER_EXAMPLE_SECONDS
     for finding in result.findings:
         assert finding.rule_id.startswith("HG") and finding.message

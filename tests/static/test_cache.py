@@ -88,8 +88,8 @@ def test_everything_that_changes_a_result_changes_the_key(
 
 @pytest.mark.parametrize(
     "garbage",
-    [b"", b"{", b"\x00\xff", b"[]", b'{"format": 1}', b'{"format": 1, "result": {"findings": [{"rule": 5}]}}',
-     b'{"format": 99, "result": {}}', b'{"format": 1, "result": {"findings": [], "notifications": [], "references": 3}}'],
+    [b"", b"{", b"\x00\xff", b"[]", b'{"format": 2}', b'{"format": 2, "result": {"findings": [{"rule": 5}]}}',
+     b'{"format": 99, "result": {}}', b'{"format": 2, "result": {"findings": [], "notifications": [], "references": 3}}'],
 )
 def test_corrupt_entries_are_misses_and_get_rewritten(tmp_path: Path, garbage: bytes) -> None:
     root, config = _tree(tmp_path / "project"), Config(cache_dir=tmp_path / "cache")
@@ -106,7 +106,7 @@ def test_writes_are_atomic_and_leave_no_temporary_files(tmp_path: Path) -> None:
     _report(root, config)
     files = sorted(path.name for path in (tmp_path / "cache").rglob("*") if path.is_file())
     assert files and not [name for name in files if name.startswith(".tmp-")]
-    assert all(json.loads(entry.read_text())["format"] == 1 for entry in _entries(tmp_path / "cache"))
+    assert all(json.loads(entry.read_text())["format"] == 2 for entry in _entries(tmp_path / "cache"))
 
 
 def test_an_unwritable_cache_costs_nothing_but_the_cache(tmp_path: Path) -> None:

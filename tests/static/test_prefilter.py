@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hubguard.config import Config
-from hubguard.static import analyze_source
+from hubguard.static import analyze_bytes
 from hubguard.static.prefilter import screen_text
 
 
@@ -21,14 +21,14 @@ def test_code_inside_f_strings_and_real_calls_count() -> None:
 def test_a_risky_keyword_counts_even_in_a_string_it_may_be_a_spread_key() -> None:
     text = 'options = {"trust_remote_code": True}\nload_model(name, **options)\n'
     assert screen_text(text, code_only=True) is not None
-    [finding] = analyze_source(text.encode(), "a.py", Config()).findings
+    [finding] = analyze_bytes(text.encode(), "a.py", Config()).findings
     assert finding.rule_id == "HG101"
 
 
 def test_calls_through_assigned_aliases_count() -> None:
     text = "import torch as t\nloader = t.load\nfn = loader\nstate = fn('x.pt')\n"
     assert screen_text(text, code_only=True) is not None
-    assert [f.rule_id for f in analyze_source(text.encode(), "a.py", Config()).findings] == ["HG301"]
+    assert [f.rule_id for f in analyze_bytes(text.encode(), "a.py", Config()).findings] == ["HG301"]
 
 
 def test_risky_keywords_and_values_from_sink_modules_in_prose_or_data_do_not_need_a_parse() -> None:

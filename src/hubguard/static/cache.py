@@ -30,9 +30,10 @@ from hubguard.findings import (
     Region,
     RevisionState,
     ScanResult,
+    SuppressionComment,
 )
 
-_FORMAT = 1
+_FORMAT = 2
 _PACKAGE = Path(hubguard.__file__).parent
 
 
@@ -131,7 +132,11 @@ def _encode(result: ScanResult) -> dict[str, Any]:
         for reference in result.references
     ]
     notifications = [asdict(notification) | {"level": notification.level.value} for notification in result.notifications]
-    return {"findings": findings, "notifications": notifications, "references": references}
+    suppressions = [
+        {"location": _encode_location(comment.location), "rules": sorted(comment.rules), "used": sorted(comment.used)}
+        for comment in result.suppressions
+    ]
+    return {"findings": findings, "notifications": notifications, "references": references, "suppressions": suppressions}
 
 
 def _decode(data: dict[str, Any]) -> ScanResult:
@@ -158,7 +163,13 @@ def _decode(data: dict[str, Any]) -> ScanResult:
         )
         for item in data["references"]
     ]
-    return ScanResult(findings, notifications, references, files_scanned=1)
+    suppressions = [
+        SuppressionComment(
+            _decode_location(item["location"]), frozenset(map(_string, item["rules"])), set(map(_string, item["used"]))
+        )
+        for item in data["suppressions"]
+    ]
+    return ScanResult(findings, notifications, references, files_scanned=1, suppressions=suppressions)
 
 
 def _string(value: object) -> str:

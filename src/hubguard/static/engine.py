@@ -9,7 +9,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from hubguard.config import Config
-from hubguard.findings import Finding, Level, Location, Notification, Region, ScanResult
+from hubguard.findings import INTERNAL_ERROR, Finding, Level, Location, Notification, Region, ScanResult, SuppressionComment
 from hubguard.static.analyzer import CallHit, ModuleAnalysis, analyze_module, region_of
 from hubguard.static.cache import StaticCache
 from hubguard.static.files import discover, relative_path
@@ -21,7 +21,7 @@ from hubguard.static.progress import ProgressBar
 from hubguard.static.reading import NotRead, TooLarge, read_regular_file
 from hubguard.static.recovery import Parsed, parse_recovering
 from hubguard.static.sources import Source, UnreadableSource, read_source
-from hubguard.static.suppression import is_suppressed, suppressions_by_line
+from hubguard.static.suppression import comment_span, suppressing_line, suppressions_by_line
 
 _POOL_THRESHOLD = 64
 _CHUNK = 16
@@ -30,7 +30,7 @@ _CHUNK = 16
 def scan_paths(paths: list[Path], config: Config, root: Path | None = None, progress: bool = False) -> ScanResult:
     """Every file under ``paths``; ``progress``: show a bar on stderr if the scan takes more than a second."""
     root = (root or Path.cwd()).resolve()
-    files = list(discover(paths, root, config.exclude))
+    files = list(discover(paths, root, config))
     cache = StaticCache.for_config(config)
     bar = ProgressBar(len(files)) if progress else None
     advance = bar.advance if bar else lambda: None
@@ -40,7 +40,7 @@ def scan_paths(paths: list[Path], config: Config, root: Path | None = None, prog
         for path in files:
             relative = relative_path(path, root)
             data = _read(str(path), relative, config, partials)
-            if data is not None and not might_contain_sinks(data):
+            if data is not None and not might_contain_sinks(data) and b"hubguard" not in data:
                 partials.append(ScanResult(files_scanned=1))
             elif data is not None:
                 key = cache.key(relative, data) if cache else None
@@ -72,10 +72,10 @@ def _analyse(jobs: list[tuple[str, bytes]], config: Config, advance: Callable[[]
     if len(jobs) >= _POOL_THRESHOLD and workers > 1:
         from hubguard.static.workers import analyse_in_workers  # multiprocessing only when it is used
 
-        return analyse_in_workers(jobs, analyze_source, config, workers, _CHUNK, advance)
+        return analyse_in_workers(jobs, analyze_bytes, config, workers, _CHUNK, advance)
     results = []
     for relative, data in jobs:
-        results.append(analyze_source(data, relative, config))
+        results.append(analyze_bytes(data, relative, config))
         advance()
     return results
 
@@ -98,25 +98,48 @@ def _has_internal_error(result: ScanResult) -> bool:
     return any(f.properties.get("reason") in ("internal-error", "worker-died") for f in result.findings)
 
 
-def analyze_source(data: bytes, relative: str, config: Config) -> ScanResult:
-    """Analyse the bytes of one file shown as ``relative`` (a notebook when it ends in ``.ipynb``).
+def analyze_bytes(data: bytes, relative: str, config: Config) -> ScanResult:
+    """Analyse the bytes of one file shown as ``relative`` (a notebook when it ends in ``.ipynb``): files on
+    disk, stdin, the cache.
 
     Whatever goes wrong stays inside this file: input that cannot be parsed is an HG001 finding when it
-    mentions a loader (a notice otherwise), an internal error is HG001 at level error, and the findings
-    established before it are kept.
+    mentions a loader (a notice otherwise), an internal error is HG001 at level error (and an error notice, so
+    the run exits 3), and the findings established before it are kept.
     """
     result = ScanResult(files_scanned=1)
-    if not might_contain_sinks(data):
-        return result
-    if len(data) > config.max_file_size:
-        error = TooLarge(len(data), config.max_file_size, True)
-        _report_unanalysed(result, relative, str(error), None, True, config)
-        return result
-    try:
-        _analyze(data, relative, config, result)
-    except (Exception, MemoryError, RecursionError) as error:  # a bug must not hide the other findings
-        _internal_error(result, relative, error)
+    if might_contain_sinks(data):
+        if len(data) > config.max_file_size:
+            error = TooLarge(len(data), config.max_file_size, True)
+            _report_unanalysed(result, relative, str(error), None, True, config)
+            return result
+        try:
+            _analyze(data, relative, config, result)
+        except (Exception, MemoryError, RecursionError) as error:  # a bug must not hide the other findings
+            _internal_error(result, relative, error)
+    if not result.suppressions and b"hubguard" in data:
+        result.suppressions = _unused_suppressions(data, relative)  # nothing reached _collect to suppress
     return result
+
+
+def _unused_suppressions(data: bytes, relative: str) -> list[SuppressionComment]:
+    try:
+        source = read_source(relative, data)
+    except UnreadableSource:
+        return []
+    return _suppression_comments(source, relative, suppressions_by_line(source.text), {})
+
+
+def _suppression_comments(
+    source: Source, relative: str, table: dict[int, frozenset[str]], used: dict[int, set[str]]
+) -> list[SuppressionComment]:
+    lines = python_lines(source.text)
+    comments = []
+    for line, rules in table.items():
+        start, end = comment_span(lines[line - 1]) or (0, len(lines[line - 1].rstrip()))
+        location = _location(relative, Region(line, start + 1, line, end + 1), source.notebook)
+        if location is not None:
+            comments.append(SuppressionComment(location, rules, used.get(line, set())))
+    return comments
 
 
 def _analyze(data: bytes, relative: str, config: Config, result: ScanResult) -> None:
@@ -140,14 +163,19 @@ def _analyze(data: bytes, relative: str, config: Config, result: ScanResult) -> 
             message += f" (lines {part.start_line}-{part.end_line} skipped)"
         flagged = part.too_deep or screen_text(part.text) is not None
         _report_unanalysed(result, relative, message, region, flagged, config, source.notebook)
+    suppressed = suppressions_by_line(source.text)
+    used: dict[int, set[str]] = {}
     if parsed.tree is not None:
-        _collect(analyze_module(parsed.tree, parsed.text, hints), source, relative, config, result)
+        analysis = analyze_module(parsed.tree, parsed.text, hints)
+        _collect(analysis, source, relative, config, result, suppressed, used)
     if source.notebook is None:  # HG001 findings honour ``# hubguard: ignore[HG001]`` on their line
-        suppressed = suppressions_by_line(source.text)
         for finding in result.findings:
             region = finding.location.region
-            if finding.rule_id == "HG001" and region and is_suppressed("HG001", (region.start_line,), suppressed):
+            line = suppressing_line("HG001", (region.start_line,), suppressed) if region else None
+            if finding.rule_id == "HG001" and line is not None:
                 finding.suppressed = True
+                used.setdefault(line, set()).add("HG001")
+    result.suppressions.extend(_suppression_comments(source, relative, suppressed, used))
 
 
 def _report_skipped_cells(notebook: NotebookSource, relative: str, config: Config, result: ScanResult) -> None:
@@ -197,6 +225,9 @@ def _not_analysed(result: ScanResult, relative: str, message: str, level: Level,
 
 def _internal_error(result: ScanResult, relative: str, error: BaseException, region: Region | None = None) -> None:
     kind = type(error).__name__
+    where = f" at line {region.start_line}" if region else ""
+    notice = f"internal error while analysing{where} ({kind}: {error}); please report it"
+    result.notifications.append(Notification(notice, relative, Level.ERROR, INTERNAL_ERROR))
     result.findings.append(
         Finding(
             "HG001",
@@ -208,22 +239,35 @@ def _internal_error(result: ScanResult, relative: str, error: BaseException, reg
     )
 
 
-def _collect(analysis: ModuleAnalysis, source: Source, relative: str, config: Config, result: ScanResult) -> None:
-    suppressed = suppressions_by_line(source.text)
+def _collect(
+    analysis: ModuleAnalysis,
+    source: Source,
+    relative: str,
+    config: Config,
+    result: ScanResult,
+    suppressed: dict[int, frozenset[str]],
+    used: dict[int, set[str]],
+) -> None:
+    """The analysis's hits as findings; ``used`` gets, per suppression comment line, the rules it suppressed."""
     for error, call_range in analysis.errors:
         location = _location(relative, region_of(call_range), source.notebook)
         _internal_error(result, relative, error, location.region if location else None)
     for call_hit in analysis.hits:
-        finding = _finding(call_hit, source, relative, suppressed)
-        if finding is not None and _reported(finding, config):
-            result.findings.append(finding)
+        found = _finding(call_hit, source, relative, suppressed)
+        if found is not None and _reported(found[0], config):
+            result.findings.append(found[0])
+            if found[1] is not None:
+                used.setdefault(found[1], set()).add(found[0].rule_id)
     for reference, callee_range in analysis.references:
         location = _location(relative, region_of(callee_range), source.notebook)
         if location is not None:
             result.references.append(replace(reference, location=location))
 
 
-def _finding(call_hit: CallHit, source: Source, relative: str, suppressed: dict[int, frozenset[str]]) -> Finding | None:
+def _finding(
+    call_hit: CallHit, source: Source, relative: str, suppressed: dict[int, frozenset[str]]
+) -> tuple[Finding, int | None] | None:
+    """The finding for ``call_hit``, and the line of the comment that suppresses it (None if none does)."""
     hit = call_hit.hit
     anchor = call_hit.anchor_range
     region = Region(anchor.start_line, anchor.start_column + 1, anchor.start_line, _end_column(anchor, source))
@@ -244,15 +288,16 @@ def _finding(call_hit: CallHit, source: Source, relative: str, suppressed: dict[
                 "cellId": cell.cell_id,
             }
             message = f"{message} (cell {cell.cell_index + 1}, line {cell.line_in_cell})"
-    lines = (anchor.start_line, call.start_line, call.end_line)
-    return Finding(
+    suppressing = suppressing_line(hit.rule_id, (anchor.start_line, call.start_line, call.end_line), suppressed)
+    finding = Finding(
         rule_id=hit.rule_id,
         message=message,
         location=location,
         level=hit.level,
-        suppressed=is_suppressed(hit.rule_id, lines, suppressed),
+        suppressed=suppressing is not None,
         properties=properties,
     )
+    return finding, suppressing
 
 
 def _end_column(anchor: Span, source: Source) -> int:

@@ -21,9 +21,23 @@ SKIPPED_DIRS = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)
+def _real_directory(directory: str) -> str:
+    return os.path.realpath(directory)
+
+
+def _resolved(path: Path) -> Path:
+    """``path.resolve()`` with one ``realpath`` per directory instead of one per file (a scan resolves
+    thousands of files in a few hundred directories)."""
+    text = os.path.abspath(path)
+    if os.path.islink(text):
+        return path.resolve()
+    return Path(_real_directory(os.path.dirname(text)), os.path.basename(text))
+
+
 def relative_path(path: Path, root: Path) -> str:
     """Root-relative POSIX path (what SARIF and GitHub expect); absolute when outside the root."""
-    resolved = path.resolve()
+    resolved = _resolved(path)
     try:
         return resolved.relative_to(root).as_posix()
     except ValueError:
@@ -121,6 +135,7 @@ def _info_exclude(top: Path) -> Path | None:
 def discover(paths: Iterable[Path], root: Path, config: Config) -> Iterator[Path]:
     """Files to analyse, in a stable order; explicit files are taken whatever their suffix or .gitignore."""
     base = (config.base or root).resolve()
+    _real_directory.cache_clear()  # directories may have changed since the last scan in this process
     seen: set[Path] = set()
     for path in paths:
         if path.is_dir():
@@ -129,7 +144,7 @@ def discover(paths: Iterable[Path], root: Path, config: Config) -> Iterator[Path
         else:
             candidates = [path] if not matches(config.exclude, path.resolve(), base) else []
         for candidate in candidates:
-            key = candidate.resolve()
+            key = _resolved(candidate)
             if key not in seen:
                 seen.add(key)
                 yield candidate

@@ -17,7 +17,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
 from hubguard.config import Config
-from hubguard.findings import Finding, Level, Location, ScanResult
+from hubguard.findings import INTERNAL_ERROR, Finding, Level, Location, Notification, ScanResult
 
 Job = tuple[str, bytes]  # (path to report, the file's bytes)
 Analyse = Callable[[bytes, str, Config], ScanResult]
@@ -127,7 +127,8 @@ def crashed(relative: str, exitcode: int | None) -> ScanResult:
         Level.ERROR,
         properties={"reason": "worker-died"},
     )
-    return ScanResult(findings=[finding], files_scanned=1)
+    notice = Notification(f"the analysing process died ({cause}); please report it", relative, Level.ERROR, INTERNAL_ERROR)
+    return ScanResult(findings=[finding], notifications=[notice], files_scanned=1)
 
 
 def _stop(worker: _Worker) -> None:
