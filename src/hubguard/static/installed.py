@@ -12,6 +12,7 @@ from functools import lru_cache
 from importlib import metadata
 
 _RELEASE = re.compile(r"\d+(?:\.\d+)*")
+REFINING_DISTRIBUTIONS = ("modelscope",)  # whose installed version changes findings (part of the cache key)
 
 
 @lru_cache(maxsize=16)
