@@ -31,12 +31,11 @@ _RISKY_STRING = re.compile(r"""(?P<q>["'])(?:""" + "|".join(sorted(_RISKY_KEYWOR
 _FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]*(\([^)]*\)|[^\n#\\]*(?:\\\n[^\n#\\]*)*)", re.M)
 _ALIAS = re.compile(r"(\w+)(?:\s+as\s+(\w+))?")
 _IMPORT_AS = re.compile(r"^[ \t]*import[ \t]+([\w.]+)[ \t]+as[ \t]+(\w+)", re.M)
-_ASSIGNED_REFERENCE = re.compile(r"^[ \t]*(\w+)[ \t]*=[ \t]*(\w+)((?:[ \t]*\.[ \t]*\w+)*)[ \t]*(?:#.*)?$", re.M)
+_ASSIGNED_REFERENCE = re.compile(r"^[ \t]*(\w+)[ \t]*=[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:#[^\n]*)?$", re.M)
 # String literals and comments, to be dropped before looking for call sites; f-strings are kept (see _code).
 _STRINGS_AND_COMMENTS = re.compile(
     r'''"""(?:\\.|[^\\])*?"""|\'\'\'(?:\\.|[^\\])*?\'\'\'|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\#[^\n]*''', re.S
 )
-_FSTRING_PREFIX = re.compile(r"[rRbBuU]?[fF][rRbBuU]?\Z")
 
 
 def might_contain_sinks(data: bytes) -> bool:
@@ -53,12 +52,16 @@ def _names_from_sink_modules(text: str) -> set[str]:
             names.update(alias or name for name, alias in _ALIAS.findall(imported) if name != "as" and _LEAF.match(name))
     modules = set(SINK_ROOT_MODULES) | {alias for module, alias in _IMPORT_AS.findall(text)
                                         if module.split(".")[0] in SINK_ROOT_MODULES}
-    references = [(target, root, attributes.rsplit(".", 1)[-1].strip() or root)
-                  for target, root, attributes in _ASSIGNED_REFERENCE.findall(text)]
+    references = [(target, value.partition(".")[0], value.rpartition(".")[2])
+                  for target, value in _ASSIGNED_REFERENCE.findall(text)]
     for _ in range(3):
         names.update(target for target, root, last in references
                      if root in names or (root in modules and _LEAF.match(last)))
     return names
+
+
+def _spells_risky_keyword(text: str) -> bool:
+    return any(keyword in text for keyword in _RISKY_KEYWORDS) and _RISKY.search(text) is not None
 
 
 def _code(text: str) -> str:
@@ -67,7 +70,7 @@ def _code(text: str) -> str:
 
     def blank(match: re.Match[str]) -> str:
         start = match.start()
-        keep = match.group()[0] != "#" and _FSTRING_PREFIX.search(text, max(0, start - 3), start)
+        keep = match.group()[0] != "#" and "f" in text[max(0, start - 2) : start].lower()  # f, rf, fr, Rb...
         return match.group() if keep else ""
 
     return _STRINGS_AND_COMMENTS.sub(blank, text)
@@ -78,14 +81,13 @@ class TextHints:
     """What stage 2 read from the text, reused by stage 3."""
 
     spells_risky_keyword: bool
-    names_from_sink_modules: frozenset[str]
 
 
 def screen_text(text: str, *, code_only: bool = False) -> TextHints | None:
     """Stage 2: None when no textual call site could be a sink. ``code_only``: call sites and risky keywords
     in string literals and comments do not count, except a string that is exactly a risky keyword (it may be a
     ``**{...}`` key)."""
-    hints = TextHints(_RISKY.search(text) is not None, frozenset(_names_from_sink_modules(text)))
+    hints = TextHints(_spells_risky_keyword(text))
     if not code_only and hints.spells_risky_keyword:
         return hints
     calls = _code(text) if code_only else text
@@ -93,7 +95,7 @@ def screen_text(text: str, *, code_only: bool = False) -> TextHints | None:
         return hints
     if _ATTRIBUTE_CALL.search(calls):
         return hints
-    names = hints.names_from_sink_modules
+    names = _names_from_sink_modules(text)  # the costliest test, last
     if names and re.search(r"\b(?:" + "|".join(map(re.escape, names)) + r")\s*\(", calls):
         return hints
     return None
