@@ -54,11 +54,11 @@ def test_sample_report_matches_schema_and_content(tmp_path: Path) -> None:
 
 def test_summary_counts(tmp_path: Path) -> None:
     summary = json.loads(render(sample_result(tmp_path), "json", context(tmp_path)))["summary"]
-    assert summary["total"] == 16 and summary["suppressed"] == 1
-    assert summary["byLevel"] == {"error": 6, "warning": 9, "note": 1}
+    assert summary["total"] == 17 and summary["suppressed"] == 1
+    assert summary["byLevel"] == {"error": 6, "warning": 10, "note": 1}
     assert summary["byRule"]["HG301"] == 3 and summary["byRule"]["HG201"] == 1
     assert list(summary["byRule"])[:4] == ["HG001", "HG002", "HG101", "HG102"]
-    assert summary["failOn"] == "warning" and summary["atOrAboveFailOn"] == 15
+    assert summary["failOn"] == "warning" and summary["atOrAboveFailOn"] == 16
 
 
 def test_empty_report_and_stats(tmp_path: Path) -> None:

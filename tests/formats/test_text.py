@@ -67,7 +67,7 @@ def test_control_characters_from_scanned_files_are_neutralised(tmp_path: Path) -
 
 def test_summary_by_rule_and_suppressed_hidden_by_default(tmp_path: Path) -> None:
     out, _ = text_output(sample_result(tmp_path), context(tmp_path))
-    assert "Found 16 findings (6 errors, 9 warnings, 1 note) in 4 files; 4 files scanned, 1 suppressed.\n" in out
+    assert "Found 17 findings (6 errors, 10 warnings, 1 note) in 4 files; 4 files scanned, 1 suppressed.\n" in out
     assert "  HG301 unsafe-deserialization" in out and out.rstrip().endswith("(warning).")
     assert "typo-org/model is not pinned." not in out
     shown, _ = text_output(sample_result(tmp_path), context(tmp_path, show_suppressed=True))
