@@ -128,9 +128,14 @@ class HubReference:
     sink: str  # catalogue ID of the loader, e.g. "A1"
     runs_remote_code: bool  # the call lets repo code execute (trust_remote_code etc.)
     loads_weights: bool  # the call reads weight files (so pickles matter)
-    code_revision: str | None = None  # transformers code_revision: pins code auto_map pulls from other repos
+    code_revision: str | None = None  # transformers code_revision: the revision the repository's code runs from
     # The loader imports every .py of the repo and reads configuration.json plugins (ModelScope Model/pipeline).
     imports_repo_code: bool = False
+    custom_pipeline: str | None = None  # diffusers custom_pipeline naming a hub repository, whose pipeline.py runs
+    custom_revision: str | None = None  # ... at this revision (None: its main branch)
+    # generate(custom_generate=...): the call runs that repository's custom_generate/generate.py (at
+    # ``revision``) and loads nothing else from it; ``repo_id`` is the same repository
+    custom_generate: str | None = None
 
 
 @dataclass

@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hubguard.findings import Finding, Level, Location
 from hubguard.hub.scanners import Scanners
@@ -32,12 +33,14 @@ class CrossRepoRef:
     module: str
     class_name: str
     key: str
+    revision: str | None = None
 
 
 @dataclass
 class CodePlan:
     modules: list[CodeModule] = field(default_factory=list)
     cross_repo: list[CrossRepoRef] = field(default_factory=list)
+    call_repos: list[CrossRepoRef] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
     pip_plugins: list[str] = field(default_factory=list)
@@ -76,19 +79,26 @@ def plan_code(
     repo_type: str,
     runs_remote_code: bool,
     imports_repo_code: bool = False,
+    call: Any = None,
+    code_files: Mapping[str, int] | None = None,
 ) -> CodePlan:
     plan = CodePlan()
+    code_files = files if code_files is None else code_files
     if repo_type == "dataset":
-        plan.modules = [CodeModule(p, [], "dataset script") for p in files if p.endswith(".py") and "/" not in p]
+        plan.modules = [CodeModule(p, [], "dataset script") for p in code_files if p.endswith(".py") and "/" not in p]
         return plan
     config = read_json("config.json") if "config.json" in files else None
+    code_revision = getattr(call, "code_revision", None)
     for key, value in ((config or {}).get("auto_map") or {}).items():
         repo, _, reference = value.rpartition("--")
         module, _, class_name = reference.rpartition(".")
         if repo:
-            plan.cross_repo.append(CrossRepoRef(repo, module, class_name, key))
-        elif f"{module}.py" in files:
+            plan.cross_repo.append(CrossRepoRef(repo, module, class_name, key, code_revision))
+        elif f"{module}.py" in code_files:
             plan.modules.append(CodeModule(f"{module}.py", [class_name], f"auto_map {key}"))
+    if getattr(call, "custom_pipeline", None):
+        plan.call_repos.append(CrossRepoRef(call.custom_pipeline, "pipeline", "", "custom_pipeline",
+                                            call.custom_revision))
     return plan
 
 

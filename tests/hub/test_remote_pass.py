@@ -115,15 +115,28 @@ def test_one_code_scan_for_all_repos_and_temp_dir_removed(
 
 def test_cross_repo_auto_map(fake_hub: FakeHub, options: RemoteOptions) -> None:
     fake_hub.add_repo("org/cross", {"config.json": doubles.config({"AutoModel": "other/code--modeling_x.XModel"})})
+    code_sha = fake_hub.add_repo("other/code", {"modeling_x.py": b"class XModel:\n    pass\n"})
     result = run([ref("org/cross", weights=False)], options)
     assert rules(result) == ["HG406"]
-    assert result.findings[0].properties["codeRepoId"] == "other/code"
+    (finding,) = result.findings
+    assert finding.properties["codeRepoId"] == "other/code" and finding.properties["codeRevision"] is None
+    assert finding.properties["resolvedCodeRevision"] == code_sha
+    assert [loc.path for loc in finding.related] == [f"{fake_hub.url}/other/code/blob/{code_sha}/modeling_x.py"]
 
 
 def test_cross_repo_code_pinned_by_code_revision(fake_hub: FakeHub, options: RemoteOptions) -> None:
     fake_hub.add_repo("org/cross", {"config.json": doubles.config({"AutoModel": "other/code--modeling_x.XModel"})})
+    code_sha = fake_hub.add_repo("other/code", {"modeling_x.py": b"class XModel:\n    pass\n"})
     assert rules(run([ref("org/cross", weights=False, code_revision="main")], options)) == ["HG406"]
-    assert rules(run([ref("org/cross", weights=False, code_revision="a" * 40)], options)) == []
+    assert rules(run([ref("org/cross", weights=False, code_revision=code_sha)], options)) == []
+
+
+def test_a_missing_cross_repo_is_a_free_name(fake_hub: FakeHub, options: RemoteOptions) -> None:
+    fake_hub.add_repo("org/cross", {"config.json": doubles.config({"AutoModel": "gone/code--modeling_x.XModel"})})
+    result = run([ref("org/cross", weights=False)], options)
+    assert rules(result) == ["HG406", "HG407"]
+    hg407 = next(f for f in result.findings if f.rule_id == "HG407")
+    assert "'gone/code' ('AutoModel') does not exist on the hub" in hg407.message
 
 
 def test_missing_repo(fake_hub: FakeHub, options: RemoteOptions) -> None:
@@ -208,7 +221,7 @@ def test_second_run_over_pinned_references_makes_no_request(fake_hub: FakeHub, o
     fake_hub.reset_log()
     second = run([ref("org/benign", sha)], options)
     assert fake_hub.requests == []
-    assert second.stats["cache_hits"] == 1 and second.stats["requests"] == 0
+    assert second.stats["cache_hits"] == 2 and second.stats["requests"] == 0  # the repository and its code
     assert [(f.rule_id, f.message, f.related) for f in second.findings] == [
         (f.rule_id, f.message, f.related) for f in first.findings
     ]

@@ -28,7 +28,7 @@ def test_a_rules_change_invalidates_cached_results(
     sha = fake_hub.add_repo("org/benign", BENIGN)
     run([ref("org/benign", sha)], options)
     fake_hub.reset_log()
-    assert run([ref("org/benign", sha)], options).stats["cache_hits"] == 1
+    assert run([ref("org/benign", sha)], options).stats["cache_hits"] == 2  # the repository and its code
     assert fake_hub.requests == []
     monkeypatch.setattr("hubguard.hub.remote_pass.rules_version", lambda: "new rules")
     result = run([ref("org/benign", sha)], options)

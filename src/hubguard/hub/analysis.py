@@ -1,36 +1,31 @@
-"""Per-repository work of the remote pass: resolve, plan and fetch code, inspect weights, read hub flags."""
+"""Per-repository work of the remote pass: plan the code a load runs, inspect weights, read hub flags."""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from hubguard.findings import Level, Location
 from hubguard.hub import url
 from hubguard.hub.errors import EntryNotFound, HubError, RepoMoved, RepoNotFound, TooLarge
-from hubguard.hub.outcome import RepoIssue, RepoOutcome, plain, printable
+from hubguard.hub.outcome import CodeSource, PlannedCode, RepoIssue, RepoOutcome, plain, printable
 from hubguard.hub.range_source import HttpRangeSource
 from hubguard.hub.resolver import RepoReader
 from hubguard.hub.scanners import Scanners
 from hubguard.hub.snapshot import RepoSnapshot
 from hubguard.hub.weights import MAX_WEIGHT_FILES, pickle_weights
 from hubguard.remote_code.hubconf import HUBCONF, describe_dependencies
+from hubguard.remote_code.plan import CallCode
+from hubguard.revisions import is_commit_sha
 from hubguard.rules import RULES
 
 MAX_CONFIG_BYTES = 1_000_000
-_LISTED_MODULES = 10  # an HG401 message names this many modules; related locations list them all
-# Where the loader fetches auto_map code that lives in another repository, by the hub of the loaded repo.
-_CROSS_REPO_DEFAULT = "from its main branch unless code_revision pins a commit"
-_CROSS_REPO_SOURCE = {
-    "modelscope": "from its master branch on ModelScope, whatever revision or code_revision the call passes",
-    "opencsg": (
-        "from its main branch on Hugging Face (pycsghub leaves it to transformers) unless code_revision pins a commit"
-    ),
-}
+MAX_OTHER_REPOSITORIES = 8  # per load: a config naming more is refused past this many, and reported
 
 
 @dataclass(frozen=True)
@@ -39,30 +34,28 @@ class Profile:
 
     runs_remote_code: bool
     loads_weights: bool
-    code_revision_pinned: bool = False  # code_revision is a commit SHA, so cross-repo auto_map code is pinned
+    call: CallCode = CallCode()  # the call's own code arguments: code_revision, custom_pipeline/custom_revision
     imports_repo_code: bool = False  # ModelScope Model/pipeline: configuration.json plugins, every .py imported
 
-    def cache_tag(self) -> str:
-        pinned = int(self.code_revision_pinned)
-        flags = f"code={int(self.runs_remote_code)},weights={int(self.loads_weights)},code-pinned={pinned}"
-        return flags + (",imports-repo=1" if self.imports_repo_code else "")
-
-
-@dataclass
-class ProfileWork:
-    outcome: RepoOutcome
-    code_paths: set[str] = field(default_factory=set)
+    def cache_tag(self, code_sha: str | None) -> str:
+        """``code_sha``: the commit ``code_revision`` resolved to, which the plan's module lookup depends on."""
+        call = self.call
+        pipeline = f"{call.custom_pipeline}@{call.custom_revision}" if call.custom_pipeline is not None else "-"
+        return (
+            f"code={int(self.runs_remote_code)},weights={int(self.loads_weights)},"
+            f"code_revision={call.code_revision}@{code_sha},custom_pipeline={pipeline}"
+        ) + (",imports-repo=1" if self.imports_repo_code else "")
 
 
 @dataclass
 class RepoWork:
-    """One (repo, requested revision): its snapshot, code fetched to disk and per-profile results."""
+    """One repository at one commit: the files read from it (once each) and its code staged for the scan."""
 
     snapshot: RepoSnapshot | None
     reader: RepoReader | None
     code_dir: Path
     max_code_bytes: int
-    profiles: dict[Profile, ProfileWork] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)  # code sources at one commit stage one by one
     _fetched: dict[str, bytes | None] = field(default_factory=dict)
     _code_bytes: int = 0
 
@@ -115,31 +108,42 @@ def failure_outcome(error: HubError, repo_id: str, revision: str | None) -> Repo
             "serves code and weights to this line"
         )
         return RepoOutcome(None, [RepoIssue("HG407", message, RULES["HG407"].level)], complete=False)
-    return incomplete_outcome(None, repo_id, revision, [error.reason], error.fix)
+    return incomplete_outcome(None, repo_id, revision, [error])
 
 
-def incomplete_outcome(
-    sha: str | None, repo_id: str, revision: str | None, reasons: list[str], fix: str
-) -> RepoOutcome:
-    return RepoOutcome(sha, [incomplete_issue(repo_id, revision, reasons, fix)], complete=False)
+def incomplete_outcome(sha: str | None, repo_id: str, revision: str | None, problems: list[HubError]) -> RepoOutcome:
+    return RepoOutcome(sha, [incomplete_issue(repo_id, revision, problems)], complete=False)
 
 
-def incomplete_issue(repo_id: str, revision: str | None, reasons: list[str], fix: str) -> RepoIssue:
-    reasons = [printable(reason) for reason in reasons]  # they quote remote paths and server answers
+def incomplete_issue(repo_id: str, revision: str | None, problems: list[HubError]) -> RepoIssue:
+    # Reasons quote remote paths and server answers.
+    reasons = [printable(reason) for reason in dict.fromkeys(problem.reason for problem in problems)]
+    fix = "; ".join(dict.fromkeys(problem.fix for problem in problems))
     target = plain(repo_id) + (f" at {plain(revision)}" if revision else "")
     message = f"could not fully scan {target}: {'; '.join(reasons)}. Fix: {fix}"
     return RepoIssue("HG405", message, RULES["HG405"].level, properties={"reasons": reasons})
 
 
-def analyse_profile(work: RepoWork, profile: Profile, scanners: Scanners) -> ProfileWork:
+def analyse_profile(
+    work: RepoWork,
+    profile: Profile,
+    scanners: Scanners,
+    code_snapshot: RepoSnapshot | None = None,
+    own_revision: str | None = None,
+) -> RepoOutcome:
+    """One way of loading the repository: hub flags, weights, and the code sources the load runs.
+
+    ``code_snapshot`` is the repository at the call's ``code_revision`` when that is another commit: the
+    modules the configs name are looked up there, and the load's own code is fetched from it.
+    ``own_revision`` overrides where that code is fetched from (a ``code_revision`` that did not resolve
+    now is still what the loader asks for).
+    """
     snapshot, reader = work.snapshot, work.reader
     assert snapshot is not None and reader is not None
     problems: list[HubError] = []
-    code_problems: list[HubError] = []  # reading code this load runs: an unread file is HG408, not HG405
-    result = ProfileWork(RepoOutcome(snapshot.sha))
-    issues = result.outcome.issues
-    issues.extend(_hub_flag_issues(snapshot, reader))
-    issues.extend(_notice_issues(snapshot, reader))
+    outcome = RepoOutcome(snapshot.sha)
+    outcome.issues.extend(_hub_flag_issues(snapshot, reader))
+    outcome.issues.extend(_notice_issues(snapshot, reader))
 
     def read_json(path: str) -> Any:
         """Any JSON value (modules.json is a list); the planner checks the shape it expects."""
@@ -149,45 +153,103 @@ def analyse_profile(work: RepoWork, profile: Profile, scanners: Scanners) -> Pro
         except (ValueError, RecursionError):
             return None
 
-    def read_text(path: str) -> str | None:
-        data = work.read(path, work.max_code_bytes, code_problems)
-        return data.decode("utf-8", errors="replace") if data is not None else None
-
-    files = {path: info.size for path, info in snapshot.files.items()}
+    code_files = _sizes(code_snapshot) if code_snapshot is not None else None
     plan = scanners.plan_code(
-        files,
-        read_json,
-        repo_type=snapshot.repo_type,
-        runs_remote_code=profile.runs_remote_code,
-        imports_repo_code=profile.imports_repo_code,
+        _sizes(snapshot), read_json, repo_type=snapshot.repo_type, runs_remote_code=profile.runs_remote_code,
+        imports_repo_code=profile.imports_repo_code, call=profile.call, code_files=code_files,
     )
-    entries = [module.path for module in plan.modules]
-    closure = scanners.import_closure(entries, read_text, files)
-    result.code_paths = {path for path in closure if work.stage_code(path, code_problems)}
-    if profile.runs_remote_code and (plan.modules or plan.pip_plugins or plan.pip_requirements):
-        issues.append(_remote_code_issue(snapshot, reader, plan, closure, _entry_notes(snapshot, read_text)))
-    unanalysed = _unanalysed_reasons(plan, closure, result.code_paths, code_problems)
-    if unanalysed:
-        unread = [path for path in closure if path not in result.code_paths]
-        issues.append(unanalysed_issue(snapshot, reader, unanalysed, unread))
-    if profile.runs_remote_code and not profile.code_revision_pinned:
-        issues.extend(_cross_repo_issue(snapshot, reader, cross) for cross in plan.cross_repo)
+    own_at = code_snapshot or snapshot  # a URL's identity is no revision to open it at: ask for it as the call did
+    code_revision = own_revision or (own_at.sha if is_commit_sha(own_at.sha) else own_at.requested_revision)
+    outcome.code, not_fetched = planned_code(snapshot, plan, code_revision, profile.call, code_files or _sizes(snapshot))
+    outcome.code.installed = {path: reader.web_url(path) for path in plan.pip_requirements}
+    outcome.code.entry_notes = _entry_notes(snapshot, work)
+    refused = [plain(refusal, limit=300) for refusal in plan.refused] + not_fetched
+    if refused:
+        outcome.issues.append(unanalysed_issue(snapshot, reader, refused, []))
     if profile.loads_weights:
-        issues.extend(_weight_issues(snapshot, reader, scanners, problems))
-    if snapshot.partial is not None:
-        problems.append(snapshot.partial)
+        outcome.issues.extend(_weight_issues(snapshot, reader, scanners, problems))
+    for listed in (snapshot, code_snapshot):
+        if listed is not None and listed.partial is not None:
+            problems.append(listed.partial)
     if problems:
-        reasons = list(dict.fromkeys(problem.reason for problem in problems))
-        fix = "; ".join(dict.fromkeys(problem.fix for problem in problems))
-        issues.append(incomplete_issue(snapshot.repo_id, snapshot.requested_revision, reasons, fix))
-    # A size limit gives the same answer next time, so that outcome may be cached; a failed download may not.
-    transient = [problem for problem in code_problems if not isinstance(problem, TooLarge)]
-    result.outcome.complete = not problems and not transient
-    return result
+        outcome.issues.append(incomplete_issue(snapshot.repo_id, snapshot.requested_revision, problems))
+    outcome.complete = not problems
+    return outcome
+
+
+def planned_code(
+    snapshot: RepoSnapshot, plan: Any, code_revision: str | None, call: CallCode, code_files: Mapping[str, int]
+) -> tuple[PlannedCode, list[str]]:
+    """The code sources of one load, and why any named repository is not fetched (too many of them).
+
+    Same-repository modules run from ``code_revision``; a cross-repository reference back to the loaded
+    repository is its own code too (transformers compares the two names and then uses the model's own
+    revision). Other repositories are fetched at the revision the loader uses, never their configs: the
+    loader only imports the named module there, so code never names code further away.
+    """
+    modules = {module.path: list(module.classes) for module in plan.modules}
+    others: dict[tuple[str, str | None], CodeSource] = {}
+    code_keyword = "code_revision" if call.code_revision is not None else None
+    hub = snapshot.hub
+    for cross in plan.cross_repo:
+        path = module_path(cross.module)
+        if cross.repo_id == snapshot.repo_id:
+            if path in code_files:
+                modules.setdefault(path, []).append(cross.class_name)
+            continue
+        code_hub, revision, keyword = _cross_repo_origin(hub, cross.revision, code_keyword)
+        source = CodeSource(code_hub, "model", cross.repo_id, revision, (path,), "config", cross.key, keyword)
+        _add_source(others, source)
+    for named in plan.call_repos:
+        keyword = "custom_revision" if named.key == "custom_pipeline" else None
+        entries = (module_path(named.module),)
+        _add_source(others, CodeSource(hub, "model", named.repo_id, named.revision, entries, "call", named.key, keyword))
+    sources = [CodeSource(hub, snapshot.repo_type, snapshot.repo_id, code_revision, tuple(modules), keyword=code_keyword)]
+    if not modules:
+        sources = []
+    other_sources = list(others.values())
+    not_fetched: list[str] = []
+    if len(other_sources) > MAX_OTHER_REPOSITORIES:
+        skipped = ", ".join(plain(source.repo_id) for source in other_sources[MAX_OTHER_REPOSITORIES:][:10])
+        not_fetched.append(
+            f"this load names code in {len(other_sources)} other repositories, more than the "
+            f"{MAX_OTHER_REPOSITORIES} hubguard fetches for one load; not fetched: {skipped}"
+        )
+    planned = PlannedCode(modules, sources + other_sources[:MAX_OTHER_REPOSITORIES], list(plan.notes))
+    planned.pip_plugins = list(plan.pip_plugins)
+    planned.imports_all = plan.imports_all
+    return planned, not_fetched
+
+
+def _cross_repo_origin(hub: str, revision: str | None, keyword: str | None) -> tuple[str, str | None, str | None]:
+    """Where a cross-repository auto_map's code comes from, by the loaded repository's hub: ModelScope fetches
+    it from the other repository's master branch whatever the call passes; pycsghub (and its mirror
+    namespaces) leave it to transformers, which fetches it from Hugging Face."""
+    family = hub.partition(":")[0]
+    if family == "modelscope":
+        return hub, None, None
+    if family == "opencsg":
+        return "huggingface", revision, keyword
+    return hub, revision, keyword
+
+
+def module_path(module: str) -> str:
+    """The file the loader imports for a dotted module name (``custom_generate.generate``)."""
+    return module.replace(".", "/") + ".py"
+
+
+def _add_source(sources: dict[tuple[str, str | None], CodeSource], source: CodeSource) -> None:
+    """One source per repository and revision, with every entry module named there."""
+    key = (source.repo_id, source.revision)
+    known = sources.get(key)
+    if known is None:
+        sources[key] = source
+    elif not set(source.entries) <= set(known.entries):
+        sources[key] = replace(known, entries=known.entries + source.entries)
 
 
 def unanalysed_issue(snapshot: RepoSnapshot, reader: RepoReader, reasons: list[str], paths: list[str]) -> RepoIssue:
-    """HG408: files this load executes that were not read or analysed in full."""
+    """HG408: code this load executes that was not read or analysed in full."""
     message = f"{_where(snapshot)}: code this call would run was not fully analysed: {'; '.join(reasons)}"
     related = tuple(
         Location(reader.web_url(path), description="not analysed") for path in paths if path in snapshot.files
@@ -195,22 +257,31 @@ def unanalysed_issue(snapshot: RepoSnapshot, reader: RepoReader, reasons: list[s
     return RepoIssue("HG408", message, RULES["HG408"].level, related, {"reasons": reasons})
 
 
-def _unanalysed_reasons(plan: Any, closure: Any, staged: set[str], code_problems: list[HubError]) -> list[str]:
-    reasons = [plain(refusal, limit=300) for refusal in plan.refused]
-    reasons += list(dict.fromkeys(problem.reason for problem in code_problems))
-    unread = [path for path in closure if path not in staged]
-    if unread and not code_problems:
-        reasons.append("not fetched: " + ", ".join(plain(path) for path in unread[:10]))
-    if closure.unfollowed:
-        listed = ", ".join(plain(path) for path in closure.unfollowed[:10])
-        reasons.append(f"the import closure reached its limits; not followed: {listed}")
-    return reasons
+def _sizes(snapshot: RepoSnapshot) -> dict[str, int]:
+    return {path: info.size for path, info in snapshot.files.items()}
 
 
 def _where(snapshot: RepoSnapshot) -> str:
     if snapshot.repo_type == url.REPO_TYPE:  # no commit: the identity is in the finding's properties
         return plain(snapshot.repo_id, limit=200)
     return f"{plain(snapshot.repo_id)} at {snapshot.sha[:12]}"
+
+
+def _notice_issues(snapshot: RepoSnapshot, reader: RepoReader) -> list[RepoIssue]:
+    """Findings the resolver made itself (an OpenMMLab name redirected by a local table)."""
+    related = tuple(Location(reader.web_url(path)) for path in snapshot.files)
+    return [
+        RepoIssue(notice.rule_id, printable(notice.message, limit=800), RULES[notice.rule_id].level, related)
+        for notice in snapshot.notices
+    ]
+
+
+def _entry_notes(snapshot: RepoSnapshot, work: RepoWork) -> list[str]:
+    """What the HG401 message adds about a hub's entry file: torch.hub's hubconf.py ``dependencies``. A read
+    that fails here is the code source's to report (HG408)."""
+    data = work.read(HUBCONF, work.max_code_bytes, []) if snapshot.repo_type == "github" else None
+    note = describe_dependencies(data.decode("utf-8", errors="replace")) if data is not None else None
+    return [printable(note)] if note else []
 
 
 def _hub_flag_issues(snapshot: RepoSnapshot, reader: RepoReader) -> list[RepoIssue]:
@@ -227,60 +298,6 @@ def _hub_flag_issues(snapshot: RepoSnapshot, reader: RepoReader) -> list[RepoIss
         )
         for path, level in sorted(status.flagged.items())
     ]
-
-
-def _entry_notes(snapshot: RepoSnapshot, read_text: Callable[[str], str | None]) -> list[str]:
-    """What the HG401 message adds about a hub's entry file: torch.hub's hubconf.py ``dependencies``."""
-    source = read_text(HUBCONF) if snapshot.repo_type == "github" and HUBCONF in snapshot.files else None
-    note = describe_dependencies(source) if source is not None else None
-    return [printable(note)] if note else []
-
-
-def _notice_issues(snapshot: RepoSnapshot, reader: RepoReader) -> list[RepoIssue]:
-    """Findings the resolver made itself (an OpenMMLab name redirected by a local table)."""
-    related = tuple(Location(reader.web_url(path)) for path in snapshot.files)
-    return [
-        RepoIssue(notice.rule_id, printable(notice.message, limit=800), RULES[notice.rule_id].level, related)
-        for notice in snapshot.notices
-    ]
-
-
-def _remote_code_issue(
-    snapshot: RepoSnapshot, reader: RepoReader, plan: Any, closure: list[str], notes: list[str]
-) -> RepoIssue:
-    modules = plan.modules
-    described = ", ".join(
-        plain(module.path) + (f" ({', '.join(plain(c) for c in module.classes)})" if module.classes else "")
-        for module in modules[:_LISTED_MODULES]
-    ) + (f" and {len(modules) - _LISTED_MODULES} more" if len(modules) > _LISTED_MODULES else "")
-    if plan.imports_all:
-        described = f"ModelScope imports every .py file of the repository ({len(modules)}: {described})"
-    runs = [f"ships code this call would run: {described}"] if modules else []
-    if plan.pip_plugins:
-        runs.append("pip-installs the configuration.json plugins " + ", ".join(plain(p) for p in plan.pip_plugins))
-    if plan.pip_requirements:
-        runs.append("pip-installs the packages listed in " + ", ".join(plain(p) for p in plan.pip_requirements))
-    message = f"{_where(snapshot)} " + "; ".join(runs + notes)
-    installed = set(plan.pip_requirements)
-    related = tuple(
-        Location(reader.web_url(path), description="pip-installed" if path in installed else "runs on load")
-        for path in [*closure, *(path for path in plan.pip_requirements if path not in closure)]
-    )
-    properties = {"codeFiles": closure, "notes": list(plan.notes)}
-    if plan.pip_plugins or plan.pip_requirements:
-        properties |= {"pipPlugins": list(plan.pip_plugins), "pipRequirements": list(plan.pip_requirements)}
-    return RepoIssue("HG401", message, RULES["HG401"].level, related, properties)
-
-
-def _cross_repo_issue(snapshot: RepoSnapshot, reader: RepoReader, cross: Any) -> RepoIssue:
-    repo_id, module, class_name, key = cross.repo_id, cross.module, cross.class_name, cross.key
-    hub_family = snapshot.hub.partition(":")[0]  # CSGHub's mirror namespaces load it the same way
-    message = (
-        f"{_where(snapshot)} maps {plain(key)} to {plain(module + '.' + class_name)} in another repository, "
-        f"{plain(repo_id)}, which is loaded {_CROSS_REPO_SOURCE.get(hub_family, _CROSS_REPO_DEFAULT)}"
-    )
-    related = tuple(Location(reader.web_url(path)) for path in ("config.json",) if path in snapshot.files)
-    return RepoIssue("HG406", message, RULES["HG406"].level, related, {"codeRepoId": repo_id})
 
 
 def _weight_issues(

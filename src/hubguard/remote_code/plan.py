@@ -95,6 +95,7 @@ def plan_code(
     runs_remote_code: bool,
     call: CallCode | None = None,
     imports_repo_code: bool = False,
+    code_files: Mapping[str, int] | None = None,
 ) -> CodePlan:
     """List the code a load of this repo would run, and where each piece comes from.
 
@@ -103,12 +104,14 @@ def plan_code(
     hubconf.py, ModelScope plugins, mlx ``model_file``, a ``.py`` file fetched from a URL) is listed
     either way. ``call`` carries the call's own code arguments: transformers fetches same-repository
     modules at ``code_revision`` when it is given, and cross-repository ``auto_map`` code at
-    ``code_revision`` or else at the other repository's default branch.
+    ``code_revision`` or else at the other repository's default branch. ``code_files`` lists the
+    repository at ``code_revision`` when that is another commit: configs are read from ``files``,
+    modules are looked up in ``code_files``.
     ``imports_repo_code`` is set for ModelScope's ``Model.from_pretrained`` and ``pipeline``, which read
     ``configuration.json`` and import the whole repository (see ``modelscope_configuration``).
     """
     call = call or CallCode()
-    planner = _Planner(files, read_json, runs_remote_code, call.code_revision)
+    planner = _Planner(files, read_json, runs_remote_code, call.code_revision, code_files)
     planner.plan.code_revision = call.code_revision
     if repo_type == "url":
         planner.downloaded_code()
@@ -134,9 +137,15 @@ def plan_code(
 
 class _Planner:
     def __init__(
-        self, files: Mapping[str, int], read_json: JsonReader, runs_remote_code: bool, code_revision: str | None
+        self,
+        files: Mapping[str, int],
+        read_json: JsonReader,
+        runs_remote_code: bool,
+        code_revision: str | None,
+        code_files: Mapping[str, int] | None,
     ) -> None:
-        self.files = files
+        self.files = files  # where configs are read
+        self.code_files = files if code_files is None else code_files  # where the modules they name are
         self.read_json = read_json
         self.runs_remote_code = runs_remote_code
         self.code_revision = code_revision
@@ -184,7 +193,7 @@ class _Planner:
         return data
 
     def add_path(self, path: str, class_name: str | None, reason: str, *, gated: bool, required: bool = True) -> None:
-        if path not in self.files:
+        if path not in self.code_files:
             if required:
                 self.note(f"{reason} names {path}, which is not in the repository (the load would fail)")
             return
@@ -215,7 +224,7 @@ class _Planner:
             if cross_ref not in self.plan.cross_repo:
                 self.plan.cross_repo.append(cross_ref)
             return
-        path = find_module(ref.module, self.files, (base_dir,))
+        path = find_module(ref.module, self.code_files, (base_dir,))
         if path is None:
             expected = posixpath.join(base_dir, ref.module.replace(".", "/") + ".py")
             self.note(f"{reason} names {expected}, which is not in the repository (the load would fail)")
@@ -259,7 +268,7 @@ class _Planner:
 
     def custom_generate(self) -> None:
         self.add_path("custom_generate/generate.py", None, "custom_generate/generate.py", gated=True, required=False)
-        if "custom_generate/requirements.txt" in self.files:
+        if "custom_generate/requirements.txt" in self.code_files:
             self.note("custom_generate/requirements.txt lists packages the custom generate code needs")
 
     def diffusers_model_index(self) -> None:
@@ -287,7 +296,7 @@ class _Planner:
         except UnsafeName as error:
             self.refuse(reason, error)
             return
-        path = find_module(module, self.files, base_dirs)
+        path = find_module(module, self.code_files, base_dirs)
         if path is not None:
             self.add_path(path, class_name, reason, gated=True)
         elif component is None:
@@ -331,7 +340,7 @@ class _Planner:
             except UnsafeName as error:
                 self.refuse(f"{reason} module path", error)
                 return
-        path = find_module(ref.module, self.files, base_dirs)
+        path = find_module(ref.module, self.code_files, base_dirs)
         if path is None:
             self.note(f"{reason} imports {ref.module!r} from an installed package, not from the repository")
             return
@@ -359,7 +368,7 @@ class _Planner:
             "" if self.runs_remote_code else " (configuration.json allow_remote, obeyed without trust before 1.28.1)"
         )
         self.plan.imports_all = True
-        for path in sorted(self.files):
+        for path in sorted(self.code_files):
             kind = _modelscope_kind(path)
             if kind == "module":
                 self.add_path(path, None, reason, gated=False)
@@ -382,14 +391,14 @@ class _Planner:
         self.add_path(path, None, "mlx config.json model_file", gated=False)
 
     def root_python_files(self, reason: str, *, gated: bool) -> None:
-        for path in sorted(self.files):
+        for path in sorted(self.code_files):
             if "/" not in path and path.endswith(".py"):
                 self.add_path(path, None, reason, gated=gated)
 
     def downloaded_code(self) -> None:
         """A URL's one file: Python code runs when the caller imports or executes it (OpenMMLab's
         Config.fromfile executes .py configs); anything else is data."""
-        for path in self.files:
+        for path in self.code_files:
             if path.endswith(".py"):
                 self.add_path(path, None, "Python file fetched from a URL", gated=False)
 
