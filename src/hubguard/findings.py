@@ -115,6 +115,10 @@ class RevisionState(str, enum.Enum):
     UNKNOWN = "unknown"  # not a literal the analysis could resolve
 
 
+# Call arguments that choose the revision a load's code runs from, apart from the files it loads.
+CODE_REVISION_KEYWORDS = frozenset({"code_revision", "custom_revision"})
+
+
 @dataclass(frozen=True)
 class HubReference:
     """A model or dataset the consumer's code loads from a hub, as the static pass resolved it."""

@@ -9,7 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hubguard.config import Config
-from hubguard.findings import INTERNAL_ERROR, Finding, HubReference, Level, Notification, ScanResult
+from hubguard.findings import (
+    CODE_REVISION_KEYWORDS,
+    INTERNAL_ERROR,
+    Finding,
+    HubReference,
+    Level,
+    Notification,
+    ScanResult,
+)
 from hubguard.filters.suppressions import (
     UNUSED_RULE,
     suppress_remote,
@@ -116,18 +124,39 @@ def _run_remote(result: ScanResult, options: ScanOptions) -> None:
     result.notifications.extend(remote.notifications)
     result.stats["remote"] = remote.stats
     _attach_resolutions(result.findings, remote.resolutions)
+    _attach_code_resolutions(result.findings, remote.code_resolutions)
 
 
 def _attach_resolutions(findings: list[Finding], resolutions: list[tuple[HubReference, str]]) -> None:
     """Give each HG201 finding the commit its reference resolved to, so --fix can pin it."""
     for reference, sha in resolutions:
-        region = reference.location.region
-        call_start = {"line": region.start_line, "column": region.start_column} if region else None
-        for finding in findings:
-            if (
-                finding.rule_id == "HG201"
-                and finding.location.path == reference.location.path
-                and finding.properties.get("repoId") == reference.repo_id
-                and ("notebook" in finding.properties or finding.properties.get("call") == call_start)
-            ):
+        for finding in _pin_findings(findings, reference):
+            if finding.properties.get("revisionKeyword") not in CODE_REVISION_KEYWORDS:
                 finding.properties["resolvedRevision"] = sha
+
+
+def _attach_code_resolutions(findings: list[Finding], resolutions: list[tuple[HubReference, str, str, str]]) -> None:
+    """Give an HG201 on code_revision or custom_revision the commit the code it chooses resolved to, when
+    that is one commit (code_revision naming code in two repositories cannot pin both)."""
+    commits: dict[tuple[int, str], set[tuple[str, str]]] = {}
+    for reference, keyword, repo_id, sha in resolutions:
+        commits.setdefault((id(reference), keyword), set()).add((repo_id, sha))
+    for reference, keyword, _, _ in resolutions:
+        chosen = commits[(id(reference), keyword)]
+        for finding in _pin_findings(findings, reference):
+            if finding.properties.get("revisionKeyword") == keyword and len(chosen) == 1:
+                finding.properties["resolvedRevision"] = next(iter(chosen))[1]
+
+
+def _pin_findings(findings: list[Finding], reference: HubReference) -> list[Finding]:
+    """The HG201 findings of the reference's own call."""
+    region = reference.location.region
+    call_start = {"line": region.start_line, "column": region.start_column} if region else None
+    return [
+        finding
+        for finding in findings
+        if finding.rule_id == "HG201"
+        and finding.location.path == reference.location.path
+        and finding.properties.get("repoId") in (reference.repo_id, reference.custom_pipeline)
+        and ("notebook" in finding.properties or finding.properties.get("call") == call_start)
+    ]

@@ -71,3 +71,25 @@ def test_modelscope_and_csghub_references(tmp_path: Path) -> None:
         ("opencsg", "model", "OpenCSG/model"): (None, False, False, True),
     }
     assert all(r.code_revision is None for r in result.references)  # ModelScope ignores code_revision
+
+
+def test_references_name_the_code_repositories_the_call_chooses(tmp_path: Path) -> None:
+    (tmp_path / "load.py").write_text(
+        "from diffusers import DiffusionPipeline\n"
+        "a = DiffusionPipeline.from_pretrained('org/base', custom_pipeline='org/pipe', custom_revision='dev')\n"
+        "b = DiffusionPipeline.from_pretrained('org/base2', custom_pipeline='lpw_stable_diffusion')\n"
+        "c = DiffusionPipeline.from_pretrained('org/base3', custom_pipeline='./my_pipeline')\n"
+        "out = model.generate(ids, custom_generate='org/gen', revision='v1.0', trust_remote_code=True)\n"
+        "off = model.generate(ids, custom_generate='org/off', trust_remote_code=False)\n"
+        "local = model.generate(ids, custom_generate='./gen', trust_remote_code=True)\n"
+    )
+    result = scan_paths([tmp_path / "load.py"], Config(), tmp_path)
+    by_repo = {reference.repo_id: reference for reference in result.references}
+    assert set(by_repo) == {"org/base", "org/base2", "org/base3", "org/gen"}
+    pipeline = by_repo["org/base"]
+    assert (pipeline.custom_pipeline, pipeline.custom_revision, pipeline.custom_generate) == ("org/pipe", "dev", None)
+    assert by_repo["org/base2"].custom_pipeline is None and by_repo["org/base3"].custom_pipeline is None
+    generate = by_repo["org/gen"]
+    assert (generate.custom_generate, generate.revision, generate.revision_state) == ("org/gen", "v1.0", RevisionState.WEAK)
+    assert (generate.runs_remote_code, generate.loads_weights, generate.sink) == (True, False, "custom_generate")
+    assert generate.location.region.start_line == 5

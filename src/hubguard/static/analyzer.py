@@ -6,8 +6,9 @@ import ast
 from dataclasses import dataclass
 
 from hubguard.findings import HubReference, Location, Region
+from hubguard.revisions import classify_revision
 from hubguard.static.bindings import BindingCollector, Scope, dotted_name
-from hubguard.static.calls import BoundArg, CallContext
+from hubguard.static.calls import BoundArg, CallContext, looks_local
 from hubguard.static.catalogue import GENERIC_KEYWORD_CHECKS, SINK_ROOT_MODULES, Sink, find_sink
 from hubguard.static.checks import CHECKS, Hit
 from hubguard.static.positions import SourceText, Span
@@ -133,10 +134,13 @@ def _run_checks(ctx: CallContext) -> list[Hit]:
 def _reference(ctx: CallContext) -> HubReference | None:
     sink = ctx.sink
     repo = ctx.repo
+    if sink is None:
+        return _generate_reference(ctx)
     target = ctx.target
-    if sink is None or repo is None or target is None:
+    if repo is None or target is None:
         return None
     hub, repo_type, repo_id = target
+    custom_pipeline = _hub_repo(ctx.keyword("custom_pipeline")) if "custom_pipeline" in sink.checks else None
     return HubReference(
         hub=hub,
         repo_type=repo_type,
@@ -150,7 +154,36 @@ def _reference(ctx: CallContext) -> HubReference | None:
         # ModelScope fetches cross-repository code at master whatever code_revision says.
         code_revision=None if sink.hub == "modelscope" else _literal_string(ctx.keyword("code_revision")),
         imports_repo_code=sink.imports_repo_code,
+        custom_pipeline=custom_pipeline,
+        custom_revision=_literal_string(ctx.keyword("custom_revision")) if custom_pipeline else None,
     )
+
+
+def _generate_reference(ctx: CallContext) -> HubReference | None:
+    """``model.generate(custom_generate="org/repo", trust_remote_code=True)`` runs that repository's
+    custom_generate/generate.py at ``revision``: a reference to that code alone."""
+    repo_id = _hub_repo(ctx.keyword("custom_generate"))
+    if repo_id is None or ctx.trust_enabled is False:
+        return None
+    revision = _literal_string(ctx.keyword("revision"))
+    return HubReference(
+        hub="huggingface",
+        repo_type="model",
+        repo_id=repo_id,
+        revision=revision,
+        revision_state=classify_revision(revision),
+        location=Location(""),
+        sink="custom_generate",
+        runs_remote_code=True,
+        loads_weights=False,
+        custom_generate=repo_id,
+    )
+
+
+def _hub_repo(bound: BoundArg | None) -> str | None:
+    """A literal ``org/name`` naming a hub repository (not a local path, not a bare community name)."""
+    value = _literal_string(bound)
+    return value if value is not None and "/" in value and not looks_local(value) else None
 
 
 def _literal_string(bound: BoundArg | None) -> str | None:

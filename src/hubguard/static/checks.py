@@ -169,7 +169,7 @@ def _custom_pipeline_revision(ctx: CallContext, repo_id: str) -> Iterator[Hit]:
         Level.ERROR,
         f"The custom pipeline code from '{repo_id}' is loaded with {shown}: pin custom_revision to a commit SHA.",
         _anchor(ctx, bound),
-        {"revisionStyle": "unfixable", "repoId": repo_id},
+        _code_revision_properties("custom_revision", revision if isinstance(revision, str) else None, repo_id),
     )
 
 
@@ -411,8 +411,17 @@ def cross_repo_code_revision(ctx: CallContext) -> Iterator[Hit]:
         f"{ctx.display_name} loads repository code at code_revision='{bound.value.value}', which is not a "
         "commit SHA.",
         _anchor(ctx, bound),
-        {"revisionStyle": "unfixable", "requestedRevision": bound.value.value},
+        _code_revision_properties("code_revision", bound.value.value),
     )
+
+
+def _code_revision_properties(keyword: str, requested: str | None, repo_id: str | None = None) -> dict[str, Any]:
+    """HG201 on the argument that chooses where a load's code comes from: the remote pass resolves it to a
+    commit (``resolvedRevision``), which ``--fix`` writes into that argument."""
+    properties: dict[str, Any] = {"revisionStyle": "keyword", "revisionKeyword": keyword, "requestedRevision": requested}
+    if repo_id is not None:
+        properties["repoId"] = repo_id
+    return properties
 
 
 # --- HG301: unsafe deserialization ------------------------------------------------------------
