@@ -1,26 +1,23 @@
-"""The remote-code corpus through the whole product: consumer code -> static pass -> loopback hub ->
-plan -> closure -> one Semgrep run + byte signatures -> verdict -> findings at the consumer's call.
-
-Cases whose code comes from another repository or revision (next wave's orchestration) run here at
-the planning and scanning level, batched into one more Semgrep run.
+"""The remote-code corpus through the whole product, every case in ONE scan: consumer code -> static pass ->
+loopback hub -> plan -> code sources (the loaded repository's own modules, at code_revision when given; other
+repositories named by configs or the call) -> closures -> one Semgrep run + byte signatures -> one verdict per
+load -> findings at the consumer's call.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
 from hubguard.config import Config
 from hubguard.findings import Finding, Level
 from hubguard.pipeline import ScanOptions, run_scan
-from hubguard.remote_code import import_closure, plan_code, scan_code
-from hubguard.remote_code.verdict import CodeIssue, judge_closure
 from tests.fakehub import FakeHub
-from tests.remote_code.corpus import Case, Repo, benign, malicious
+from tests.remote_code.corpus import Case, benign, malicious
 
 pytestmark = pytest.mark.slow
 
@@ -39,6 +36,9 @@ REQUIRED_CLASSES = {
     "combination:credential-read+network-send", "combination:computed-import+process-spawn",
     "combination:decode+code-exec",
 }
+# An error about the code itself on a benign load is a false alarm. A benign load may still be unpinned (HG201,
+# HG406 at error): that is the call's fault, and the right answer.
+FALSE_ALARMS = {("HG402", "error"), ("HG403", "error"), ("HG408", "error")}
 REQUIRED_BENIGN = {"quantization-kernels", "flash-attn-hints", "bz2-base64-kernel-blob", "tokenizer", "processor"}
 
 
@@ -53,8 +53,10 @@ NAMES = [case.name for case in build("<canary>")]
 class EndToEnd:
     cases: dict[str, Case]
     at_call: dict[str, list[Finding]]  # case name -> findings at its consumer call
+    fetched: set[tuple[str, str, str]]  # (repository, commit, path) of every file the first run downloaded
+    branch_shas: dict[tuple[str, str], str]  # (repository, branch) -> commit
     canary: Path
-    second_run_requests: int  # every reference is pinned, so a second run is answered from the cache
+    second_run: list[str]  # the requests of a second run (only unpinned code: re-resolving a branch)
     second_run_same: bool
 
 
@@ -63,9 +65,8 @@ def _serve(hub: FakeHub, cases: list[Case]) -> dict[str, str]:
     for case in cases:
         for repo in case.repos:
             if repo.repo_id not in shas:
-                branches = {name: dict(tree) for name, tree in repo.branches.items()}
                 shas[repo.repo_id] = hub.add_repo(repo.repo_id, dict(repo.files), repo_type=repo.repo_type,
-                                                  branches=branches)
+                                                  branches={name: dict(tree) for name, tree in repo.branches.items()})
     return shas
 
 
@@ -74,49 +75,20 @@ def _consumer(root: Path, cases: list[Case], shas: dict[str, str]) -> dict[str, 
     source = CONSUMER_IMPORTS
     for case in cases:
         lines[case.name] = source.count("\n") + 1
-        source += f"result_{len(lines)} = " + case.call.format(rev=shas[case.loaded.repo_id]) + "\n"
+        source += f"result_{len(lines)} = " + case.call.format(rev=shas[case.loaded.repo_id], sha=shas) + "\n"
     root.mkdir(parents=True)
     (root / "loads.py").write_text(source)
     return lines
 
 
-def _tree(repo: Repo, revision: str | None) -> dict[str, bytes]:
-    return dict(repo.branches.get(revision, repo.files)) if revision else dict(repo.files)
-
-
-def _planned(cases: list[Case], work: Path) -> tuple[dict[str, list[CodeIssue]], dict[str, set[tuple[str, str | None]]]]:
-    """Plan each case from its loaded repository, stage the code each named fetch runs, scan once."""
-    repos = {repo.repo_id: repo for case in cases for repo in case.repos}
-    fetched: dict[str, set[tuple[str, str | None]]] = {}
-    for index, case in enumerate(cases):
-        loaded = case.loaded
-        files = {path: len(data) for path, data in loaded.files.items()}
-        plan = plan_code(files, lambda path: json.loads(loaded.files[path]), repo_type=loaded.repo_type,
-                         runs_remote_code=True, call=case.code_call)
-        named = {(ref.repo_id, ref.revision) for ref in plan.cross_repo + plan.call_repos}
-        if plan.code_revision is not None and plan.modules:
-            named.add((loaded.repo_id, plan.code_revision))
-        fetched[case.name] = named
-        for fetch in case.fetches:
-            tree = _tree(repos[fetch.repo_id], fetch.revision)
-            closure = import_closure([fetch.entry], lambda path: tree[path].decode(), {p: len(d) for p, d in tree.items()})
-            for path in closure:
-                target = work / f"c{index}" / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(tree[path])
-    scanned = scan_code(work)
-    assert scanned.errors == [] and scanned.unscanned == {}
-    verdicts = {}
-    for index, case in enumerate(cases):
-        prefix = f"c{index}/"
-        verdicts[case.name] = judge_closure(m for m in scanned.matches if m.path.startswith(prefix))
-    return verdicts, fetched
+QUERY = "?blobs=true&securityStatus=true"
+_DOWNLOAD = re.compile(r"^/(?:datasets/|spaces/)?(?P<repo>[^/]+/[^/]+)/resolve/(?P<sha>[0-9a-f]{40})/(?P<path>[^?]+)")
 
 
 def run_end_to_end(base: Path) -> EndToEnd:
-    """Every end-to-end case in ONE scan: one consumer file, one remote pass, one Semgrep run."""
+    """Every case in ONE scan: one consumer file, one remote pass, one Semgrep run; then the same again."""
     canary = base / "canary-ran"
-    cases = [case for case in build(str(canary)) if case.end_to_end]
+    cases = build(str(canary))
     with FakeHub() as hub, pytest.MonkeyPatch.context() as env:
         home = base / "hf-home"
         env.setenv("HF_ENDPOINT", hub.url)
@@ -127,13 +99,16 @@ def run_end_to_end(base: Path) -> EndToEnd:
         for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE"):
             env.delenv(name, raising=False)
         shas = _serve(hub, cases)
+        branch_shas = {(repo.repo_id, name): hub.repo(repo.repo_id, repo.repo_type).refs[name]
+                       for case in cases for repo in case.repos for name in ("main", *repo.branches)}
         project = base / "consumer"
         lines = _consumer(project, cases, shas)
         config = Config(allow_remote_code=ALLOWED, cache_dir=base / "cache", timeout=300)
         result = run_scan(ScanOptions([project], project, config))
+        fetched = {(m["repo"], m["sha"], unquote(m["path"])) for r in hub.requests if (m := _DOWNLOAD.match(r.path))}
         hub.reset_log()
         again = run_scan(ScanOptions([project], project, config))
-        second_run_requests = len(hub.requests)
+        second_run = sorted(request.path for request in hub.requests)
     at_call: dict[str, list[Finding]] = {name: [] for name in lines}
     by_line = {line: name for name, line in lines.items()}
     for finding in result.findings:
@@ -141,7 +116,8 @@ def run_end_to_end(base: Path) -> EndToEnd:
         if finding.location.path == "loads.py" and region and region.start_line in by_line:
             at_call[by_line[region.start_line]].append(finding)
     same_answer = [(f.rule_id, f.message) for f in again.findings] == [(f.rule_id, f.message) for f in result.findings]
-    return EndToEnd({case.name: case for case in cases}, at_call, canary, second_run_requests, same_answer)
+    return EndToEnd({case.name: case for case in cases}, at_call, fetched, branch_shas, canary, second_run,
+                    same_answer)
 
 
 def levels(findings: list[Finding]) -> set[tuple[str, str]]:
@@ -164,31 +140,60 @@ def test_end_to_end_corpus(tmp_path: Path) -> None:
     for name, case in run.cases.items():
         found = levels(run.at_call[name])
         blocked = ("HG402", "error") in found or ("HG403", "error") in found
-        errors = any(level == "error" for _, level in found)
-        if found != case.expected or (case.malicious and not blocked) or (not case.malicious and errors):
+        if found != case.expected or (case.malicious and not blocked) or (not case.malicious and found & FALSE_ALARMS):
             details = "".join(f"\n    {f.rule_id} {f.level.value}: {f.message[:240]}" for f in run.at_call[name])
             wrong.append(f"{name}: expected {sorted(case.expected)}, got {sorted(found)}{details}")
+        wrong.extend(f"{name}: {problem}" for problem in fetch_problems(run, case))
     assert not wrong, "\n".join(wrong)
     assert not run.canary.exists(), "scanned code ran"
-    assert run.second_run_requests == 0 and run.second_run_same
+    assert run.second_run_same
+    assert run.second_run == sorted(set(unpinned_code_lookups(run))), "pinned code was fetched again"
     assert_one_issue_per_line(run.at_call["reverse-shell-dup2"])
     assert_found_past_tables(run.at_call["oversize-file"])
     assert_combination_lists_every_place(run.at_call["combo-credential-send"])
     assert_allow_remote_code_keeps_hg402(run.at_call["allowed-org-payload"])
+    assert_combination_spans_repositories(run.at_call["combination-across-repositories"])
 
 
-def test_other_repositories_are_planned_and_their_code_judged(tmp_path: Path) -> None:
-    cases = [case for case in build(str(tmp_path / "canary")) if not case.end_to_end]
-    verdicts, fetched = _planned(cases, tmp_path / "planned")
-    wrong = []
-    for case in cases:
-        expected_fetches = {(fetch.repo_id, fetch.revision) for fetch in case.fetches}
-        judged = {issue.level for issue in verdicts[case.name]}
-        if fetched[case.name] != expected_fetches or ("error" in judged) is not case.malicious:
-            messages = [issue.message[:240] for issue in verdicts[case.name]]
-            wrong.append(f"{case.name}: planned {sorted(fetched[case.name], key=str)}, judged {messages}")
-    assert not wrong, "\n".join(wrong)
-    assert not (tmp_path / "canary").exists()
+def fetch_problems(run: EndToEnd, case: Case) -> list[str]:
+    """The code the loader runs from elsewhere was downloaded at the commit the loader uses, and the load's
+    HG402 findings point into it."""
+    problems = []
+    commits = {(fetch.repo_id, run.branch_shas[(fetch.repo_id, fetch.branch or "main")]) for fetch in case.fetches}
+    for fetch in case.fetches:
+        sha = run.branch_shas[(fetch.repo_id, fetch.branch or "main")]
+        if (fetch.repo_id, sha, fetch.entry) not in run.fetched:
+            problems.append(f"{fetch.entry} of {fetch.repo_id} at {fetch.branch or 'main'} ({sha[:12]}) not fetched")
+        loaded = run.branch_shas[(fetch.repo_id, "main")]  # the corpus loads main's commit
+        if fetch.repo_id == case.loaded.repo_id and sha != loaded and (fetch.repo_id, loaded, fetch.entry) in run.fetched:
+            problems.append(f"{fetch.entry} was fetched at the loaded commit too, where it does not run from")
+    hg402 = [f for f in run.at_call[case.name] if f.rule_id == "HG402"]
+    pointed = {_blob_commit(location.path) for finding in hg402 for location in finding.related}
+    if case.malicious and commits and not pointed & commits:
+        problems.append(f"HG402 points at {sorted(map(str, pointed))}, not at the fetched code {sorted(commits)}")
+    return problems
+
+
+def unpinned_code_lookups(run: EndToEnd) -> list[str]:
+    """What a second run may ask the hub: the commit of each branch a load's code comes from (another
+    repository's default branch, or the branch code_revision or custom_revision names)."""
+    lookups = []
+    for case in run.cases.values():
+        code_revision = re.search(r'code_revision="([^"{]+)"', case.call)
+        if code_revision:
+            lookups.append(f"/api/models/{case.loaded.repo_id}/revision/{code_revision[1]}{QUERY}")
+        pinned = re.search(r"(code|custom)_revision=\"\{sha\[", case.call)
+        for fetch in case.fetches:
+            if fetch.branch is not None:
+                lookups.append(f"/api/models/{fetch.repo_id}/revision/{fetch.branch}{QUERY}")
+            elif not pinned:
+                lookups.append(f"/api/models/{fetch.repo_id}{QUERY}")
+    return lookups
+
+
+def _blob_commit(url: str) -> tuple[str, str] | None:
+    match = re.search(r"/(?P<repo>[^/]+/[^/]+)/blob/(?P<sha>[0-9a-f]{40})/", url)
+    return (match["repo"], match["sha"]) if match else None
 
 
 def assert_one_issue_per_line(findings: list[Finding]) -> None:
@@ -214,3 +219,12 @@ def assert_combination_lists_every_place(findings: list[Finding]) -> None:
 def assert_allow_remote_code_keeps_hg402(findings: list[Finding]) -> None:
     found = levels(findings)
     assert ("HG402", "error") in found and not any(rule == "HG101" for rule, _ in found)
+
+
+def assert_combination_spans_repositories(findings: list[Finding]) -> None:
+    (finding,) = [f for f in findings if f.rule_id == "HG402"]
+    assert finding.properties["combination"] == ["credential-read", "network-send"] and finding.level is Level.ERROR
+    assert {(_blob_commit(location.path) or ("?",))[0] for location in finding.related} == {
+        "mal/split-stealer", "mal-code/sender"
+    }
+    assert "'mal-code/sender:modeling_custom.py' line" in finding.message

@@ -28,10 +28,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from hubguard.findings import Finding, HubReference, Level, Notification
-from hubguard.hub.analysis import Profile, RepoWork, analyse_profile, failure_outcome, incomplete_outcome
+from hubguard.hub.analysis import (
+    Profile,
+    RepoWork,
+    analyse_profile,
+    failure_outcome,
+    incomplete_issue,
+    incomplete_outcome,
+)
 from hubguard.hub.cache import ResultCache
 from hubguard.hub.code_units import UnitKey, UnitResult, prepare_unit, take_scan, unit_key
-from hubguard.hub.errors import HubError
+from hubguard.hub.errors import HubError, RevisionNotFound
 from hubguard.hub.http import HttpClient
 from hubguard.hub.loads import RunCode, load_issues
 from hubguard.hub.outcome import CodeSource, RepoOutcome, plain
@@ -185,8 +192,12 @@ class _Run:
                 f"remote scanning of {hub} is not supported yet", "review the repository by hand and pin it to a commit"
             )
             return _Group({profile: incomplete_outcome(None, repo_id, revision, [unsupported]) for profile in profiles})
-        if is_commit_sha(revision) and all(_code_commit_known(profile, revision) for profile in profiles):
-            cached = self._cached(key, revision, {profile: _code_commit(profile, revision) for profile in profiles})
+        code_at: dict[Profile, RepoReader | HubError | None] = {}
+        if is_commit_sha(revision):  # a cache hit needs no request, beyond resolving a mutable code_revision
+            code_at = {profile: self._code_reader(key, profile, revision) for profile in profiles
+                       if not is_commit_sha(profile.call.code_revision)}
+            cached = self._cached(key, revision, {profile: _code_tag(profile, code_at.get(profile), revision)
+                                                  for profile in profiles})
             if cached is not None:
                 return cached
         try:
@@ -194,9 +205,11 @@ class _Run:
         except HubError as error:
             return _Group({profile: failure_outcome(error, repo_id, revision) for profile in profiles})
         snapshot = reader.snapshot
-        code_at = {profile: self._code_reader(key, profile, snapshot) for profile in profiles}
-        code_shas = {profile: _sha(code) for profile, code in code_at.items()}
-        if snapshot.complete and not any(isinstance(code, HubError) for code in code_at.values()):
+        for profile in profiles:
+            if profile not in code_at:
+                code_at[profile] = self._code_reader(key, profile, snapshot.sha)
+        code_shas = {profile: _code_tag(profile, code, snapshot.sha) for profile, code in code_at.items()}
+        if snapshot.complete and not is_commit_sha(revision):
             cached = self._cached(key, snapshot.sha, code_shas)
             if cached is not None:
                 return cached
@@ -225,13 +238,16 @@ class _Run:
         except Exception as error:  # a crashing scanner must surface as "incomplete", never as clean
             crash = HubError(f"scanning failed ({type(error).__name__})", "report a bug")
             return incomplete_outcome(snapshot.sha, snapshot.repo_id, snapshot.requested_revision, [crash])
-        outcome.complete = outcome.complete and not isinstance(code, HubError)  # retried in step 2, not cached
+        if isinstance(code, HubError) and not isinstance(code, RevisionNotFound):
+            # The modules were looked up in the wrong listing, maybe; a missing revision is final.
+            outcome.issues.append(incomplete_issue(snapshot.repo_id, profile.call.code_revision, [code]))
+            outcome.complete = False
         return outcome
 
-    def _code_reader(self, key: RepoKey, profile: Profile, snapshot: RepoSnapshot) -> RepoReader | HubError | None:
-        """The repository at the call's code_revision, when that may be another commit than ``snapshot``."""
+    def _code_reader(self, key: RepoKey, profile: Profile, sha: str) -> RepoReader | HubError | None:
+        """The repository at the call's code_revision, when that may be another commit than ``sha``."""
         code_revision = profile.call.code_revision
-        if code_revision is None or code_revision in (key[3], snapshot.sha):
+        if code_revision is None or code_revision in (key[3], sha):
             return None
         try:
             return self._open((*key[:3], code_revision))
@@ -416,14 +432,11 @@ def _profile(ref: HubReference) -> Profile:
     return Profile(ref.runs_remote_code, ref.loads_weights, call, ref.imports_repo_code)
 
 
-def _code_commit_known(profile: Profile, sha: str) -> bool:
-    """Whether the commit the call's code_revision means is known without asking the hub."""
-    code_revision = profile.call.code_revision
-    return code_revision is None or code_revision == sha or is_commit_sha(code_revision)
-
-
-def _code_commit(profile: Profile, sha: str) -> str | None:
-    """The commit of code_revision when it is known and another than the loaded ``sha``."""
+def _code_tag(profile: Profile, code: RepoReader | HubError | None, sha: str) -> str | None:
+    """Where the load's own code comes from, as a cache-key part: the commit code_revision resolved to, or
+    what the call says when that commit is not known (not looked up, or not found)."""
+    if code is not None and not isinstance(code, HubError):
+        return code.snapshot.sha
     code_revision = profile.call.code_revision
     return None if code_revision is None or code_revision == sha else code_revision
 

@@ -138,7 +138,8 @@ def custom_pipeline(ctx: CallContext) -> Iterator[Hit]:
                 f"custom_pipeline='{name}' makes {ctx.display_name} download and run pipeline code from the hub "
                 "repository it names (diffusers < 0.38 does not ask for trust_remote_code)."
             )
-            yield Hit("HG101", Level.ERROR, message, _anchor(ctx, bound), {"customPipeline": name})
+            # The code comes from the pipeline repository: allow-remote-code is judged against it.
+            yield Hit("HG101", Level.ERROR, message, _anchor(ctx, bound), {"customPipeline": name, "repoId": name})
             yield from _custom_pipeline_revision(ctx, name)
         else:
             message = (

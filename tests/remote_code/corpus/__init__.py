@@ -1,14 +1,13 @@
 """The remote-code corpus: malicious and benign hub repositories, stored as data.
 
 Every case declares the consumer's call, the repositories it involves (with the revision the
-loader would fetch), and the exact rules and levels expected at that call. The repositories' code
-is text in these builders: tests serve it from the loopback hub and scan it, never import or run
-it (each malicious module writes a canary file first thing, and tests assert it never appears).
+loader would fetch code from when that is not the loaded commit), and the exact rules and levels
+expected at that call. The repositories' code is text in these builders: tests serve it from the
+loopback hub and scan it, never import or run it (each malicious module writes a canary file first
+thing, and tests assert it never appears).
 
-``end_to_end`` cases need only the loaded repository's own code, which today's orchestration
-fetches; the others (cross-repository auto_map, code_revision, custom_pipeline/custom_generate
-repositories) are checked at the planning and scanning level until the remote pass fetches other
-repositories and revisions.
+A call is a format string: ``{rev}`` is the loaded repository's commit, ``{sha[org/name]}`` the
+commit of another repository's main branch (for calls that pin code_revision or custom_revision).
 """
 
 from __future__ import annotations
@@ -17,8 +16,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-from hubguard.remote_code import CallCode
 
 ERROR, WARNING = "error", "warning"
 
@@ -36,7 +33,7 @@ class Fetch:
     """Code the load runs from a repository other than the loaded one, or at another revision."""
 
     repo_id: str
-    revision: str | None  # a branch of that repository; None: its default branch
+    branch: str | None  # the branch whose commit the loader fetches; None: the default branch (main)
     entry: str  # the module file the loader imports first
 
 
@@ -45,12 +42,10 @@ class Case:
     name: str
     malicious: bool
     covers: tuple[str, ...]  # the classes of issue 9 this case stands for
-    call: str  # the consumer's statement; {rev} is the loaded repository's commit SHA
+    call: str  # the consumer's statement (see the module docstring for its fields)
     repos: tuple[Repo, ...]  # the loaded repository first
     expected: frozenset[tuple[str, str]]  # (rule, level) findings at the consumer's call
-    end_to_end: bool = True
-    code_call: CallCode | None = None  # the call's code arguments, for planning-level cases
-    fetches: tuple[Fetch, ...] = ()  # what planning must name, for planning-level cases
+    fetches: tuple[Fetch, ...] = ()  # code run from another repository or revision: findings point there
 
     @property
     def loaded(self) -> Repo:

