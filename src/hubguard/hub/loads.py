@@ -39,6 +39,8 @@ class RunCode:
         at = f"{plain(source.repo_id)} at {sha[:12]}" if sha else f"{plain(source.repo_id)}@{source.revision or 'main'}"
         if self.own:
             return at + (" (its code_revision)" if source.keyword == "code_revision" else "")
+        if is_commit_sha(source.revision):
+            return f"{at} ({plain(source.named_by)})"
         revision = "its default branch" if source.revision is None else f"revision {plain(source.revision)}"
         return f"{at} ({plain(source.named_by)}, {revision})"
 
