@@ -112,7 +112,7 @@ EXPECTED_RESULTS = [
     ("HG301", "warning", "src/train.py", 9, 10, True),  # pickle.load, suppressed in source
     ("HG201", "error", "src/hub.py", 2, 22, False),  # "someone/repo" without a ref
     ("HG102", "error", "src/hub.py", 2, 43, False),  # trust_repo=True
-    ("HG405", "note", "src/hub.py", 2, 7, False),  # GitHub is unreachable here (GITHUB_API_URL refuses)
+    ("HG405", "warning", "src/hub.py", 2, 7, False),  # GitHub is unreachable here (GITHUB_API_URL refuses)
     ("HG301", "warning", "analysis.ipynb", 9, 10, False),  # joblib.load in the notebook (raw .ipynb line)
 ]
 

@@ -38,7 +38,7 @@ def test_local_directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
     code, report = _json(capsys, "weights")
     assert code == 1
     found = {(f["path"], f["rule"], f["level"]) for f in report["findings"]}
-    assert found == {("weights/evil.pkl", "HG403", "error"), ("weights/linked.bin", "HG405", "note")}
+    assert found == {("weights/evil.pkl", "HG403", "error"), ("weights/linked.bin", "HG405", "warning")}
     assert not canary.exists()
 
 

@@ -551,28 +551,39 @@ _register(
         short_description="The referenced repository could not be scanned fully.",
         what=(
             "Reports references the remote pass could not fully analyse: gated or private repositories "
-            "without a token, rate limits, timeouts, oversized files, offline runs with an empty cache."
+            "without a token, rate limits, timeouts, truncated or refused answers, model files the inspector "
+            "could not judge (unknown formats, exhausted work budgets), more weight files than it inspects, "
+            "hubs it cannot scan yet, and offline runs that found only part of a repository in the local cache."
         ),
         why="An unscanned repository is not a clean one.",
         details=(
             "hubguard reports what it could see. When files were skipped, the repository may still hold "
             "remote code or malicious pickles; treat the reference as unreviewed until a complete scan "
-            "succeeds."
+            "succeeds. Code the call executes and hubguard could not analyse is HG408, an error.\n\n"
+            "Why two levels: a gap caused by the hub or by the content is a warning, so the default gate "
+            "(`--fail-on warning`) fails closed: a hostile, slow or failing hub cannot turn a check green by "
+            "stopping the scan. A gap the user chose is a note: offline mode (`HF_HUB_OFFLINE=1`), where only "
+            "the local cache is read, by request."
         ),
-        bad_example="hubguard scan --offline  # with a reference not in the local cache",
-        good_example="HF_TOKEN=... hubguard scan",
+        bad_example='model = AutoModel.from_pretrained("org/gated-model")  # gated, and no HF_TOKEN: not scanned',
+        good_example="HF_TOKEN=hf_... hubguard scan  # a token with access to the repository",
         fix="provide HF_TOKEN, raise --timeout, or run online once to fill the cache",
         remediation=(
             "Export the hub's token with read access for gated or private repositories, or for a higher rate "
-            "limit (`HF_TOKEN`, `MODELSCOPE_API_TOKEN`, `CSGHUB_TOKEN`, `GITHUB_TOKEN`), raise `--timeout`, or "
-            "run once online to fill the cache; the message says which of these applies."
+            "limit (`HF_TOKEN`, `MODELSCOPE_API_TOKEN`, `CSGHUB_TOKEN`, `GITHUB_TOKEN`), raise `--timeout`, re-run "
+            "after a rate limit or a failing hub, or run once online to fill the cache; the message says which of "
+            "these applies. A file hubguard cannot judge needs a review by hand."
         ),
         cwe=(1357,),
-        level=Level.NOTE,
+        level=Level.WARNING,
         security_severity=None,
         levels={
-            Level.WARNING: "hubguard model could not inspect the target at all (the hub was unreachable)",
-            Level.NOTE: "part of a referenced repository could not be scanned during hubguard scan",
+            Level.WARNING: (
+                "the hub or the content left the scan incomplete: no token for a gated or private repository, a "
+                "rate limit, a timeout, a truncated or refused answer, an unreachable hub, a model file that cannot "
+                "be judged, a hub hubguard cannot scan yet; hubguard model could not inspect the target"
+            ),
+            Level.NOTE: "offline mode (HF_HUB_OFFLINE=1) read only what the local cache holds, by request",
         },
         precision="high",
         references=(

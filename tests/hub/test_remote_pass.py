@@ -151,6 +151,7 @@ def test_gated_repo_without_token_is_incomplete(fake_hub: FakeHub, options: Remo
     assert "HG405" in rules(result)
     hg405 = next(f for f in result.findings if f.rule_id == "HG405")
     assert "gated" in hg405.message and "HF_TOKEN" in hg405.message
+    assert hg405.level is Level.WARNING  # the hub withheld files: the default gate fails closed
 
 
 def test_gated_repo_with_token(fake_hub: FakeHub, options: RemoteOptions) -> None:
@@ -196,7 +197,7 @@ def test_timeout_gives_hg405_and_returns(fake_hub: FakeHub, options: RemoteOptio
     options.timeout = 0.5
     result = run([ref("org/slow")], options)
     assert rules(result) == ["HG405"]
-    assert "raise --timeout" in result.findings[0].message
+    assert "raise --timeout" in result.findings[0].message and result.findings[0].level is Level.WARNING
 
 
 def test_transient_faults_are_survived(fake_hub: FakeHub, options: RemoteOptions) -> None:
@@ -250,6 +251,7 @@ def test_unsupported_hubs(fake_hub: FakeHub, options: RemoteOptions) -> None:
     result = run([ref("owner/repo", hub="sixthhub", repo_type="github")], options)
     assert rules(result) == ["HG405"]
     assert "remote scanning of sixthhub is not supported yet" in result.findings[0].message
+    assert result.findings[0].level is Level.WARNING
     assert fake_hub.requests == []
 
 
@@ -268,6 +270,8 @@ def test_offline_uses_local_hf_cache(fake_hub: FakeHub, options: RemoteOptions, 
     assert result.resolutions[0][1] == sha
     uncached = next(f for f in result.findings if f.properties["repoId"] == "org/uncached")
     assert "local Hugging Face cache does not hold it" in uncached.message
+    # Offline mode was chosen: what it leaves unscanned is a note, partial snapshot or none at all.
+    assert {f.level for f in result.findings if f.rule_id == "HG405"} == {Level.NOTE}
 
 
 def test_unreachable_hub_falls_back_to_local_cache(options: RemoteOptions, isolated_hf_env: Path) -> None:
@@ -276,6 +280,7 @@ def test_unreachable_hub_falls_back_to_local_cache(options: RemoteOptions, isola
     result = run([ref("org/benign")], options)
     assert rules(result) == ["HG405"]
     assert "unreachable" in result.findings[0].message
+    assert result.findings[0].level is Level.WARNING  # offline by force, not by choice
 
 
 def test_token_never_leaks(

@@ -35,9 +35,9 @@ def test_reviewed_library_classes_are_an_hg403_note_listing_them() -> None:
     assert finding.properties["reviewedClasses"] == ["sklearn.linear_model._logistic.LogisticRegression"]
 
 
-def test_unknown_is_an_hg405_note() -> None:
+def test_unknown_is_an_hg405_warning() -> None:
     [finding] = verdict_findings(judge(b"Rar!\x1a\x07" + bytes(64), "model.rar"), LOCATION)
-    assert finding.rule_id == "HG405" and finding.level is Level.NOTE
+    assert finding.rule_id == "HG405" and finding.level is Level.WARNING
     assert "RAR archive: not inspected" in finding.message
 
 

@@ -121,7 +121,9 @@ def incomplete_issue(repo_id: str, revision: str | None, problems: list[HubError
     fix = "; ".join(dict.fromkeys(problem.fix for problem in problems))
     target = plain(repo_id) + (f" at {plain(revision)}" if revision else "")
     message = f"could not fully scan {target}: {'; '.join(reasons)}. Fix: {fix}"
-    return RepoIssue("HG405", message, RULES["HG405"].level, properties={"reasons": reasons})
+    # A gap the user chose (offline mode) is a note; one the hub or the content caused fails the default gate.
+    level = Level.NOTE if all(problem.deliberate for problem in problems) else RULES["HG405"].level
+    return RepoIssue("HG405", message, level, properties={"reasons": reasons})
 
 
 def analyse_profile(

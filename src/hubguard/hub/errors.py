@@ -7,12 +7,17 @@ class HubError(Exception):
     """Base class. ``reason`` is a one-line explanation; ``fix`` says what the user can do."""
 
     fix = "re-run later or raise --timeout"
+    # A limit the user chose (offline mode) rather than a failure of the hub or of the content: the scan
+    # it leaves incomplete is a note (HG405), not a warning that fails the default gate.
+    deliberate = False
 
-    def __init__(self, reason: str, fix: str | None = None) -> None:
+    def __init__(self, reason: str, fix: str | None = None, *, deliberate: bool | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         if fix is not None:
             self.fix = fix  # a hub names its own token variable, e.g. HF_TOKEN
+        if deliberate is not None:
+            self.deliberate = deliberate
 
 
 class RepoNotFound(HubError):
@@ -56,7 +61,10 @@ class Unavailable(HubError):
 
 
 class Offline(HubError):
+    """Offline mode: only what a local cache holds was read (not deliberate when the hub was unreachable)."""
+
     fix = "run once online to fill the local cache"
+    deliberate = True
 
 
 class TooLarge(HubError):

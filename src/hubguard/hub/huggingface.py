@@ -193,11 +193,13 @@ class HuggingFaceResolver:
         try:
             snapshot = self.api.snapshot(repo_type, repo_id, revision, deadline)
         except (Unavailable, Offline) as error:
-            return self._local(repo_type, repo_id, revision, error.reason)
+            return self._local(repo_type, repo_id, revision, error.reason, deliberate=False)
         return HttpReader(self.api.http, self.api, snapshot, deadline)
 
-    def _local(self, repo_type: str, repo_id: str, revision: str | None, why: str) -> RepoReader:
-        snapshot = local_snapshot(repo_type, repo_id, revision, why)
+    def _local(
+        self, repo_type: str, repo_id: str, revision: str | None, why: str, *, deliberate: bool = True
+    ) -> RepoReader:
+        snapshot = local_snapshot(repo_type, repo_id, revision, why, deliberate=deliberate)
         return LocalReader(snapshot, partial(snapshot_file, snapshot), partial(self.api.web_url, snapshot))
 
 

