@@ -17,17 +17,10 @@ from hubguard.config import Config
 from hubguard.findings import Finding, Level
 from hubguard.pipeline import ScanOptions, run_scan
 from tests.fakehub import FakeHub
-from tests.remote_code.corpus import Case, benign, malicious
+from tests.remote_code.corpus import ALLOWED, Case, benign, malicious, serve, write_consumer
 
 pytestmark = pytest.mark.slow
 
-ALLOWED = ("benign/*", "benign-code/*", "allowed/*")
-CONSUMER_IMPORTS = (
-    "from datasets import load_dataset\n"
-    "from diffusers import DiffusionPipeline\n"
-    "from sentence_transformers import SentenceTransformer\n"
-    "from transformers import AutoModel, AutoModelForCausalLM, AutoProcessor, AutoTokenizer, pipeline\n\n"
-)
 REQUIRED_CLASSES = {
     "cross-repo", "code_revision", "custom-pipeline-repo", "custom-generate", "regex-relative-import", "oversize",
     "pth", "dns-exfiltration", "builtins-indirection", "mmap-prot-exec", "ctypes-cfunctype", "socket-to-popen",
@@ -60,27 +53,6 @@ class EndToEnd:
     second_run_same: bool
 
 
-def _serve(hub: FakeHub, cases: list[Case]) -> dict[str, str]:
-    shas: dict[str, str] = {}
-    for case in cases:
-        for repo in case.repos:
-            if repo.repo_id not in shas:
-                shas[repo.repo_id] = hub.add_repo(repo.repo_id, dict(repo.files), repo_type=repo.repo_type,
-                                                  branches={name: dict(tree) for name, tree in repo.branches.items()})
-    return shas
-
-
-def _consumer(root: Path, cases: list[Case], shas: dict[str, str]) -> dict[str, int]:
-    lines = {}
-    source = CONSUMER_IMPORTS
-    for case in cases:
-        lines[case.name] = source.count("\n") + 1
-        source += f"result_{len(lines)} = " + case.call.format(rev=shas[case.loaded.repo_id], sha=shas) + "\n"
-    root.mkdir(parents=True)
-    (root / "loads.py").write_text(source)
-    return lines
-
-
 QUERY = "?blobs=true&securityStatus=true"
 _DOWNLOAD = re.compile(r"^/(?:datasets/|spaces/)?(?P<repo>[^/]+/[^/]+)/resolve/(?P<sha>[0-9a-f]{40})/(?P<path>[^?]+)")
 
@@ -98,11 +70,11 @@ def run_end_to_end(base: Path) -> EndToEnd:
         env.setenv("HF_HUB_DISABLE_XET", "1")
         for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE"):
             env.delenv(name, raising=False)
-        shas = _serve(hub, cases)
+        shas = serve(hub, cases)
         branch_shas = {(repo.repo_id, name): hub.repo(repo.repo_id, repo.repo_type).refs[name]
                        for case in cases for repo in case.repos for name in ("main", *repo.branches)}
         project = base / "consumer"
-        lines = _consumer(project, cases, shas)
+        lines = write_consumer(project, cases, shas)
         config = Config(allow_remote_code=ALLOWED, cache_dir=base / "cache", timeout=300)
         result = run_scan(ScanOptions([project], project, config))
         fetched = {(m["repo"], m["sha"], unquote(m["path"])) for r in hub.requests if (m := _DOWNLOAD.match(r.path))}

@@ -15,9 +15,19 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from tests.fakehub import FakeHub
+
 ERROR, WARNING = "error", "warning"
+ALLOWED = ("benign/*", "benign-code/*", "allowed/*")  # allow-remote-code for every run of the corpus
+CONSUMER_IMPORTS = (
+    "from datasets import load_dataset\n"
+    "from diffusers import DiffusionPipeline\n"
+    "from sentence_transformers import SentenceTransformer\n"
+    "from transformers import AutoModel, AutoModelForCausalLM, AutoProcessor, AutoTokenizer, pipeline\n\n"
+)
 
 
 @dataclass(frozen=True)
@@ -104,3 +114,26 @@ AUTO_MAP = {"AutoConfig": "modeling_custom.CustomConfig", "AutoModel": "modeling
 PAIR_PIPELINES = {
     "pair-classification": {"impl": "pair_pipeline.PairClassification", "pt": ["AutoModelForSequenceClassification"]}
 }
+
+
+def serve(hub: FakeHub, cases: list[Case]) -> dict[str, str]:
+    """Every repository of the cases on the loopback hub; returns each one's main commit."""
+    shas: dict[str, str] = {}
+    for case in cases:
+        for repo in case.repos:
+            if repo.repo_id not in shas:
+                shas[repo.repo_id] = hub.add_repo(repo.repo_id, dict(repo.files), repo_type=repo.repo_type,
+                                                  branches={name: dict(tree) for name, tree in repo.branches.items()})
+    return shas
+
+
+def write_consumer(root: Path, cases: list[Case], shas: dict[str, str]) -> dict[str, int]:
+    """One consumer file with every case's call, one per line; returns each case's line."""
+    lines = {}
+    source = CONSUMER_IMPORTS
+    for case in cases:
+        lines[case.name] = source.count("\n") + 1
+        source += f"result_{len(lines)} = " + case.call.format(rev=shas[case.loaded.repo_id], sha=shas) + "\n"
+    root.mkdir(parents=True)
+    (root / "loads.py").write_text(source)
+    return lines
