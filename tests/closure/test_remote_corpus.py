@@ -17,7 +17,8 @@ from hubguard.config import Config
 from hubguard.findings import Finding, ScanResult
 from hubguard.pipeline import ScanOptions, run_scan
 from tests.fakehub import FakeHub
-from tests.remote_corpus.repos import HubRepo, repos
+from tests.remote_code.corpus import serve_repos
+from tests.remote_corpus.repos import repos
 
 pytestmark = pytest.mark.slow
 
@@ -34,14 +35,6 @@ REQUIRED = {
 }
 
 Key = tuple[str, int]  # consumer file, line
-
-
-def serve(hub: FakeHub, repo: HubRepo) -> None:
-    hub.add_repo(repo.repo_id, dict(repo.files), repo_type=repo.repo_type, gated=repo.gated,
-                 branches={name: dict(tree) for name, tree in repo.branches.items()}, tags=dict(repo.tags),
-                 security_status=repo.security_status)
-    if repo.rate_limited:
-        hub.fault(f"^/api/{repo.repo_type}s/{re.escape(repo.repo_id)}[/?]", "status", status=429, retry_after=3600)
 
 
 def expected_findings() -> tuple[dict[Key, Counter[tuple[str, str]]], list[str]]:
@@ -73,8 +66,7 @@ def corpus_scan(tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
         for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_OFFLINE"):
             env.delenv(name, raising=False)
         served = {repo.repo_id: repo for repo in repos()}
-        for repo in served.values():
-            serve(hub, repo)
+        serve_repos(hub, list(served.values()))
 
         def commit(match: re.Match[str]) -> str:
             return hub.repo(match["repo"], served[match["repo"]].repo_type).refs[match["branch"] or "main"]

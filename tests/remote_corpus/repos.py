@@ -1,4 +1,5 @@
-"""The repositories the remote-rules corpus loads, as data served by the loopback hub (see README.md).
+"""The repositories the remote-rules corpus loads, as data served by the loopback hub (see README.md); they
+are the remote-code corpus's ``Repo`` (tests/remote_code/corpus), which the same ``serve_repos`` serves.
 
 Code here is text: it is served and scanned, never imported or run.
 """
@@ -7,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from tests.inspectors.fixtures import (
@@ -17,18 +17,7 @@ from tests.inspectors.fixtures import (
     system_call,
     torch_state_dict_pickle,
 )
-
-
-@dataclass(frozen=True)
-class HubRepo:
-    repo_id: str
-    files: Mapping[str, bytes]
-    repo_type: str = "model"
-    branches: Mapping[str, Mapping[str, bytes]] = field(default_factory=dict)  # name -> the branch's whole tree
-    tags: Mapping[str, str] = field(default_factory=dict)  # tag -> branch
-    gated: bool = False
-    security_status: dict[str, Any] | None = None
-    rate_limited: bool = False  # every API answer is a 429 asking for an hour's wait
+from tests.remote_code.corpus import Repo
 
 
 def config(auto_map: Mapping[str, str] | None = None) -> bytes:
@@ -54,52 +43,52 @@ GCC_BUILD = b"import os\nos.system('gcc -O3 -fPIC -shared -o kernel.so kernel.c'
 SAFETENSORS = safetensors_bytes()
 
 
-def _own(repo_id: str, modeling: bytes = MODEL, **options: Any) -> HubRepo:
-    return HubRepo(repo_id, {"config.json": config(OWN_CODE), "modeling.py": modeling}, **options)
+def _own(repo_id: str, modeling: bytes = MODEL, **options: Any) -> Repo:
+    return Repo(repo_id, {"config.json": config(OWN_CODE), "modeling.py": modeling}, **options)
 
 
-def repos() -> list[HubRepo]:
+def repos() -> list[Repo]:
     fan_out = {f"AutoModel{index}": f"rc-code/fan{index}--modeling.CustomModel" for index in range(10)}
     return [
         # remote_code.py
         _own("rc/custom-model", branches={"dev": {"config.json": config(OWN_CODE), "modeling.py": CURL_SH + MODEL}}),
-        HubRepo("rc/custom-tokenizer", {
+        Repo("rc/custom-tokenizer", {
             "config.json": config(),
             "tokenizer_config.json": json.dumps({"auto_map": {"AutoTokenizer": [None, "tokenizer.FastTok"]}}).encode(),
             "tokenizer.py": b"from transformers import PreTrainedTokenizerFast\n\n\nclass FastTok(PreTrainedTokenizerFast):\n"
                             b"    pass\n",
         }),
-        HubRepo("rc/scripted-data", {"scripted_data.py": b"import datasets\n\n\nclass Builder(datasets.GeneratorBasedBuilder):\n"
+        Repo("rc/scripted-data", {"scripted_data.py": b"import datasets\n\n\nclass Builder(datasets.GeneratorBasedBuilder):\n"
                                                          b"    pass\n"}, repo_type="dataset"),
         _own("rc/curl-pipe-sh", CURL_SH + MODEL),
         _own("rc/gcc-kernel", GCC_BUILD + MODEL),
-        HubRepo("rc/hub-flagged", {"config.json": config(), "model.safetensors": SAFETENSORS},
+        Repo("rc/hub-flagged", {"config.json": config(), "model.safetensors": SAFETENSORS},
                 security_status={"scansDone": True, "filesWithIssues": [{"path": "model.safetensors", "level": "unsafe"}]}),
         # weights.py
-        HubRepo("rc/pickle-os-system", {"config.json": config(), "pytorch_model.bin": system_call("touch /tmp/rc", 2)}),
-        HubRepo("rc/pickle-unknown-class", {"config.json": config(),
+        Repo("rc/pickle-os-system", {"config.json": config(), "pytorch_model.bin": system_call("touch /tmp/rc", 2)}),
+        Repo("rc/pickle-unknown-class", {"config.json": config(),
                                             "pytorch_model.bin": b"\x80\x04" + stack_global("mylib.models", "Net") + b"."}),
-        HubRepo("rc/pickle-sklearn", {"config.json": config(), "pytorch_model.bin": sklearn_estimator_pickle()}),
-        HubRepo("rc/pickle-state-dict", {"config.json": config(), "pytorch_model.bin": torch_state_dict_pickle()}),
-        HubRepo("rc/with-safetensors", {"config.json": config(), "model.safetensors": SAFETENSORS,
+        Repo("rc/pickle-sklearn", {"config.json": config(), "pytorch_model.bin": sklearn_estimator_pickle()}),
+        Repo("rc/pickle-state-dict", {"config.json": config(), "pytorch_model.bin": torch_state_dict_pickle()}),
+        Repo("rc/with-safetensors", {"config.json": config(), "model.safetensors": SAFETENSORS,
                                         "pytorch_model.bin": system_call("touch /tmp/rc", 2)}),
         # other_repositories.py
-        HubRepo("rc/cross-clean", {"config.json": cross_to("rc-code/clean-arch")}),
-        HubRepo("rc/cross-tag", {"config.json": cross_to("rc-code/clean-arch")}),
-        HubRepo("rc-code/clean-arch", {"modeling.py": MODEL}, tags={"v1.0": "main"}),
-        HubRepo("rc/cross-evil", {"config.json": cross_to("rc-code/evil-arch")}),
-        HubRepo("rc-code/evil-arch", {"modeling.py": CURL_SH + MODEL}),
-        HubRepo("rc/cross-missing", {"config.json": cross_to("rc-gone/arch")}),
-        HubRepo("rc/self-named", {"config.json": cross_to("rc/self-named"), "modeling.py": MODEL}),
-        HubRepo("rc/sd-base", {"model_index.json": b'{"_class_name": "StableDiffusionPipeline"}'}),
-        HubRepo("rc/pipe-evil", {"pipeline.py": CURL_SH + b"\n\nclass FastPipeline:\n    pass\n"}),
-        HubRepo("rc/gen-clean", {"custom_generate/generate.py": b"def generate(model, input_ids, **kwargs):\n"
+        Repo("rc/cross-clean", {"config.json": cross_to("rc-code/clean-arch")}),
+        Repo("rc/cross-tag", {"config.json": cross_to("rc-code/clean-arch")}),
+        Repo("rc-code/clean-arch", {"modeling.py": MODEL}, tags={"v1.0": "main"}),
+        Repo("rc/cross-evil", {"config.json": cross_to("rc-code/evil-arch")}),
+        Repo("rc-code/evil-arch", {"modeling.py": CURL_SH + MODEL}),
+        Repo("rc/cross-missing", {"config.json": cross_to("rc-gone/arch")}),
+        Repo("rc/self-named", {"config.json": cross_to("rc/self-named"), "modeling.py": MODEL}),
+        Repo("rc/sd-base", {"model_index.json": b'{"_class_name": "StableDiffusionPipeline"}'}),
+        Repo("rc/pipe-evil", {"pipeline.py": CURL_SH + b"\n\nclass FastPipeline:\n    pass\n"}),
+        Repo("rc/gen-clean", {"custom_generate/generate.py": b"def generate(model, input_ids, **kwargs):\n"
                                                                   b"    return model(input_ids)\n"}),
-        HubRepo("rc/fan-out", {"config.json": config(fan_out)}),
-        *(HubRepo(f"rc-code/fan{index}", {"modeling.py": MODEL}) for index in range(10)),
+        Repo("rc/fan-out", {"config.json": config(fan_out)}),
+        *(Repo(f"rc-code/fan{index}", {"modeling.py": MODEL}) for index in range(10)),
         # incomplete.py
         _own("rc/gated", gated=True),
         _own("rc/rate-limited", rate_limited=True),
-        HubRepo("rc/refused-name", {"config.json": config({"AutoConfig": "..escape.Cfg", "AutoModel": "modeling.CustomModel"}),
+        Repo("rc/refused-name", {"config.json": config({"AutoConfig": "..escape.Cfg", "AutoModel": "modeling.CustomModel"}),
                                     "modeling.py": MODEL}),
     ]

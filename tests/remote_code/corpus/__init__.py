@@ -13,6 +13,7 @@ commit of another repository's main branch (for calls that pin code_revision or 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,10 +33,16 @@ CONSUMER_IMPORTS = (
 
 @dataclass(frozen=True)
 class Repo:
+    """A repository the loopback hub serves (``serve_repos``)."""
+
     repo_id: str
     files: Mapping[str, bytes]
     repo_type: str = "model"
     branches: Mapping[str, Mapping[str, bytes]] = field(default_factory=dict)  # name -> the branch's whole tree
+    tags: Mapping[str, str] = field(default_factory=dict)  # tag -> branch
+    gated: bool = False
+    security_status: dict[str, Any] | None = None  # the hub's own scan verdict
+    rate_limited: bool = False  # every API answer is a 429 asking for an hour's wait
 
 
 @dataclass(frozen=True)
@@ -118,12 +125,20 @@ PAIR_PIPELINES = {
 
 def serve(hub: FakeHub, cases: list[Case]) -> dict[str, str]:
     """Every repository of the cases on the loopback hub; returns each one's main commit."""
+    return serve_repos(hub, [repo for case in cases for repo in case.repos])
+
+
+def serve_repos(hub: FakeHub, repos: list[Repo]) -> dict[str, str]:
     shas: dict[str, str] = {}
-    for case in cases:
-        for repo in case.repos:
-            if repo.repo_id not in shas:
-                shas[repo.repo_id] = hub.add_repo(repo.repo_id, dict(repo.files), repo_type=repo.repo_type,
-                                                  branches={name: dict(tree) for name, tree in repo.branches.items()})
+    for repo in repos:
+        if repo.repo_id in shas:
+            continue
+        shas[repo.repo_id] = hub.add_repo(
+            repo.repo_id, dict(repo.files), repo_type=repo.repo_type, gated=repo.gated, tags=dict(repo.tags),
+            branches={name: dict(tree) for name, tree in repo.branches.items()}, security_status=repo.security_status,
+        )
+        if repo.rate_limited:
+            hub.fault(f"^/api/{repo.repo_type}s/{re.escape(repo.repo_id)}[/?]", "status", status=429, retry_after=3600)
     return shas
 
 
