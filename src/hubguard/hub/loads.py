@@ -22,7 +22,7 @@ _MATCH_LEVELS = {"error": Level.ERROR, "warning": Level.WARNING, "info": Level.N
 _LISTED_MODULES = 10  # an HG401 message names this many modules; related locations list them all
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one per source of one load: compared and hashed by identity
 class RunCode:
     """A code source of one load with what fetching and scanning it gave."""
 
@@ -57,9 +57,11 @@ def load_issues(ref: HubReference, outcome: RepoOutcome | None, code: list[RunCo
     issues.extend(_cross_repo_issue(ref.hub, item) for item in code
                   if item.source.kind == "config" and not is_commit_sha(item.source.revision))
     labels = _labels(code)
+    owners = {labels[index] + match.path: (item, match.path) for index, item in enumerate(code)
+              for match in item.result.matches}
     matches = [replace(match, path=labels[index] + match.path) for index, item in enumerate(code)
                for match in item.result.matches]
-    issues.extend(_code_issue(issue, code, labels) for issue in judge_closure(matches))
+    issues.extend(_code_issue(issue, owners) for issue in judge_closure(matches))
     for item in code:
         if item.result.failure is not None:
             issues.append(_failure_issue(item))
@@ -132,25 +134,21 @@ def _cross_repo_issue(hub: str, item: RunCode) -> RepoIssue:
     return RepoIssue("HG406", message, RULES["HG406"].level, related, properties)
 
 
-def _code_issue(issue: CodeIssue, code: list[RunCode], labels: list[str]) -> RepoIssue:
-    """An HG402 from the verdict on the load's code: the remote places are its related locations."""
-    owners = [_owner(place.path, labels) for place in issue.places]
-    sources = list(dict.fromkeys(owners))
-    message = f"{'; '.join(code[index].where() for index in sources)}: {issue.message}"
+def _code_issue(issue: CodeIssue, owners: dict[str, tuple[RunCode, str]]) -> RepoIssue:
+    """An HG402 from the verdict on the load's code: the remote places are its related locations.
+
+    ``owners`` maps each labelled path the verdict saw to its source and its path in that repository."""
+    places = [(owners[place.path], place) for place in issue.places]
+    sources = list(dict.fromkeys(item for (item, _), _ in places))
+    message = f"{'; '.join(item.where() for item in sources)}: {issue.message}"
     related = tuple(
-        Location(code[index].result.urls[place.path[len(labels[index]):]],
-                 Region(place.start_line, 1, place.end_line + 1, 1), "matched code")
-        for index, place in zip(owners, issue.places)
+        Location(item.result.urls[path], Region(place.start_line, 1, place.end_line + 1, 1), "matched code")
+        for (item, path), place in places
     )
     properties: dict[str, Any] = {"matchRules": list(issue.rules), "remotePaths": [p.path for p in issue.places]}
     if issue.combination is not None:
         properties["combination"] = [issue.combination.first, issue.combination.second]
     return RepoIssue("HG402", message, _MATCH_LEVELS.get(issue.level, Level.ERROR), related, properties)
-
-
-def _owner(path: str, labels: list[str]) -> int:
-    """The source a labelled path belongs to (the longest matching label; the own code has none)."""
-    return max(range(len(labels)), key=lambda index: len(labels[index]) if path.startswith(labels[index]) else -1)
 
 
 def _unanalysed_issue(item: RunCode) -> RepoIssue:

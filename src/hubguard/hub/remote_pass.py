@@ -155,7 +155,7 @@ class _Group:
     """One loaded repository at one requested revision, analysed once per way it is loaded."""
 
     outcomes: dict[Profile, RepoOutcome]
-    code_shas: dict[Profile, str | None] = field(default_factory=dict)  # code_revision's commit, when another
+    code_tags: dict[Profile, str | None] = field(default_factory=dict)  # see _code_tag
     cached: bool = False
 
 
@@ -187,11 +187,6 @@ class _Run:
     # step 1 ---------------------------------------------------------------------------------------------
     def analyse(self, key: RepoKey, profiles: set[Profile]) -> _Group:
         hub, repo_type, repo_id, revision = key
-        if hub not in self.resolvers:
-            unsupported = HubError(
-                f"remote scanning of {hub} is not supported yet", "review the repository by hand and pin it to a commit"
-            )
-            return _Group({profile: incomplete_outcome(None, repo_id, revision, [unsupported]) for profile in profiles})
         code_at: dict[Profile, RepoReader | HubError | None] = {}
         if is_commit_sha(revision):  # a cache hit needs no request, beyond resolving a mutable code_revision
             code_at = {profile: self._code_reader(key, profile, revision) for profile in profiles
@@ -208,13 +203,13 @@ class _Run:
         for profile in profiles:
             if profile not in code_at:
                 code_at[profile] = self._code_reader(key, profile, snapshot.sha)
-        code_shas = {profile: _code_tag(profile, code, snapshot.sha) for profile, code in code_at.items()}
+        code_tags = {profile: _code_tag(profile, code, snapshot.sha) for profile, code in code_at.items()}
         if snapshot.complete and not is_commit_sha(revision):
-            cached = self._cached(key, snapshot.sha, code_shas)
+            cached = self._cached(key, snapshot.sha, code_tags)
             if cached is not None:
                 return cached
         work = self._work(reader)
-        group = _Group({}, code_shas)
+        group = _Group({}, code_tags)
         for profile in sorted(profiles, key=lambda item: item.cache_tag(None)):
             code = code_at[profile]
             outcome = group.outcomes[profile] = self._analyse_profile(work, profile, code)
@@ -267,10 +262,6 @@ class _Run:
         if is_commit_sha(revision):
             keys = [key for key in keys if not self._cached_unit(key, revision)]
         if not keys:
-            return
-        if repo[0] not in self.resolvers:
-            unsupported = HubError(f"remote scanning of {repo[0]} is not supported yet", "review the code by hand")
-            self._record(keys, UnitResult(None, failure=unsupported))
             return
         try:
             reader = self._open(repo, fresh=True)
@@ -337,15 +328,15 @@ class _Run:
                 continue
             for profile, outcome in group.outcomes.items():
                 if outcome.complete and is_immutable(outcome.sha):
-                    cache_key = self._cache_key(key[:3], outcome.sha, profile, group.code_shas.get(profile))
+                    cache_key = self._cache_key(key[:3], outcome.sha, profile, group.code_tags.get(profile))
                     self.cache.put("outcome", cache_key, outcome.to_json())
         for key, result, _ in self._fresh_units:
             if result.complete and is_immutable(result.sha):
                 self.cache.put("code", self._unit_cache_key(key, result.sha), result.to_json())
 
-    def _cached(self, key: RepoKey, sha: str, code_shas: dict[Profile, str | None]) -> _Group | None:
+    def _cached(self, key: RepoKey, sha: str, code_tags: dict[Profile, str | None]) -> _Group | None:
         outcomes: dict[Profile, RepoOutcome] = {}
-        for profile, code_sha in code_shas.items():
+        for profile, code_sha in code_tags.items():
             entry = self.cache.get("outcome", self._cache_key(key[:3], sha, profile, code_sha))
             if entry is None:
                 return None
@@ -386,7 +377,11 @@ class _Run:
             known = None if fresh else self._readers.get(key)
         if known is not None:
             return known
-        reader = self.resolvers[hub].open(repo_type, repo_id, revision, Deadline(self.options.timeout))
+        resolver = self.resolvers.get(hub)
+        if resolver is None:
+            raise HubError(f"remote scanning of {hub} is not supported yet",
+                           "review the repository by hand and pin it to a commit")
+        reader = resolver.open(repo_type, repo_id, revision, Deadline(self.options.timeout))
         with self._lock:
             self._readers.setdefault(key, reader)
             self._readers.setdefault((hub, repo_type, repo_id, reader.snapshot.sha), reader)
