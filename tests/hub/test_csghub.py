@@ -191,7 +191,10 @@ def test_remote_pass_over_csghub(csg: FakeCsgHub, tmp_path: Path, monkeypatch: p
     sha = csg.add_repo("OpenCSG/custom", {"config.json": config, "modeling_x.py": evil})
     references = [ref("OpenCSG/custom", hub="opencsg"), ref("OpenCSG/typo", hub="opencsg", line=9)]
     result = run(references, csg, tmp_path, monkeypatch)
-    assert rules(result) == ["HG401", "HG402", "HG406", "HG407"]
+    # The auto_map code in other/code comes from Hugging Face, which the tests' guard makes unreachable.
+    assert rules(result) == ["HG401", "HG402", "HG406", "HG407", "HG408"]
+    hg408 = next(f for f in result.findings if f.rule_id == "HG408")
+    assert hg408.message.startswith("'other/code'@main ('config.json auto_map AutoConfig'): could not fetch code")
     hg402 = next(f for f in result.findings if f.rule_id == "HG402")
     assert hg402.related[0].path == f"{csg.url}/models/OpenCSG/custom/blob/{sha}/modeling_x.py"
     hg406 = next(f for f in result.findings if f.rule_id == "HG406")
@@ -199,4 +202,4 @@ def test_remote_pass_over_csghub(csg: FakeCsgHub, tmp_path: Path, monkeypatch: p
     assert result.resolutions == [(references[0], sha)]
     csg.reset_log()
     again = run([ref("OpenCSG/custom", sha, hub="opencsg")], csg, tmp_path, monkeypatch)
-    assert csg.requests == [] and again.stats["cache_hits"] == 1  # a pinned reference is answered from the cache
+    assert csg.requests == [] and again.stats["cache_hits"] == 2  # a pinned reference is answered from the cache

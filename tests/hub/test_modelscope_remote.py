@@ -108,9 +108,11 @@ def test_allow_remote_runs_code_without_trust_on_old_sdks(ms: FakeModelScope, op
 def test_cross_repo_code_comes_from_master(ms: FakeModelScope, options: RemoteOptions) -> None:
     config = doubles.config({"AutoModel": "other/code--modeling_x.XModel"})
     ms.add_repo("owner/cross", {"config.json": config})
+    code_sha = ms.add_repo("other/code", {"modeling_x.py": b"class XModel:\n    pass\n"})
     result = run([ms_ref("owner/cross", loader="Auto", weights=False)], options)
     assert rules(result) == ["HG406"]
     assert "master branch on ModelScope" in result.findings[0].message
+    assert result.findings[0].properties["resolvedCodeRevision"] == code_sha  # fetched there, and scanned
 
 
 def test_dataset_scripts(ms: FakeModelScope, options: RemoteOptions) -> None:
@@ -140,7 +142,7 @@ def test_a_second_run_over_pinned_references_makes_no_request(ms: FakeModelScope
     first = run([ms_ref("owner/model", sha)], options)
     ms.reset_log()
     second = run([ms_ref("owner/model", sha)], options)
-    assert ms.requests == [] and second.stats["cache_hits"] == 1
+    assert ms.requests == [] and second.stats["cache_hits"] == 2  # the repository and its code
     assert [(f.rule_id, f.message) for f in second.findings] == [(f.rule_id, f.message) for f in first.findings]
 
 
