@@ -602,7 +602,11 @@ _register(
         details=(
             "transformers fetches cross-repository code at `code_revision`, which defaults to `main` of "
             "the *other* repository. Pinning `revision=` of the model therefore does not pin the code "
-            "that runs, and the other repository's owner can change it at any time."
+            "that runs, and the other repository's owner can change it at any time.\n\n"
+            "hubguard fetches that code where the loader would (the other repository's default branch, or "
+            "`code_revision`) and judges it with the load's own code: what it finds there is HG402 at this "
+            "call, a missing repository is HG407. The finding names the commit the branch points at now "
+            "(`resolvedCodeRevision`); ModelScope loads take it from `master` whatever `code_revision` says."
         ),
         bad_example='model = AutoModel.from_pretrained("org/model", revision="<sha>", trust_remote_code=True)',
         good_example=(
@@ -613,8 +617,8 @@ _register(
         ),
         fix="pass code_revision pinned to a commit SHA of the code repository",
         remediation=(
-            "Review the code in the repository named by `auto_map` and pass `code_revision=` set to the "
-            "full commit SHA you reviewed there."
+            "Review the code in the repository named by `auto_map` (the finding links the file at the commit "
+            "hubguard scanned) and pass `code_revision=` set to the full commit SHA you reviewed there."
         ),
         cwe=(829, 494),
         level=Level.ERROR,
@@ -662,7 +666,10 @@ _register(
             "Reports files on the load path of a call that runs repository code which hubguard could not "
             "read or analyse in full: a download that failed, a module name it refused to map to a file "
             "(`auto_map` to `..escape.Cfg`, a `modules.json` path `../../x`), a file Semgrep could not "
-            "parse in time, or an import chain longer than the closure limits."
+            "parse in time, or an import chain longer than the closure limits. The same holds for code the "
+            "load runs from another repository or revision (cross-repository `auto_map`, `code_revision`, "
+            "`custom_pipeline`, `custom_generate`): a repository that could not be fetched, and names past "
+            "the 8 other repositories hubguard fetches for one load."
         ),
         why="An unread file that will execute is a blocker, not a pass.",
         details=(
