@@ -162,12 +162,12 @@ def analyse_profile(
     )
     own_at = code_snapshot or snapshot  # a URL's identity is no revision to open it at: ask for it as the call did
     code_revision = own_revision or (own_at.sha if is_commit_sha(own_at.sha) else own_at.requested_revision)
-    outcome.code, not_fetched = planned_code(snapshot, plan, code_revision, profile.call, code_files or _sizes(snapshot))
+    outcome.code, not_fetched = _planned_code(snapshot, plan, code_revision, profile.call, code_files or _sizes(snapshot))
     outcome.code.installed = {path: reader.web_url(path) for path in plan.pip_requirements}
     outcome.code.entry_notes = _entry_notes(snapshot, work)
     refused = [plain(refusal, limit=300) for refusal in plan.refused] + not_fetched
     if refused:
-        outcome.issues.append(unanalysed_issue(snapshot, reader, refused, []))
+        outcome.issues.append(_unanalysed_issue(snapshot, refused))
     if profile.loads_weights:
         outcome.issues.extend(_weight_issues(snapshot, reader, scanners, problems))
     for listed in (snapshot, code_snapshot):
@@ -179,7 +179,7 @@ def analyse_profile(
     return outcome
 
 
-def planned_code(
+def _planned_code(
     snapshot: RepoSnapshot, plan: Any, code_revision: str | None, call: CallCode, code_files: Mapping[str, int]
 ) -> tuple[PlannedCode, list[str]]:
     """The code sources of one load, and why any named repository is not fetched (too many of them).
@@ -206,9 +206,7 @@ def planned_code(
         keyword = "custom_revision" if named.key == "custom_pipeline" else None
         entries = (module_path(named.module),)
         _add_source(others, CodeSource(hub, "model", named.repo_id, named.revision, entries, "call", named.key, keyword))
-    sources = [CodeSource(hub, snapshot.repo_type, snapshot.repo_id, code_revision, tuple(modules), keyword=code_keyword)]
-    if not modules:
-        sources = []
+    own = CodeSource(hub, snapshot.repo_type, snapshot.repo_id, code_revision, tuple(modules), keyword=code_keyword)
     other_sources = list(others.values())
     not_fetched: list[str] = []
     if len(other_sources) > MAX_OTHER_REPOSITORIES:
@@ -217,9 +215,8 @@ def planned_code(
             f"this load names code in {len(other_sources)} other repositories, more than the "
             f"{MAX_OTHER_REPOSITORIES} hubguard fetches for one load; not fetched: {skipped}"
         )
-    planned = PlannedCode(modules, sources + other_sources[:MAX_OTHER_REPOSITORIES], list(plan.notes))
-    planned.pip_plugins = list(plan.pip_plugins)
-    planned.imports_all = plan.imports_all
+    sources = ([own] if modules else []) + other_sources[:MAX_OTHER_REPOSITORIES]
+    planned = PlannedCode(modules, sources, list(plan.notes), list(plan.pip_plugins), imports_all=plan.imports_all)
     return planned, not_fetched
 
 
@@ -250,13 +247,10 @@ def _add_source(sources: dict[tuple[str, str | None], CodeSource], source: CodeS
         sources[key] = replace(known, entries=known.entries + source.entries)
 
 
-def unanalysed_issue(snapshot: RepoSnapshot, reader: RepoReader, reasons: list[str], paths: list[str]) -> RepoIssue:
-    """HG408: code this load executes that was not read or analysed in full."""
+def _unanalysed_issue(snapshot: RepoSnapshot, reasons: list[str]) -> RepoIssue:
+    """HG408: names on the load path that hubguard would not follow, so the code they name was not analysed."""
     message = f"{_where(snapshot)}: code this call would run was not fully analysed: {'; '.join(reasons)}"
-    related = tuple(
-        Location(reader.web_url(path), description="not analysed") for path in paths if path in snapshot.files
-    )
-    return RepoIssue("HG408", message, RULES["HG408"].level, related, {"reasons": reasons})
+    return RepoIssue("HG408", message, RULES["HG408"].level, properties={"reasons": reasons})
 
 
 def _sizes(snapshot: RepoSnapshot) -> dict[str, int]:

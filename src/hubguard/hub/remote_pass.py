@@ -403,8 +403,7 @@ class _Run:
 def _sources(ref: HubReference, analysed: dict[RepoKey, _Group]) -> list[CodeSource]:
     """The code sources one call runs: the planned ones, or for generate(custom_generate=...) that file."""
     if ref.custom_generate is not None:
-        return [CodeSource(ref.hub, "model", ref.repo_id, ref.revision, (GENERATE_ENTRY,), "call", "custom_generate",
-                           "revision")]
+        return [CodeSource(ref.hub, "model", ref.repo_id, ref.revision, (GENERATE_ENTRY,), "call", "custom_generate")]
     planned = analysed[_repo_key(ref)].outcomes[_profile(ref)].code
     return planned.sources if planned is not None else []
 
