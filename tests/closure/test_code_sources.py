@@ -223,3 +223,18 @@ def test_a_dripping_code_repository_is_bounded_by_its_own_deadline(fake_hub: Fak
     result = run([load("org/model", sha)], options)
     assert time.monotonic() - started < 2 * options.timeout + 10  # the model's deadline, then the code's
     assert ("HG408", Level.ERROR) in rules(result)
+
+
+def test_offline_code_elsewhere_that_is_not_cached_is_a_note(
+    fake_hub: FakeHub, options: RemoteOptions, isolated_hf_env: Path
+) -> None:
+    """Offline by choice, the loader cannot fetch the other repository's code either: nothing of it runs."""
+    sha = fake_hub.add_repo("org/model", {"config.json": cross("org/code")})
+    snapshot = isolated_hf_env / "hub" / "models--org--model" / "snapshots" / sha
+    snapshot.mkdir(parents=True)
+    (snapshot / "config.json").write_bytes(cross("org/code"))
+    options.offline = True
+    result = run([load("org/model", sha)], options)
+    assert fake_hub.requests == []
+    assert rules(result) == [("HG405", Level.NOTE), ("HG405", Level.NOTE), ("HG406", Level.ERROR)]
+    assert any("'org/code'@main" in f.message and "local Hugging Face cache" in f.message for f in result.findings)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from hubguard.findings import HubReference, Level, Location, Region
+from hubguard.hub.analysis import incomplete_issue
 from hubguard.hub.code_units import UnitResult
 from hubguard.hub.errors import RepoNotFound
 from hubguard.hub.outcome import CodeSource, PlannedCode, RepoIssue, RepoOutcome, plain, printable
@@ -163,6 +164,8 @@ def _failure_issue(item: RunCode) -> RepoIssue:
     source, error = item.source, item.result.failure
     assert error is not None
     named = "" if item.own else f" ({plain(source.named_by)})"
+    if error.deliberate:  # offline mode: the loader could not fetch it either, so it would not run
+        return incomplete_issue(source.repo_id, source.revision, [error])
     if isinstance(error, RepoNotFound):
         message = (
             f"{plain(source.repo_id)}{named} does not exist on the hub (or is private): whoever registers the "
