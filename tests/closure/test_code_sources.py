@@ -237,4 +237,5 @@ def test_offline_code_elsewhere_that_is_not_cached_is_a_note(
     result = run([load("org/model", sha)], options)
     assert fake_hub.requests == []
     assert rules(result) == [("HG405", Level.NOTE), ("HG405", Level.NOTE), ("HG406", Level.ERROR)]
-    assert any("'org/code'@main" in f.message and "local Hugging Face cache" in f.message for f in result.findings)
+    assert any("could not fully scan 'org/code'" in f.message and "local Hugging Face cache" in f.message
+               for f in result.findings)

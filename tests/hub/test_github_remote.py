@@ -104,7 +104,7 @@ def test_a_pinned_commit_is_served_from_the_cache(fake_github: FakeGitHub, optio
     assert rules(first) == ["HG401"] and fake_github.requests
     fake_github.reset_log()
     second = run([reference("owner/repo", sha)], options)
-    assert fake_github.requests == [] and second.stats["cache_hits"] == 1
+    assert fake_github.requests == [] and second.stats["cache_hits"] == 2  # the repository and its code
     assert [f.message for f in second.findings] == [f.message for f in first.findings]
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from hubguard.findings import HubReference, Level, Location, Region
+from hubguard.hub import url
 from hubguard.hub.analysis import incomplete_issue
 from hubguard.hub.code_units import UnitResult
 from hubguard.hub.errors import RepoNotFound
@@ -37,7 +38,12 @@ class RunCode:
     def where(self) -> str:
         """Which repository and commit, and why this load runs code from there."""
         source, sha = self.source, self.result.sha
-        at = f"{plain(source.repo_id)} at {sha[:12]}" if sha else f"{plain(source.repo_id)}@{source.revision or 'main'}"
+        if source.repo_type == url.REPO_TYPE:  # no commit: the identity is in the finding's properties
+            at = plain(source.repo_id, limit=200)
+        elif sha:
+            at = f"{plain(source.repo_id)} at {sha[:12]}"
+        else:
+            at = f"{plain(source.repo_id)}@{source.revision or 'main'}"
         if self.own:
             return at + (" (its code_revision)" if source.keyword == "code_revision" else "")
         if is_commit_sha(source.revision):
