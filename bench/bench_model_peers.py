@@ -81,9 +81,12 @@ class Run:
     detail: str
 
 
-def run_tool(tool: str, command: list[str], env: dict[str, str], flagged_codes: set[int], clean_codes: set[int]) -> tuple[float, bool | None, str]:
+def run_tool(
+    tool: str, command: list[str], env: dict[str, str], flagged_codes: set[int], clean_codes: set[int], cwd: Path
+) -> tuple[float, bool | None, str]:
+    """Run one tool in ``cwd`` (a scratch directory: fickling writes safety_results.json where it runs)."""
     start = time.perf_counter()
-    completed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=1800, check=False)
+    completed = subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, timeout=1800, check=False)
     seconds = time.perf_counter() - start
     code = completed.returncode
     flagged = True if code in flagged_codes else False if code in clean_codes else None
@@ -111,13 +114,13 @@ def remote_runs(hub: FakeHub, size_mb: int, venv: Path, scratch: Path) -> list[R
         for tool, (command, flagged_codes, clean_codes) in tools.items():
             hub.reset_log()
             home = Path(tempfile.mkdtemp(dir=scratch))
-            seconds, flagged, detail = run_tool(tool, command, isolated_env(home, hub.url), flagged_codes, clean_codes)
+            seconds, flagged, detail = run_tool(tool, command, isolated_env(home, hub.url), flagged_codes, clean_codes, home)
             runs.append(Run(tool, repo, seconds, hub.bytes_sent, flagged, detail))
         for tool, command, flagged_codes in (
             ("picklescan (downloaded file)", [peer_tool(venv, "picklescan"), "--path", str(path)], {1}),
             ("modelscan (downloaded file)", [peer_tool(venv, "modelscan"), "-p", str(path)], {1}),
         ):
-            seconds, flagged, detail = run_tool(tool, command, isolated_env(scratch), flagged_codes, {0})
+            seconds, flagged, detail = run_tool(tool, command, isolated_env(scratch), flagged_codes, {0}, scratch)
             runs.append(Run(tool, repo, seconds, path.stat().st_size, flagged, detail))
         path.unlink()
     return runs
@@ -259,7 +262,7 @@ def verdict_table(venv: Path, scratch: Path) -> dict[str, dict[str, Outcome]]:
         path = scratch / name
         path.write_bytes(sample.data)
         for tool, (command, flagged_codes, clean_codes) in verdict_commands(venv, path).items():
-            _, flagged, _ = run_tool(tool, command, isolated_env(scratch), flagged_codes, clean_codes)
+            _, flagged, _ = run_tool(tool, command, isolated_env(scratch), flagged_codes, clean_codes, scratch)
             if flagged is None:
                 outcome = "no verdict"
             elif sample.flag:
