@@ -10,17 +10,16 @@ Seeded and short in the normal suite (the same examples on every run); for a lon
 
 from __future__ import annotations
 
-import os
 import time
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from hubguard.config import Config
 from hubguard.findings import ScanResult
 from hubguard.static import analyze_bytes
+from tests.inspectors.strategies import fuzz_settings
 
-LONG_RUN = int(os.environ.get("HUBGUARD_FUZZ_EXAMPLES", "0"))
 PER_EXAMPLE_SECONDS = 60.0  # generous (a shared, loaded machine): a hostile example takes well under a second
 
 SEEDS = (
@@ -44,16 +43,6 @@ FRAGMENTS = (
     "    ", "\n    ", "@", "*", "**", ",", "=", ":=", "->", "f'{", "}'", "# coding: latin-1\n", "# -*- coding: bogus -*-\n",
     "not ", "-", "~", ".", "()", "trust_remote_code=True", ".from_pretrained(", "torch.load(", "from transformers import ",
 )
-
-
-def fuzz_settings(examples: int) -> settings:
-    return settings(
-        max_examples=LONG_RUN or examples,
-        derandomize=not LONG_RUN,
-        database=None,
-        deadline=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    )
 
 
 @st.composite
