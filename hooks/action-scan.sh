@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The GitHub Action's steps. Every input arrives through the environment (never templated into the
 # script): INPUT_PATHS, INPUT_REMOTE, INPUT_FAIL_ON, INPUT_CATEGORY, INPUT_CONFIG, INPUT_CHANGED_LINES_ONLY,
-# INPUT_VERSION, INPUT_PYTHON, INPUT_UPLOAD_SARIF, HF_TOKEN, HUBGUARD_ACTION_PATH.
+# INPUT_VERSION, INPUT_PYTHON, INPUT_UPLOAD_SARIF, HF_TOKEN, GITHUB_TOKEN, MODELSCOPE_API_TOKEN, CSGHUB_TOKEN,
+# HUBGUARD_ACTION_PATH.
 #   action-scan.sh prepare   writes venv-path, venv-key and cache-dir to $GITHUB_OUTPUT (for actions/cache)
 #   action-scan.sh           installs hubguard unless the cached venv matches, scans, writes sarif-file,
 #                            changed-sarif-file, findings, gate and upload to $GITHUB_OUTPUT and a findings
@@ -63,12 +64,14 @@ case "$fail_on" in
   *) fail "fail-on must be none, note, warning or error, got '$fail_on'" ;;
 esac
 
-if [[ -n "${HF_TOKEN:-}" ]]; then
-  echo "::add-mask::${HF_TOKEN}"
-  export HF_TOKEN
-else
-  unset HF_TOKEN
-fi
+for token in HF_TOKEN GITHUB_TOKEN MODELSCOPE_API_TOKEN CSGHUB_TOKEN; do
+  if [[ -n "${!token:-}" ]]; then
+    echo "::add-mask::${!token}"
+    export "${token?}"
+  else
+    unset "$token"
+  fi
+done
 
 hubguard="${HUBGUARD_BIN:-}"
 tool_python="${HUBGUARD_PYTHON:-$python}" # a Python that can import hubguard (the hooks/ helpers need it)

@@ -93,16 +93,30 @@ def test_outputs_have_values_from_the_scan_step(action: dict[str, Any]) -> None:
 def test_scan_step_env_matches_what_the_script_reads(action: dict[str, Any]) -> None:
     scan = next(step for step in steps_of(action) if step.get("id") == "scan")
     script = SCRIPT.read_text(encoding="utf-8")
+    masked = re.search(r"^for token in ([A-Z_ ]+); do$", script, re.M)
     for variable in scan["env"]:
-        assert re.search(r"\$\{?" + variable + r"\b", script), f"{variable} is passed but never read"
+        read = re.search(r"\$\{?" + variable + r"\b", script) or (masked and variable in masked[1].split())
+        assert read, f"{variable} is passed but never read"
     for variable in set(re.findall(r"\$\{?(INPUT_[A-Z_]+)", script)):
         assert variable in scan["env"], f"the script reads {variable} but the action never sets it"
 
 
-def test_hf_token_reaches_the_scan_only_as_an_environment_variable(action: dict[str, Any]) -> None:
+TOKEN_INPUTS = {
+    "HF_TOKEN": "hf-token", "GITHUB_TOKEN": "github-token", "MODELSCOPE_API_TOKEN": "modelscope-token",
+    "CSGHUB_TOKEN": "csghub-token",
+}
+
+
+def test_tokens_reach_the_scan_only_as_masked_environment_variables(action: dict[str, Any]) -> None:
     scan = next(step for step in steps_of(action) if step.get("id") == "scan")
-    assert scan["env"]["HF_TOKEN"] == "${{ inputs.hf-token }}"
-    assert 'echo "::add-mask::${HF_TOKEN}"' in SCRIPT.read_text(encoding="utf-8")
+    script = SCRIPT.read_text(encoding="utf-8")
+    masked = re.search(r"^for token in ([A-Z_ ]+); do$", script, re.M)
+    assert masked is not None and 'echo "::add-mask::${!token}"' in script
+    assert set(masked[1].split()) == set(TOKEN_INPUTS)
+    for variable, name in TOKEN_INPUTS.items():
+        assert scan["env"][variable] == "${{ inputs." + name + " }}"
+    assert action["inputs"]["github-token"]["default"] == "${{ github.token }}"
+    assert all(action["inputs"][name]["default"] == "" for name in TOKEN_INPUTS.values() if name != "github-token")
 
 
 def test_upload_is_optional_and_uses_the_scan_output(action: dict[str, Any]) -> None:

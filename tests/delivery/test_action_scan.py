@@ -15,13 +15,15 @@ from tests.delivery.gitrepo import CLEAN, PROJECT, VENV_BIN, VULNERABLE, git, gi
 
 SCRIPT = PROJECT / "hooks" / "action-scan.sh"
 TOKEN = "hf_secretTOKEN1234567890abcdef"
+TOKEN_VARIABLES = ("HF_TOKEN", "GITHUB_TOKEN", "MODELSCOPE_API_TOKEN", "CSGHUB_TOKEN")
 
 FAKE_HUBGUARD = """\
 #!{python}
 import json, os, sys
 argv = sys.argv[1:]
 with open(os.environ["FAKE_ARGV"], "w") as f:
-    json.dump({{"argv": argv, "cwd": os.getcwd(), "hf_token": os.environ.get("HF_TOKEN")}}, f)
+    tokens = {{name: os.environ.get(name) for name in {tokens!r}}}
+    json.dump({{"argv": argv, "cwd": os.getcwd(), "tokens": tokens}}, f)
 out = argv[argv.index("--output") + 1]
 with open(out, "w") as f:
     json.dump({{"version": "2.1.0", "runs": [{{"tool": {{"driver": {{"name": "hubguard"}}}}, "results": []}}]}}, f)
@@ -219,7 +221,7 @@ def test_unreachable_pull_request_base_falls_back_to_every_finding(tmp_path: Pat
 @pytest.fixture
 def fake_hubguard(tmp_path: Path) -> Path:
     script = tmp_path / "fake-hubguard"
-    script.write_text(FAKE_HUBGUARD.format(python=sys.executable))
+    script.write_text(FAKE_HUBGUARD.format(python=sys.executable, tokens=TOKEN_VARIABLES))
     script.chmod(0o755)
     return script
 
@@ -258,22 +260,25 @@ def test_single_line_paths_split_on_whitespace_and_remote_false_is_offline(
     assert "--offline" in argv and argv[-3:] == ["--", "a.py", "b"]
 
 
-def test_hf_token_is_masked_and_passed_only_through_the_environment(
-    tmp_path: Path, workspace: Path, fake_hubguard: Path
+@pytest.mark.parametrize("variable", TOKEN_VARIABLES)
+def test_a_token_is_masked_and_passed_only_through_the_environment(
+    tmp_path: Path, workspace: Path, fake_hubguard: Path, variable: str
 ) -> None:
+    secret = f"{variable.lower()}-{TOKEN}"
     run = run_action(
-        tmp_path, workspace, fake_hubguard, env_extra={"FAKE_ARGV": str(tmp_path / "argv.json"), "HF_TOKEN": TOKEN}
+        tmp_path, workspace, fake_hubguard, env_extra={"FAKE_ARGV": str(tmp_path / "argv.json"), variable: secret}
     )
-    assert run.stdout.splitlines()[0] == f"::add-mask::{TOKEN}"
-    assert run.stdout.count(TOKEN) == 1 and TOKEN not in run.stderr
+    assert run.stdout.splitlines()[0] == f"::add-mask::{secret}"
+    assert run.stdout.count(secret) == 1 and secret not in run.stderr
     call = recorded(tmp_path)
-    assert call["hf_token"] == TOKEN and TOKEN not in json.dumps(call["argv"])
-    assert TOKEN not in (tmp_path / "github-output").read_text()
+    assert call["tokens"][variable] == secret and secret not in json.dumps(call["argv"])
+    assert secret not in (tmp_path / "github-output").read_text()
 
 
-def test_empty_hf_token_is_not_exported(tmp_path: Path, workspace: Path, fake_hubguard: Path) -> None:
-    run = run_action(tmp_path, workspace, fake_hubguard, env_extra={"FAKE_ARGV": str(tmp_path / "argv.json"), "HF_TOKEN": ""})
-    assert "add-mask" not in run.stdout and recorded(tmp_path)["hf_token"] is None
+def test_empty_tokens_are_not_exported(tmp_path: Path, workspace: Path, fake_hubguard: Path) -> None:
+    empty = dict.fromkeys(TOKEN_VARIABLES, "")
+    run = run_action(tmp_path, workspace, fake_hubguard, env_extra={"FAKE_ARGV": str(tmp_path / "argv.json"), **empty})
+    assert "add-mask" not in run.stdout and recorded(tmp_path)["tokens"] == dict.fromkeys(TOKEN_VARIABLES)
 
 
 @pytest.mark.parametrize(
