@@ -68,6 +68,25 @@ class Location:
     def is_remote(self) -> bool:
         return self.path.startswith(("https://", "http://"))
 
+    def to_json(self) -> dict[str, Any]:
+        """The cache form (static result cache, remote outcome cache)."""
+        region = self.region
+        return {
+            "path": self.path,
+            "region": [region.start_line, region.start_column, region.end_line, region.end_column] if region else None,
+            "description": self.description,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Location:
+        """The inverse of ``to_json``; TypeError on anything a corrupt cache entry could hold instead."""
+        path, region, description = data["path"], data["region"], data.get("description")
+        if not isinstance(path, str) or not isinstance(description, str | None):
+            raise TypeError("not a location")
+        if region is not None and not (len(region) == 4 and all(type(number) is int for number in region)):
+            raise TypeError("not a region")
+        return cls(path, Region(*region) if region is not None else None, description)
+
 
 @dataclass
 class Finding:

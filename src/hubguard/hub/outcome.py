@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from hubguard.findings import Finding, HubReference, Level, Location, Region
+from hubguard.findings import Finding, HubReference, Level, Location
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -45,13 +45,13 @@ class RepoIssue:
             "rule_id": self.rule_id,
             "message": self.message,
             "level": self.level.value,
-            "related": [_location_json(location) for location in self.related],
+            "related": [location.to_json() for location in self.related],
             "properties": self.properties,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RepoIssue:
-        related = tuple(_location_from_json(item) for item in data["related"])
+        related = tuple(Location.from_json(item) for item in data["related"])
         return cls(data["rule_id"], data["message"], Level(data["level"]), related, dict(data["properties"]))
 
 
@@ -138,16 +138,3 @@ class RepoOutcome:
         code = PlannedCode.from_json(data["code"]) if data["code"] is not None else None
         return cls(data["sha"], [RepoIssue.from_json(item) for item in data["issues"]], code=code)
 
-
-def _location_json(location: Location) -> dict[str, Any]:
-    region = location.region
-    return {
-        "path": location.path,
-        "region": [region.start_line, region.start_column, region.end_line, region.end_column] if region else None,
-        "description": location.description,
-    }
-
-
-def _location_from_json(data: dict[str, Any]) -> Location:
-    region = Region(*data["region"]) if data.get("region") else None
-    return Location(data["path"], region, data.get("description"))

@@ -28,7 +28,6 @@ from hubguard.findings import (
     Level,
     Location,
     Notification,
-    Region,
     RevisionState,
     ScanResult,
     SuppressionComment,
@@ -98,32 +97,14 @@ class StaticCache:
         write_json_atomically(self._path(key), {"format": _FORMAT, "result": _encode(result)})
 
 
-def _encode_location(location: Location) -> dict[str, Any]:
-    region = location.region
-    return {
-        "path": location.path,
-        "region": [region.start_line, region.start_column, region.end_line, region.end_column] if region else None,
-        "description": location.description,
-    }
-
-
-def _decode_location(data: dict[str, Any]) -> Location:
-    region = data["region"]
-    return Location(
-        _string(data["path"]),
-        Region(*map(_integer, region)) if region is not None else None,
-        data["description"],
-    )
-
-
 def _encode(result: ScanResult) -> dict[str, Any]:
     findings = [
         {
             "rule": finding.rule_id,
             "message": finding.message,
-            "location": _encode_location(finding.location),
+            "location": finding.location.to_json(),
             "level": finding.level.value,
-            "related": [_encode_location(related) for related in finding.related],
+            "related": [related.to_json() for related in finding.related],
             "suppressed": finding.suppressed,
             "properties": finding.properties,
         }
@@ -131,12 +112,12 @@ def _encode(result: ScanResult) -> dict[str, Any]:
     ]
     references = [
         asdict(reference)
-        | {"location": _encode_location(reference.location), "revision_state": reference.revision_state.value}
+        | {"location": reference.location.to_json(), "revision_state": reference.revision_state.value}
         for reference in result.references
     ]
     notifications = [asdict(notification) | {"level": notification.level.value} for notification in result.notifications]
     suppressions = [
-        {"location": _encode_location(comment.location), "rules": sorted(comment.rules), "used": sorted(comment.used)}
+        {"location": comment.location.to_json(), "rules": sorted(comment.rules), "used": sorted(comment.used)}
         for comment in result.suppressions
     ]
     return {"findings": findings, "notifications": notifications, "references": references, "suppressions": suppressions}
@@ -147,9 +128,9 @@ def _decode(data: dict[str, Any]) -> ScanResult:
         Finding(
             _string(item["rule"]),
             _string(item["message"]),
-            _decode_location(item["location"]),
+            Location.from_json(item["location"]),
             Level(item["level"]),
-            tuple(_decode_location(related) for related in item["related"]),
+            tuple(Location.from_json(related) for related in item["related"]),
             bool(item["suppressed"]),
             dict(item["properties"]),
         )
@@ -162,13 +143,13 @@ def _decode(data: dict[str, Any]) -> ScanResult:
     references = [
         HubReference(
             **item
-            | {"location": _decode_location(item["location"]), "revision_state": RevisionState(item["revision_state"])}
+            | {"location": Location.from_json(item["location"]), "revision_state": RevisionState(item["revision_state"])}
         )
         for item in data["references"]
     ]
     suppressions = [
         SuppressionComment(
-            _decode_location(item["location"]), frozenset(map(_string, item["rules"])), set(map(_string, item["used"]))
+            Location.from_json(item["location"]), frozenset(map(_string, item["rules"])), set(map(_string, item["used"]))
         )
         for item in data["suppressions"]
     ]
@@ -180,8 +161,3 @@ def _string(value: object) -> str:
         raise TypeError("not a string")
     return value
 
-
-def _integer(value: object) -> int:
-    if not isinstance(value, int):
-        raise TypeError("not an integer")
-    return value
