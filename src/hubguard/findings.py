@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from hubguard.inventory import ResolvedReference
 
 
 class Level(str, enum.Enum):
@@ -169,6 +172,7 @@ class ScanResult:
     files_scanned: int = 0
     stats: dict[str, Any] = field(default_factory=dict)
     suppressions: list[SuppressionComment] = field(default_factory=list)
+    resolved: list[ResolvedReference] = field(default_factory=list)  # the remote pass's commits and repo facts
 
     def extend(self, other: ScanResult) -> None:
         self.findings.extend(other.findings)

@@ -123,6 +123,7 @@ def _run_remote(result: ScanResult, options: ScanOptions) -> None:
     result.findings.extend(remote_findings)
     result.notifications.extend(remote.notifications)
     result.stats["remote"] = remote.stats
+    result.resolved = remote.resolved
     _attach_resolutions(result.findings, remote.resolutions)
     _attach_code_resolutions(result.findings, remote.code_resolutions)
 

@@ -6,6 +6,7 @@ tested independently; test_integration.py runs the real scanners.
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ class CodePlan:
     pip_plugins: list[str] = field(default_factory=list)
     pip_requirements: list[str] = field(default_factory=list)
     imports_all: bool = False
+    configs_read: list[str] = field(default_factory=list)
 
 
 class Closure(list[str]):
@@ -65,11 +67,18 @@ class CodeMatch:
     snippet: str = ""
 
 
+class Verdict(enum.Enum):
+    SAFE = "safe"
+    UNKNOWN = "unknown"
+    MALICIOUS = "malicious"
+
+
 @dataclass
 class FileVerdict:
     name: str
-    verdict: str
+    verdict: Verdict
     bytes_read: int
+    format: str = "pickle"
 
 
 def plan_code(
@@ -88,6 +97,7 @@ def plan_code(
         plan.modules = [CodeModule(p, [], "dataset script") for p in code_files if p.endswith(".py") and "/" not in p]
         return plan
     config = read_json("config.json") if "config.json" in files else None
+    plan.configs_read = ["config.json"] if config is not None else []
     code_revision = getattr(call, "code_revision", None)
     for key, value in ((config or {}).get("auto_map") or {}).items():
         repo, _, reference = value.rpartition("--")
@@ -142,13 +152,13 @@ def inspect_source(source: object) -> FileVerdict:
     try:
         data = source.read(0, source.size or 0)  # type: ignore[attr-defined]
     except SourceError:
-        return FileVerdict(source.name, "UNKNOWN", source.bytes_read)  # type: ignore[attr-defined]
-    verdict = "MALICIOUS" if PICKLE_DANGER in data else "SAFE"
+        return FileVerdict(source.name, Verdict.UNKNOWN, source.bytes_read)  # type: ignore[attr-defined]
+    verdict = Verdict.MALICIOUS if PICKLE_DANGER in data else Verdict.SAFE
     return FileVerdict(source.name, verdict, source.bytes_read)  # type: ignore[attr-defined]
 
 
 def verdict_findings(verdict: FileVerdict, location: Location) -> list[Finding]:
-    if verdict.verdict != "MALICIOUS":
+    if verdict.verdict is not Verdict.MALICIOUS:
         return []
     return [Finding("HG403", f"{verdict.name} imports os.system", location, Level.ERROR)]
 

@@ -19,7 +19,7 @@ def test_inspects_every_weight_candidate_over_http(fake_hub: FakeHub, isolated_h
     files = {"a.bin": b"\x80\x02cos\nsystem\n.", "b.safetensors": b"{}", "README.md": b"hi"}
     sha = fake_hub.add_repo("org/m", files)
     inspection = inspect_remote_repo("org/m", None, options(fake_hub, tmp_path), scanners=doubles.scanners())
-    expected = [("a.bin", "MALICIOUS"), ("b.safetensors", "SAFE")]
+    expected = [("a.bin", doubles.Verdict.MALICIOUS), ("b.safetensors", doubles.Verdict.SAFE)]
     assert [(path, verdict.verdict) for path, verdict in inspection.files] == expected
     assert inspection.sha == sha
     assert not any(r.path.endswith("README.md") for r in fake_hub.requests)

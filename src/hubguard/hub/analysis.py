@@ -13,6 +13,7 @@ from typing import Any
 from hubguard.findings import Level, Location
 from hubguard.hub import url
 from hubguard.hub.errors import EntryNotFound, HubError, RepoMoved, RepoNotFound, TooLarge
+from hubguard.hub.facts import repo_facts
 from hubguard.hub.outcome import CodeSource, PlannedCode, RepoIssue, RepoOutcome, plain, printable
 from hubguard.hub.range_source import HttpRangeSource
 from hubguard.hub.resolver import RepoReader
@@ -71,6 +72,10 @@ class RepoWork:
                 problems.append(error)
                 self._fetched[path] = None
         return self._fetched[path]
+
+    def fetched(self, path: str) -> bytes | None:
+        """A file's bytes if this run has read them (checked against the hub's listing), never a new request."""
+        return self._fetched.get(path)
 
     def stage_code(self, path: str, problems: list[HubError]) -> bool:
         """Copy a repo code file into ``code_dir`` for the one code scan of the run."""
@@ -168,8 +173,21 @@ def analyse_profile(
     refused = [plain(refusal, limit=300) for refusal in plan.refused] + not_fetched
     if refused:
         outcome.issues.append(_unanalysed_issue(snapshot, refused))
+    verdicts: dict[str, Any] = {}
     if profile.loads_weights:
-        outcome.issues.extend(_weight_issues(snapshot, reader, scanners, problems))
+        outcome.issues.extend(_weight_issues(snapshot, reader, scanners, problems, verdicts))
+    outcome.facts = repo_facts(
+        snapshot,
+        reader,
+        loads_weights=profile.loads_weights,
+        runs_remote_code=profile.runs_remote_code,
+        plan=plan,
+        code_paths=list(outcome.code.modules),
+        verdicts=verdicts,
+        is_weight_candidate=scanners.is_weight_candidate,
+        read_json=read_json,
+        fetched=work.fetched,
+    )
     for listed in (snapshot, code_snapshot):
         if listed is not None and listed.partial is not None:
             problems.append(listed.partial)
@@ -297,10 +315,12 @@ def _hub_flag_issues(snapshot: RepoSnapshot, reader: RepoReader) -> list[RepoIss
 
 
 def _weight_issues(
-    snapshot: RepoSnapshot, reader: RepoReader, scanners: Scanners, problems: list[HubError]
+    snapshot: RepoSnapshot, reader: RepoReader, scanners: Scanners, problems: list[HubError], verdicts: dict[str, Any]
 ) -> list[RepoIssue]:
+    """HG404 and the inspector's findings; every file's verdict goes into ``verdicts`` (for the inventory)."""
     if snapshot.repo_type == url.REPO_TYPE:  # the file at a URL is what the call loads, whatever its name
-        return _inspected(reader, scanners, problems, [path for path in snapshot.files if not path.endswith(".py")])
+        loaded = [path for path in snapshot.files if not path.endswith(".py")]
+        return _inspected(reader, scanners, problems, loaded, verdicts)
     pickles = pickle_weights(snapshot.files, scanners.is_weight_candidate)
     if not pickles:
         return []
@@ -311,10 +331,12 @@ def _weight_issues(
         RULES["HG404"].level,
         tuple(Location(reader.web_url(path)) for path in pickles),
     )
-    return [pickle_only, *_inspected(reader, scanners, problems, pickles)]
+    return [pickle_only, *_inspected(reader, scanners, problems, pickles, verdicts)]
 
 
-def _inspected(reader: RepoReader, scanners: Scanners, problems: list[HubError], paths: list[str]) -> list[RepoIssue]:
+def _inspected(
+    reader: RepoReader, scanners: Scanners, problems: list[HubError], paths: list[str], verdicts: dict[str, Any]
+) -> list[RepoIssue]:
     """Each weight file judged through Range reads: HG403 for a dangerous pickle, HG405 for one not judged."""
     issues: list[RepoIssue] = []
     if len(paths) > MAX_WEIGHT_FILES:
@@ -328,6 +350,7 @@ def _inspected(reader: RepoReader, scanners: Scanners, problems: list[HubError],
             continue
         if isinstance(source, HttpRangeSource) and source.failure is not None:
             problems.append(source.failure)  # the hub failed mid-inspection: the outcome must not be cached
+        verdicts[path] = verdict
         for finding in scanners.verdict_findings(verdict, Location(reader.web_url(path))):
             related = (finding.location, *finding.related)
             issues.append(RepoIssue(finding.rule_id, finding.message, finding.level, related, finding.properties))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hubguard.findings import Finding, HubReference, Level, Location
+from hubguard.inventory import RepoFacts
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
@@ -125,16 +126,19 @@ class RepoOutcome:
     issues: list[RepoIssue] = field(default_factory=list)
     complete: bool = True  # False: something was not scanned, so the outcome must not be cached
     code: PlannedCode | None = None
+    facts: RepoFacts | None = None  # for the inventory: the files this load involves, with hashes and formats
 
     def to_json(self) -> dict[str, Any]:
         return {
             "sha": self.sha,
             "issues": [issue.to_json() for issue in self.issues],
             "code": self.code.to_json() if self.code is not None else None,
+            "facts": self.facts.to_json() if self.facts is not None else None,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RepoOutcome:
         code = PlannedCode.from_json(data["code"]) if data["code"] is not None else None
-        return cls(data["sha"], [RepoIssue.from_json(item) for item in data["issues"]], code=code)
+        facts = RepoFacts.from_json(data["facts"]) if data["facts"] is not None else None
+        return cls(data["sha"], [RepoIssue.from_json(item) for item in data["issues"]], code=code, facts=facts)
 

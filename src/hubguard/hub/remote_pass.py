@@ -48,6 +48,7 @@ from hubguard.hub.resolver import RepoReader, Resolver, ResolverContext
 from hubguard.hub.scanners import Scanners, rules_version
 from hubguard.hub.snapshot import RepoSnapshot, is_immutable
 from hubguard.hub.transport import Deadline, RetryPolicy, TransferStats
+from hubguard.inventory import ResolvedReference
 from hubguard.remote_code.plan import CallCode
 from hubguard.revisions import is_commit_sha
 
@@ -82,6 +83,7 @@ class RemoteResult:
     # reference, the call's argument that chose the code's revision (code_revision, custom_revision),
     # the repository and the commit it resolved to: what --fix pins that argument to
     code_resolutions: list[tuple[HubReference, str, str, str]] = field(default_factory=list)
+    resolved: list[ResolvedReference] = field(default_factory=list)  # the resolutions, with the inventory's facts
 
 
 def run_remote_pass(
@@ -134,6 +136,7 @@ def _run_remote_pass(
     findings: list[Finding] = []
     resolutions: list[tuple[HubReference, str]] = []
     code_resolutions: list[tuple[HubReference, str, str, str]] = []
+    resolved: list[ResolvedReference] = []
     for ref in valid:
         outcome = analysed[_repo_key(ref)].outcomes[_profile(ref)] if ref.custom_generate is None else None
         code = [RunCode(source, run.units[unit_key(source)]) for source in sources[id(ref)]]
@@ -141,13 +144,14 @@ def _run_remote_pass(
         findings.extend(issue.finding_at(ref, sha) for issue in load_issues(ref, outcome, code))
         if sha is not None:
             resolutions.append((ref, sha))
+            resolved.append(ResolvedReference(ref, sha, outcome.facts if outcome is not None else None))
         code_resolutions.extend(
             (ref, item.source.keyword, item.source.repo_id, item.result.sha)
             for item in code if item.source.keyword is not None and item.result.sha is not None
         )
     run.store(analysed)
     findings.sort(key=Finding.sort_key)
-    return RemoteResult(findings, notifications, resolutions, stats.as_dict(), code_resolutions)
+    return RemoteResult(findings, notifications, resolutions, stats.as_dict(), code_resolutions, resolved)
 
 
 @dataclass

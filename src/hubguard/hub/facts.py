@@ -1,0 +1,118 @@
+"""The inventory's facts about one load of a repository: which of its files the load involves, their hashes from
+the hub's listing and, for weights, their format and the inspector's verdict (see ``hubguard.inventory``)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from pathlib import PurePosixPath
+from typing import Any
+
+from hubguard.hub.outcome import printable
+from hubguard.hub.resolver import RepoReader
+from hubguard.hub.snapshot import RepoSnapshot
+from hubguard.inventory import CODE, CONFIG, DATA, WEIGHTS, CodeRepo, RepoFacts, RepoFile
+
+MAX_LISTED_FILES = 1000  # a dataset can hold many thousands of shards; the total is recorded
+_MAX_NAME = 100
+_MAX_ARCHITECTURES = 5
+_NOT_DATA = (".gitattributes", ".gitignore")
+# By suffix, for weights the inspector did not read (safetensors are never pickles, so never inspected).
+_FORMATS_BY_SUFFIX = {
+    ".safetensors": "safetensors",
+    ".gguf": "gguf",
+    ".onnx": "onnx",
+    ".keras": "keras",
+    ".h5": "hdf5",
+    ".hdf5": "hdf5",
+    ".msgpack": "flax-msgpack",
+    ".npy": "npy",
+    ".npz": "npz",
+    ".tflite": "tflite",
+}
+
+
+def repo_facts(
+    snapshot: RepoSnapshot,
+    reader: RepoReader,
+    *,
+    loads_weights: bool,
+    runs_remote_code: bool,
+    plan: Any,
+    code_paths: list[str],
+    verdicts: Mapping[str, Any],
+    is_weight_candidate: Callable[[str], bool],
+    read_json: Callable[[str], Any],
+    fetched: Callable[[str], bytes | None],
+) -> RepoFacts:
+    """``code_paths`` is the import closure the load runs; ``verdicts`` the inspector's ``FileVerdict`` per
+    weight file it read; ``fetched`` the bytes of a file the scan has read, for a SHA-256 the hub did not list."""
+    roles = {path: CONFIG for path in plan.configs_read} | {path: CODE for path in code_paths}
+    if snapshot.repo_type == "dataset":
+        roles |= {path: DATA for path in snapshot.files if path not in roles and not _is_documentation(path)}
+    elif loads_weights:  # what the inspector read is loaded too (a URL's one file, whatever its name)
+        roles |= {path: WEIGHTS for path in [*loaded_weights(snapshot.files, is_weight_candidate), *verdicts]}
+    listed = sorted(path for path in roles if path in snapshot.files)
+    files = tuple(
+        _file(snapshot, reader, path, roles[path], verdicts.get(path), fetched) for path in listed[:MAX_LISTED_FILES]
+    )
+    cross = [*plan.cross_repo, *plan.call_repos] if runs_remote_code else []
+    model_type, architectures = _architecture(snapshot, read_json)
+    return RepoFacts(
+        sha=snapshot.sha,
+        files=files,
+        files_total=len(listed),
+        code_repos=tuple(sorted({CodeRepo(ref.repo_id, ref.revision) for ref in cross}, key=lambda r: r.repo_id)),
+        model_type=model_type,
+        architectures=architectures,
+    )
+
+
+def loaded_weights(paths: Mapping[str, Any], is_weight_candidate: Callable[[str], bool]) -> list[str]:
+    """The weight files a loader reads: the safetensors when there are any, otherwise every weight file."""
+    safetensors = [path for path in paths if path.endswith(".safetensors")]
+    return safetensors or [path for path in paths if is_weight_candidate(path)]
+
+
+def weight_format(path: str) -> str:
+    suffix = PurePosixPath(path).suffix.lower()
+    return _FORMATS_BY_SUFFIX.get(suffix, "pickle")  # every other weight candidate is a pickle-family name
+
+
+def _file(
+    snapshot: RepoSnapshot,
+    reader: RepoReader,
+    path: str,
+    role: str,
+    verdict: Any,
+    fetched: Callable[[str], bytes | None],
+) -> RepoFile:
+    info = snapshot.files[path]
+    sha256 = info.sha256
+    if sha256 is None and (data := fetched(path)) is not None:
+        sha256 = hashlib.sha256(data).hexdigest()
+    file = RepoFile(path, info.size, role, sha256, info.blob_id, reader.web_url(path))
+    if role != WEIGHTS:
+        return file
+    if verdict is not None:
+        return replace(file, format=verdict.format, format_source="content", verdict=verdict.verdict.name.lower())
+    return replace(file, format=weight_format(path), format_source="name")
+
+
+def _architecture(snapshot: RepoSnapshot, read_json: Callable[[str], Any]) -> tuple[str | None, tuple[str, ...]]:
+    """config.json's ``model_type`` and ``architectures`` (untrusted text: printable and short)."""
+    if snapshot.repo_type != "model" or "config.json" not in snapshot.files:
+        return None, ()
+    config = read_json("config.json")
+    if not isinstance(config, dict):
+        return None, ()
+    model_type = config.get("model_type")
+    names = config.get("architectures")
+    named = [name for name in (names if isinstance(names, list) else []) if isinstance(name, str) and name]
+    architectures = tuple(printable(name, _MAX_NAME) for name in named[:_MAX_ARCHITECTURES])
+    return (printable(model_type, _MAX_NAME) if isinstance(model_type, str) and model_type else None), architectures
+
+
+def _is_documentation(path: str) -> bool:
+    return path in _NOT_DATA or path.lower().endswith(".md")

@@ -1,0 +1,221 @@
+"""The neutral inventory model: records per repository version, their facts, and how they survive the cache."""
+
+from __future__ import annotations
+
+import hashlib
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from hubguard.findings import Finding, HubReference, Level, Location, Region, ScanResult
+from hubguard.hub.facts import MAX_LISTED_FILES, loaded_weights, repo_facts
+from hubguard.hub.outcome import RepoIssue, RepoOutcome
+from hubguard.hub.snapshot import FileInfo, RepoSnapshot
+from hubguard.inventory import (
+    PINNED,
+    RESOLVED,
+    UNRESOLVED,
+    CodeRepo,
+    RepoFacts,
+    RepoFile,
+    ResolvedReference,
+    build_inventory,
+)
+from hubguard.revisions import classify_revision
+
+SHA = "a" * 40
+OTHER_SHA = "b" * 40
+
+
+def ref(repo_id: str, revision: str | None = None, *, line: int = 1, code: bool = False,
+        code_revision: str | None = None, repo_type: str = "model") -> HubReference:
+    return HubReference(
+        hub="huggingface",
+        repo_type=repo_type,
+        repo_id=repo_id,
+        revision=revision,
+        revision_state=classify_revision(revision),
+        location=Location("app.py", Region(line, 5, line, 40)),
+        sink="A1",
+        runs_remote_code=code,
+        loads_weights=True,
+        code_revision=code_revision,
+    )
+
+
+def remote_finding(reference: HubReference, rule_id: str, level: Level) -> Finding:
+    return RepoIssue(rule_id, "m", level).finding_at(reference, SHA)
+
+
+def test_references_resolving_to_one_commit_are_one_record() -> None:
+    main, default = ref("org/m", "main", line=1), ref("org/m", None, line=2, code=True)
+    facts = RepoFacts(SHA, (RepoFile("model.safetensors", 8, "weights", format="safetensors"),), 1)
+    result = ScanResult(references=[default, main], resolved=[
+        ResolvedReference(main, SHA, facts), ResolvedReference(default, SHA, facts)
+    ])
+    [item] = build_inventory(result, "p").items
+    assert (item.version, item.resolution, item.requested_revisions) == (SHA, RESOLVED, {None, "main"})
+    assert [site.line for site in item.call_sites] == [1, 2]
+    assert item.trust_remote_code and not item.pinned and item.facts == facts
+
+
+def test_offline_each_requested_revision_is_its_own_unresolved_record() -> None:
+    result = ScanResult(references=[ref("org/m", "main"), ref("org/m"), ref("org/m", SHA), ref("org/m", "v1.0")])
+    items = build_inventory(result, "p").items
+    assert [(item.version, item.resolution) for item in items] == [
+        (None, UNRESOLVED), (SHA, PINNED), ("main", UNRESOLVED), ("v1.0", UNRESOLVED)
+    ]
+    assert items[0].bom_ref == "huggingface:model/org/m@(default)"
+    assert items[1].bom_ref == f"huggingface:model/org/m@{SHA}"
+    assert items[1].pinned and not items[0].pinned
+
+
+def test_a_pinned_sha_another_reference_resolved_to_is_resolved() -> None:
+    pinned, branch = ref("org/m", SHA, line=1), ref("org/m", "main", line=2)
+    result = ScanResult(references=[pinned, branch], resolved=[ResolvedReference(branch, SHA, None)])
+    [item] = build_inventory(result, "p").items
+    assert item.resolution == RESOLVED and len(item.call_sites) == 2
+
+
+def test_remote_findings_attach_to_their_reference_and_static_ones_do_not() -> None:
+    first, second = ref("org/m", line=1), ref("org/other", line=1)
+    findings = [
+        remote_finding(first, "HG404", Level.WARNING),
+        remote_finding(first, "HG403", Level.ERROR),
+        remote_finding(second, "HG407", Level.ERROR),
+        Finding("HG201", "unpinned", first.location, Level.WARNING, properties={"repoId": "org/m", "hub": "huggingface",
+                "repoType": "model", "requestedRevision": None}),
+    ]
+    result = ScanResult(findings=findings, references=[first, second])
+    items = {item.repo_id: item for item in build_inventory(result, "p").items}
+    assert items["org/m"].rules == {"HG403", "HG404"} and items["org/m"].worst_level is Level.ERROR
+    assert items["org/other"].rules == {"HG407"}
+
+
+def test_code_from_other_repositories_is_a_dependency_at_the_revision_the_loader_uses() -> None:
+    loads = ref("org/m", SHA, code=True, code_revision=OTHER_SHA)
+    facts = RepoFacts(SHA, code_repos=(CodeRepo("org/code", None), CodeRepo("org/tagged", "v2")))
+    result = ScanResult(references=[loads], resolved=[ResolvedReference(loads, SHA, facts)])
+    items = {item.repo_id: item for item in build_inventory(result, "p").items}
+    code, tagged = items["org/code"], items["org/tagged"]
+    assert (code.version, code.resolution, code.direct) == (OTHER_SHA, PINNED, False)
+    assert (tagged.version, tagged.resolution) == ("v2", UNRESOLVED)
+    assert items["org/m"].depends_on == {code.key, tagged.key}
+
+
+def test_facts_of_two_loads_of_one_commit_merge() -> None:
+    config = RepoFile("config.json", 2, "config")
+    weights = RepoFile("pytorch_model.bin", 9, "weights", format="torch-zip", format_source="content", verdict="safe")
+    without_weights = RepoFacts(SHA, (config,), 1, (CodeRepo("org/code", None),), "llama", ("LlamaModel",))
+    with_weights = RepoFacts(SHA, (config, weights), 2)
+    merged = with_weights.merged(without_weights)
+    assert merged.files == (config, weights) and merged.files_total == 2
+    assert merged.code_repos == (CodeRepo("org/code", None),)
+    assert (merged.model_type, merged.architectures) == ("llama", ("LlamaModel",))
+
+
+def test_outcomes_carry_their_facts_through_the_cache_format() -> None:
+    facts = RepoFacts(
+        SHA,
+        (RepoFile("m.bin", 3, "weights", "f" * 64, "c" * 40, "https://hub/m.bin", "pickle", "content", "malicious"),),
+        4,
+        (CodeRepo("org/code", "main", OTHER_SHA),),
+        "bert",
+        ("BertModel",),
+    )
+    outcome = RepoOutcome(SHA, [RepoIssue("HG404", "pickles", Level.WARNING)], facts=facts)
+    assert RepoOutcome.from_json(outcome.to_json()) == outcome
+    failed = RepoOutcome(None, [])
+    assert RepoOutcome.from_json(failed.to_json()) == failed
+    stale = outcome.to_json()
+    del stale["facts"]
+    with pytest.raises(KeyError):  # an entry without facts is a cache miss, never an inventory without files
+        RepoOutcome.from_json(stale)
+
+
+# --- hub/facts.py: what the remote pass records about one load ------------------------------------------------
+
+
+class Reader:
+    def web_url(self, path: str) -> str:
+        return f"https://hub.example/org/m/blob/{SHA}/{path}"
+
+
+def snapshot(files: dict[str, FileInfo], repo_type: str = "model") -> RepoSnapshot:
+    return RepoSnapshot("huggingface", repo_type, "org/m", None, SHA, files)
+
+
+def facts_of(snap: RepoSnapshot, **overrides: Any) -> RepoFacts:
+    arguments: dict[str, Any] = {
+        "loads_weights": True,
+        "runs_remote_code": True,
+        "plan": SimpleNamespace(configs_read=[], cross_repo=[], call_repos=[]),
+        "code_paths": [],
+        "verdicts": {},
+        "is_weight_candidate": lambda path: path.endswith((".bin", ".gguf", ".safetensors")),
+        "read_json": lambda path: None,
+        "fetched": lambda path: None,
+    }
+    return repo_facts(snap, Reader(), **(arguments | overrides))
+
+
+def test_each_listed_file_has_its_role_and_the_hub_hashes() -> None:
+    snap = snapshot({
+        "config.json": FileInfo(20, blob_id="1" * 40),
+        "modeling.py": FileInfo(7, blob_id="2" * 40),
+        "model.safetensors": FileInfo(100, "3" * 40, "4" * 64),
+        "pytorch_model.bin": FileInfo(100, "5" * 40, "6" * 64),
+        "README.md": FileInfo(5),
+    })
+    plan = SimpleNamespace(configs_read=["config.json"], cross_repo=[SimpleNamespace(repo_id="org/x", revision=None)],
+                           call_repos=[])
+    facts = facts_of(snap, plan=plan, code_paths=["modeling.py"], fetched={"modeling.py": b"x = 1\n"}.get)
+    assert [(f.path, f.role, f.format, f.format_source) for f in facts.files] == [
+        ("config.json", "config", None, None),
+        ("model.safetensors", "weights", "safetensors", "name"),  # safetensors win: the .bin is not loaded
+        ("modeling.py", "code", None, None),
+    ]
+    code = facts.files[2]
+    assert code.sha256 == hashlib.sha256(b"x = 1\n").hexdigest()  # the hub lists only a blob id; hubguard read it
+    assert code.blob_id == "2" * 40 and code.url == f"https://hub.example/org/m/blob/{SHA}/modeling.py"
+    assert facts.files[0].sha256 is None  # neither listed by the hub nor read by the scan: no hash is invented
+    assert facts.files[1].sha256 == "4" * 64
+    assert facts.code_repos == (CodeRepo("org/x", None),)
+    assert facts_of(snap, plan=plan, runs_remote_code=False).code_repos == ()
+
+
+def test_weights_the_inspector_read_carry_its_format_and_verdict() -> None:
+    snap = snapshot({"pytorch_model.bin": FileInfo(10), "extra.gguf": FileInfo(10)})
+    verdict = SimpleNamespace(format="torch-zip", verdict=SimpleNamespace(name="MALICIOUS"))
+    facts = facts_of(snap, verdicts={"pytorch_model.bin": verdict})
+    assert [(f.path, f.format, f.format_source, f.verdict) for f in facts.files] == [
+        ("extra.gguf", "gguf", "name", None),
+        ("pytorch_model.bin", "torch-zip", "content", "malicious"),
+    ]
+    assert facts_of(snap, loads_weights=False).files == ()
+    assert loaded_weights({"a.bin": 1, "b.safetensors": 1}, lambda path: True) == ["b.safetensors"]
+
+
+def test_datasets_list_their_files_up_to_a_cap_and_count_the_rest() -> None:
+    shards = {f"data/{index:05}.parquet": FileInfo(1) for index in range(MAX_LISTED_FILES + 5)}
+    snap = snapshot(shards | {"README.md": FileInfo(1), ".gitattributes": FileInfo(1)}, repo_type="dataset")
+    facts = facts_of(snap, loads_weights=False)
+    assert len(facts.files) == MAX_LISTED_FILES and facts.files_total == MAX_LISTED_FILES + 5
+    assert {f.role for f in facts.files} == {"data"} and facts.files[0].path == "data/00000.parquet"
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ({"model_type": "llama", "architectures": ["LlamaForCausalLM"]}, ("llama", ("LlamaForCausalLM",))),
+        ({"model_type": 3, "architectures": "LlamaForCausalLM"}, (None, ())),
+        ({"model_type": "x\u202e\x1b[31m" + "y" * 500, "architectures": [1, "", "A\nB"] + ["C"] * 10},
+         ("x??[31m" + "y" * 90 + "...", ("A?B", "C", "C", "C", "C"))),
+        (["not", "a", "dict"], (None, ())),
+    ],
+)
+def test_architecture_from_config_json_is_untrusted_text(config: Any, expected: tuple[Any, Any]) -> None:
+    snap = snapshot({"config.json": FileInfo(10)})
+    facts = facts_of(snap, read_json=lambda path: config)
+    assert (facts.model_type, facts.architectures) == expected
