@@ -47,9 +47,10 @@ class _ArgumentParser(argparse.ArgumentParser):
 def _add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
-        choices=("text", "concise", "json", "sarif", "github"),
+        choices=("text", "concise", "json", "sarif", "github", "cyclonedx"),
         default="text",
-        help="text (default), concise (one line per finding), json, sarif or github (workflow annotations)",
+        help="text (default), concise (one line per finding), json, sarif, github (workflow annotations) "
+        "or cyclonedx (an ML-BOM of the models and datasets the code loads)",
     )
     parser.add_argument("--output", "-o", type=Path, help="write the report to FILE instead of stdout")
     parser.add_argument("--fail-on", help="lowest level that makes the exit code 1: note, warning, error or none")
@@ -409,6 +410,8 @@ def _model(args: argparse.Namespace, console: Console, err_console: Console) -> 
 
     root = Path.cwd().resolve()
     config = _config(args, root)
+    if args.format == "cyclonedx":
+        raise ConfigError("--format cyclonedx inventories what a project loads: use it with hubguard scan")
     result = inspect_target(args.target, args.revision, args.repo_type, config, root)
     return _report(result, args, config, root, console, err_console)
 
@@ -446,6 +449,7 @@ def _report(
         hidden=hidden or {},
         sources=texts or {},
         fixed=result.stats.get("fixed"),
+        targets=tuple(getattr(args, "paths", ())),
     )
     if args.format in ("text", "concise"):
         printer = print_text if args.format == "text" else print_concise

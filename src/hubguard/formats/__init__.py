@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from hubguard.findings import ScanResult
 from hubguard.formats.context import ReportContext
+from hubguard.formats.cyclonedx import render_cyclonedx
 from hubguard.formats.github import render_github
 from hubguard.formats.json_report import render_json
 from hubguard.formats.rule_docs import print_explain, print_rules, rules_json, rules_table_markdown
 from hubguard.formats.sarif import render_sarif
 from hubguard.formats.text import print_concise, print_text
 
-FORMATS = ("sarif", "json", "github")
+FORMATS = ("sarif", "json", "github", "cyclonedx")
 
 __all__ = [
     "FORMATS",
@@ -33,4 +34,6 @@ def render(result: ScanResult, fmt: str, ctx: ReportContext) -> str:
         return render_json(result, ctx)
     if fmt == "github":
         return render_github(result)
+    if fmt == "cyclonedx":
+        return render_cyclonedx(result, ctx)
     raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")

@@ -21,3 +21,4 @@ class ReportContext:
     sources: dict[str, str] = field(default_factory=dict)  # texts not read from disk (stdin), by path
     hidden: dict[str, int] = field(default_factory=dict)  # findings left out, by reason ("in the baseline": 3)
     fixed: int | None = None  # findings --fix removed (None: no --fix run)
+    targets: tuple[Path, ...] = ()  # the paths named on the command line (the BOM names the project after them)

@@ -1,0 +1,230 @@
+"""A realistic project through ``hubguard scan --format cyclonedx`` against the loopback hub: every model, the
+dataset, a cross-repository ``auto_map`` and a pickle-only repo, validated by cyclonedx-python-lib."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hubguard.cli import main
+from tests.fakehub import FakeHub, git_blob_id, sha256_hex
+from tests.fakehub.fixtures import fake_hub, isolated_hf_env  # noqa: F401  (pytest fixtures)
+from tests.inspectors.fixtures import safetensors_bytes, torch_state_dict_pickle, torch_zip
+from tests.inventory.bom import assert_valid_bom, component, properties
+
+TOKEN = "hf_bomSECRETmarker0123456789"
+SAFETENSORS = safetensors_bytes()
+STATE_DICT = torch_zip(torch_state_dict_pickle())
+PARQUET = b"PAR1" + bytes(64) + b"PAR1"
+LOCAL_CODE = b"class LocalModel:\n    pass\n"
+
+
+def _config(auto_map: dict[str, str], model_type: str, architecture: str) -> bytes:
+    return json.dumps({"auto_map": auto_map, "model_type": model_type, "architectures": [architecture]}).encode()
+
+
+def _hub_repos(hub: FakeHub) -> dict[str, str]:
+    """The repos the project loads; returns their commits by a short name."""
+    shas = {
+        "chat": hub.add_repo(
+            "org/chat",
+            {
+                "config.json": _config({"AutoModel": "org/code-base--modeling_chat.ChatModel"}, "chat", "ChatModel"),
+                "model.safetensors": SAFETENSORS,
+                "README.md": b"# chat\n",
+            },
+        ),
+        "code-base": hub.add_repo("org/code-base", {"modeling_chat.py": b"class ChatModel:\n    pass\n"}),
+        "local-code": hub.add_repo(
+            "org/local-code",
+            {
+                "config.json": _config({"AutoModel": "modeling_local.LocalModel"}, "local", "LocalModel"),
+                "modeling_local.py": LOCAL_CODE,
+                "model.safetensors": SAFETENSORS,
+            },
+        ),
+        "dialogues": hub.add_repo(
+            "org/dialogues",
+            {"data/train.parquet": PARQUET, "README.md": b"# dialogues\n", ".gitattributes": b"*.parquet lfs\n"},
+            repo_type="dataset",
+        ),
+    }
+    hub.add_repo("org/pickle-only", {"config.json": b"{}"}, branches={"release": {"pytorch_model.bin": STATE_DICT}})
+    shas["pickle-only"] = hub.repo("org/pickle-only").refs["release"]
+    return shas
+
+
+def _project(root: Path, shas: dict[str, str]) -> None:
+    local = shas["local-code"]
+    (root / ".git").mkdir(parents=True)
+    (root / "src").mkdir()
+    (root / "src" / "models.py").write_text(
+        "from datasets import load_dataset\n"
+        "from transformers import AutoModel, AutoModelForCausalLM, AutoTokenizer\n"
+        "\n"
+        'chat = AutoModelForCausalLM.from_pretrained("org/chat", revision="main", trust_remote_code=True)\n'
+        'tokenizer = AutoTokenizer.from_pretrained("org/chat")\n'
+        f'local = AutoModel.from_pretrained("org/local-code", revision="{local}", trust_remote_code=True)\n'
+        'legacy = AutoModel.from_pretrained("org/pickle-only", revision="release")\n'
+        f'data = load_dataset("org/dialogues", revision="{shas["dialogues"]}")\n'
+        'ghost = AutoModel.from_pretrained("org/ghost")\n'
+    )
+    (root / "src" / "hub.py").write_text('import torch\nnet = torch.hub.load("someone/repo:main", "m")\n')
+
+
+@pytest.mark.slow
+def test_realistic_project_bom(
+    fake_hub: FakeHub,  # noqa: F811
+    isolated_hf_env: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    shas = _hub_repos(fake_hub)
+    project = tmp_path / "acme-app"
+    _project(project, shas)
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("HF_ENDPOINT", fake_hub.url)
+    monkeypatch.setenv("HF_TOKEN", TOKEN)
+
+    outputs = []
+    for run in range(2):
+        output = tmp_path / f"run{run}.cdx.json"
+        arguments = ["scan", "--format", "cyclonedx", "--output", str(output), "--fail-on", "none"]
+        assert main([*arguments, "--cache-dir", str(tmp_path / "cache"), "."]) == 0
+        outputs.append(output.read_bytes())
+    capsys.readouterr()
+    assert outputs[0] == outputs[1], "the same input gives a byte-identical BOM (the second run is served from cache)"
+    assert b"bomSECRETmarker" not in outputs[0]
+    bom = json.loads(outputs[0])
+    assert_valid_bom(outputs[0].decode())
+    assert "timestamp" not in bom["metadata"]
+    assert bom["metadata"]["component"] == {"bom-ref": "project", "name": "acme-app", "type": "application"}
+
+    refs = {entry["bom-ref"]: entry for entry in bom["components"]}
+    chat_ref = f"huggingface:model/org/chat@{shas['chat']}"
+    code_base_ref = "huggingface:model/org/code-base@(default)"
+    local_ref = f"huggingface:model/org/local-code@{shas['local-code']}"
+    pickle_ref = f"huggingface:model/org/pickle-only@{shas['pickle-only']}"
+    dataset_ref = f"huggingface:dataset/org/dialogues@{shas['dialogues']}"
+    ghost_ref = "huggingface:model/org/ghost@(default)"
+    torch_ref = "torchhub:github/someone/repo@main"
+    assert set(refs) == {chat_ref, code_base_ref, local_ref, pickle_ref, dataset_ref, ghost_ref, torch_ref}
+
+    # org/chat: two call sites (main and no revision) resolve to one commit; its code comes from org/code-base
+    chat = refs[chat_ref]
+    assert chat["type"] == "machine-learning-model" and chat["version"] == shas["chat"]
+    assert chat["purl"] == f"pkg:huggingface/org/chat@{shas['chat']}?repository_url={fake_hub.url}"
+    assert chat["pedigree"] == {"commits": [{"uid": shas["chat"]}]}
+    assert chat["modelCard"] == {"modelParameters": {"architectureFamily": "chat", "modelArchitecture": "ChatModel"}}
+    assert [(o["location"], o["line"]) for o in chat["evidence"]["occurrences"]] == [
+        ("src/models.py", 4), ("src/models.py", 5)
+    ]
+    assert properties(chat) == {
+        "hubguard:hub": ["huggingface"],
+        "hubguard:repo-type": ["model"],
+        "hubguard:resolution": ["resolved"],
+        "hubguard:requested-revision": ["(default)", "main"],
+        "hubguard:pinned": ["false"],
+        "hubguard:trust-remote-code": ["true"],
+        "hubguard:remote-code": ["true"],
+        "hubguard:findings": ["HG406"],
+        "hubguard:findings-level": ["error"],
+    }
+    assert _files(chat) == {
+        "config.json": ("config", sha256_hex(_config(
+            {"AutoModel": "org/code-base--modeling_chat.ChatModel"}, "chat", "ChatModel")), None),
+        "model.safetensors": ("weights", sha256_hex(SAFETENSORS), "safetensors"),
+    }
+    code_base = refs[code_base_ref]
+    assert code_base["type"] == "library" and "version" not in code_base and "evidence" not in code_base
+    assert properties(code_base)["hubguard:resolution"] == ["unresolved"]
+
+    # org/local-code: pinned, its own code runs; code files get the SHA-256 of the bytes hubguard read
+    local = refs[local_ref]
+    assert properties(local)["hubguard:pinned"] == ["true"]
+    assert properties(local)["hubguard:remote-code-file"] == ["modeling_local.py"]
+    assert properties(local)["hubguard:findings"] == ["HG401"]
+    modeling = component(local["components"], "modeling_local.py")
+    assert modeling["hashes"] == [{"alg": "SHA-256", "content": hashlib.sha256(LOCAL_CODE).hexdigest()}]
+    assert modeling["externalReferences"] == [
+        {"type": "vcs", "url": f"{fake_hub.url}/org/local-code/blob/{shas['local-code']}/modeling_local.py"}
+    ]
+    assert properties(modeling)["hubguard:git-blob-id"] == [git_blob_id(LOCAL_CODE)]
+
+    # org/pickle-only: a branch; the pickle the call loads is inspected by content
+    pickled = refs[pickle_ref]
+    weights = component(pickled["components"], "pytorch_model.bin")
+    assert properties(weights)["hubguard:format-source"] == ["content"]
+    assert properties(weights)["hubguard:inspector-verdict"] == ["safe"]
+    assert properties(weights)["hubguard:format"] == ["torch-zip"]  # a zip of pickles, as torch.save writes
+    assert weights["hashes"] == [{"alg": "SHA-256", "content": sha256_hex(STATE_DICT)}]
+    assert properties(pickled)["hubguard:weights-verdict"] == ["safe"]
+    assert properties(pickled)["hubguard:requested-revision"] == ["release"]
+    assert "HG404" in properties(pickled)["hubguard:findings"][0]
+
+    # the dataset: no purl type exists for Hugging Face datasets, so its URL stands in
+    dataset = refs[dataset_ref]
+    assert dataset["type"] == "data" and "purl" not in dataset
+    url = f"{fake_hub.url}/datasets/org/dialogues"
+    assert dataset["externalReferences"] == [{"type": "vcs", "url": url}]
+    assert dataset["data"] == [{"type": "dataset", "name": "org/dialogues", "contents": {"url": url}}]
+    # the loopback hub lists a .parquet file without LFS: only its git blob id, which is no content hash
+    assert _files(dataset) == {"data/train.parquet": ("data", None, None)}
+    train = component(dataset["components"], "data/train.parquet")
+    assert properties(train)["hubguard:git-blob-id"] == [git_blob_id(PARQUET)]
+
+    # what could not be resolved says so, and why
+    assert properties(refs[ghost_ref])["hubguard:findings"] == ["HG407"]
+    assert properties(refs[torch_ref])["hubguard:resolution"] == ["unresolved"]
+    assert refs[torch_ref]["purl"] == "pkg:github/someone/repo"
+
+    dependencies = {entry["ref"]: entry.get("dependsOn", []) for entry in bom["dependencies"]}
+    assert dependencies["project"] == sorted(set(refs) - {code_base_ref})
+    assert dependencies[chat_ref] == [code_base_ref]
+    assert dependencies[code_base_ref] == [] and dependencies[local_ref] == []
+
+
+@pytest.mark.slow
+def test_a_run_from_the_cache_makes_no_request_and_gives_the_same_bom(
+    fake_hub: FakeHub,  # noqa: F811
+    isolated_hf_env: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    shas = _hub_repos(fake_hub)
+    project = tmp_path / "pinned"
+    (project / ".git").mkdir(parents=True)
+    local = shas["local-code"]
+    (project / "load.py").write_text(
+        "from transformers import AutoModel\n"
+        f'model = AutoModel.from_pretrained("org/local-code", revision="{local}", trust_remote_code=True)\n'
+    )
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("HF_ENDPOINT", fake_hub.url)
+    boms = []
+    for run in range(2):
+        fake_hub.reset_log()
+        output = tmp_path / f"run{run}.cdx.json"
+        main(["scan", "--format", "cyclonedx", "-o", str(output), "--cache-dir", str(tmp_path / "cache"), "."])
+        boms.append(output.read_bytes())
+    capsys.readouterr()
+    assert fake_hub.requests == []
+    assert boms[0] == boms[1]
+    [local] = json.loads(boms[1])["components"]
+    assert sorted(_files(local)) == ["config.json", "model.safetensors", "modeling_local.py"]
+
+
+def _files(entry: dict[str, Any]) -> dict[str, tuple[str, str | None, str | None]]:
+    """Nested file components: path -> (role, SHA-256, format)."""
+    files = {}
+    for nested in entry.get("components", []):
+        props = properties(nested)
+        sha256 = nested["hashes"][0]["content"] if nested.get("hashes") else None
+        files[nested["name"]] = (props["hubguard:role"][0], sha256, props.get("hubguard:format", [None])[0])
+    return files

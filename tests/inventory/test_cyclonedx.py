@@ -1,0 +1,145 @@
+"""``hubguard scan --format cyclonedx`` offline, through the CLI: the bundled example, an empty project, hostile
+references; validity (cyclonedx-python-lib's validator), determinism, timestamps on request only."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hubguard.cli import main
+from hubguard.formats.cyclonedx import SCHEMA_VERSION, finish
+from hubguard.inventory import Inventory
+from tests.inventory.bom import assert_valid_bom, properties
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = "examples/vulnerable-project"
+PINNED = "3f4c2a9d8e7b6a5f4e3d2c1b0a9f8e7d6c5b4a39"
+
+
+def scan_bom(tmp_path: Path, *arguments: str, name: str = "bom.cdx.json") -> tuple[int, str]:
+    output = tmp_path / name
+    code = main(["scan", "--offline", "--format", "cyclonedx", "--output", str(output), *arguments])
+    return code, output.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("HF_ENDPOINT")  # the default hub, as a user's machine has it
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+def test_bundled_example_offline(at_root: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, text = scan_bom(tmp_path, EXAMPLE)
+    again = scan_bom(tmp_path, EXAMPLE, name="again.cdx.json")[1]
+    assert code == 1  # the findings still decide the exit code; --fail-on none for an inventory-only run
+    assert capsys.readouterr().out == ""
+    assert text == again, "the same input gives a byte-identical BOM"
+    assert_valid_bom(text)
+    bom = json.loads(text)
+    assert bom["specVersion"] == SCHEMA_VERSION.to_version() == "1.7"
+    assert "timestamp" not in bom["metadata"]
+    assert bom["metadata"]["component"]["name"] == "vulnerable-project"
+    assert bom["metadata"]["properties"] == [{"name": "hubguard:remote-pass", "value": "skipped (--offline)"}]
+
+    outline = {
+        (c["type"], c["name"], c.get("version"), properties(c)["hubguard:resolution"][0], c.get("purl"))
+        for c in bom["components"]
+    }
+    assert outline == {
+        ("data", "acme-research/chat-logs", None, "unresolved", None),
+        ("machine-learning-model", "acme-research/diffusion", None, "unresolved",
+         "pkg:huggingface/acme-research/diffusion"),
+        ("machine-learning-model", "acme-research/tiny-chat", None, "unresolved",
+         "pkg:huggingface/acme-research/tiny-chat"),
+        ("machine-learning-model", "acme-research/tiny-chat", "main", "unresolved",
+         "pkg:huggingface/acme-research/tiny-chat"),
+        ("machine-learning-model", "acme-research/tiny-chat", PINNED, "pinned",
+         f"pkg:huggingface/acme-research/tiny-chat@{PINNED}"),
+        ("machine-learning-model", "someone/detector", None, "unresolved", "pkg:github/someone/detector"),
+    }
+    unpinned = _by_ref(bom)["huggingface:model/acme-research/tiny-chat@(default)"]
+    assert [(o["location"], o["line"]) for o in unpinned["evidence"]["occurrences"]] == [
+        (f"{EXAMPLE}/notebooks/explore.ipynb", 32),  # the raw .ipynb line, as in SARIF
+        (f"{EXAMPLE}/train.py", 15),
+    ]
+    assert properties(unpinned)["hubguard:trust-remote-code"] == ["true"]
+    assert "hubguard:remote-code" not in properties(unpinned)  # unknown offline, so not claimed either way
+    dependencies = {entry["ref"]: entry.get("dependsOn", []) for entry in bom["dependencies"]}
+    assert dependencies.pop("project") == sorted(_by_ref(bom))
+    assert all(depends_on == [] for depends_on in dependencies.values())
+
+
+def test_empty_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "empty"
+    (project / ".git").mkdir(parents=True)
+    (project / "util.py").write_text("def add(a, b):\n    return a + b\n")
+    monkeypatch.chdir(project)
+    code, text = scan_bom(tmp_path, ".")
+    assert code == 0
+    assert_valid_bom(text)
+    bom = json.loads(text)
+    assert "components" not in bom and bom["dependencies"] == [{"ref": "project"}]
+    assert bom["metadata"]["component"]["name"] == "empty"
+    assert "properties" not in bom["metadata"]  # nothing referenced, so no remote pass to speak of
+
+
+def test_hostile_references_give_a_valid_bom(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "hostile"
+    (project / ".git").mkdir(parents=True)
+    (project / "load.py").write_text(
+        "from transformers import AutoModel\n"
+        'a = AutoModel.from_pretrained("org/\\u202egnp.exe", revision="main\\x00x")\n'
+        'b = AutoModel.from_pretrained("evil org/x y")\n'
+        f'c = AutoModel.from_pretrained("{"x" * 5000}")\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(project)
+    text = scan_bom(tmp_path, ".")[1]
+    assert_valid_bom(text)
+    assert "\u202e" not in text and "\x00" not in text  # escaped by JSON, never raw
+    components = json.loads(text)["components"]
+    assert {c["name"][:12] for c in components} == {"org/\u202egnp.exe", "evil org/x y", "x" * 12}
+    assert not any("purl" in c for c in components)  # not a valid hub ID: no package URL claims otherwise
+
+
+def test_timestamp_only_when_source_date_epoch_asks(
+    at_root: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = json.loads(scan_bom(tmp_path, EXAMPLE)[1])
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    stamped = json.loads(scan_bom(tmp_path, EXAMPLE)[1])
+    assert stamped["metadata"]["timestamp"] == "2023-11-14T22:13:20Z"
+    assert stamped["serialNumber"] != plain["serialNumber"]
+    del stamped["metadata"]["timestamp"], stamped["serialNumber"], plain["serialNumber"]
+    assert stamped == plain
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    assert main(["scan", "--offline", "--format", "cyclonedx", "-o", str(tmp_path / "x.json"), EXAMPLE]) == 2
+
+
+def test_serial_number_is_derived_from_the_content() -> None:
+    def document(name: str) -> dict[str, Any]:
+        return {"bomFormat": "CycloneDX", "metadata": {"timestamp": "now", "component": {"name": name}}}
+
+    inventory = Inventory("p", None, [])
+    first, same, other = (finish(document(name), inventory, None) for name in ("a", "a", "b"))
+    assert first == same and first["serialNumber"] != other["serialNumber"]
+    assert uuid.UUID(first["serialNumber"].removeprefix("urn:uuid:")).version == 5
+    assert "timestamp" not in first["metadata"]
+    assert list(first)[:3] == ["bomFormat", "serialNumber", "metadata"]
+
+
+def test_model_command_refuses_the_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    weights = tmp_path / "model.bin"
+    weights.write_bytes(b"\x80\x02}q\x00.")
+    assert main(["model", "--format", "cyclonedx", str(weights)]) == 2
+    assert "hubguard scan" in capsys.readouterr().err
+
+
+def _by_ref(bom: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {component["bom-ref"]: component for component in bom.get("components", [])}
