@@ -4,10 +4,12 @@ references; validity (cyclonedx-python-lib's validator), determinism, timestamps
 from __future__ import annotations
 
 import json
+import shutil
 import uuid
 from pathlib import Path
 from typing import Any
 
+import jq
 import pytest
 
 from hubguard.cli import main
@@ -72,6 +74,38 @@ def test_bundled_example_offline(at_root: None, tmp_path: Path, capsys: pytest.C
     dependencies = {entry["ref"]: entry.get("dependsOn", []) for entry in bom["dependencies"]}
     assert dependencies.pop("project") == sorted(_by_ref(bom))
     assert all(depends_on == [] for depends_on in dependencies.values())
+
+
+def test_readme_shows_a_component_of_the_bundled_example_verbatim(at_root: None, tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Model inventory", 1)[1]
+    excerpt = json.loads(section.split("```json\n", 1)[1].split("```", 1)[0])
+    bom = json.loads(scan_bom(tmp_path, EXAMPLE)[1])
+    assert excerpt == _by_ref(bom)[excerpt["bom-ref"]]
+
+
+def test_readme_recipe_names_the_model_a_pull_request_changes(
+    at_root: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's jq program, run by libjq (the jq package's bindings), on the example before and after
+    a change that pins tiny-chat's "main" reference to a commit."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    program = readme.split("jq -r '", 1)[1].split("' \"$1\"", 1)[0]
+    head = tmp_path / "head" / "vulnerable-project"
+    shutil.copytree(ROOT / EXAMPLE, head)
+    train = head / "train.py"
+    train.write_text(train.read_text().replace('revision="main"', f'revision="{PINNED}"'))
+    base_bom = scan_bom(tmp_path, EXAMPLE, name="base.cdx.json")[1]
+    monkeypatch.chdir(head)
+    head_bom = scan_bom(tmp_path, ".", name="head.cdx.json")[1]
+
+    def models(bom: str) -> set[str]:
+        return set(jq.compile(program).input(text=bom).all())
+
+    base, changed = models(base_bom), models(head_bom)
+    assert base - changed == {"acme-research/tiny-chat\tmain\tunresolved\t"}
+    assert changed - base == set()  # pinned to the commit another call already pins: one version fewer
+    assert f"acme-research/tiny-chat\t{PINNED}\tpinned\t" in changed
 
 
 def test_empty_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
