@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The GitHub Action's steps. Every input arrives through the environment (never templated into the
 # script): INPUT_PATHS, INPUT_REMOTE, INPUT_FAIL_ON, INPUT_CATEGORY, INPUT_CONFIG, INPUT_CHANGED_LINES_ONLY,
-# INPUT_VERSION, INPUT_PYTHON, INPUT_UPLOAD_SARIF, HF_TOKEN, GITHUB_TOKEN, MODELSCOPE_API_TOKEN, CSGHUB_TOKEN,
-# HUBGUARD_ACTION_PATH.
+# INPUT_VERSION, INPUT_PYTHON, INPUT_UPLOAD_SARIF, INPUT_BOM, HF_TOKEN, GITHUB_TOKEN, MODELSCOPE_API_TOKEN,
+# CSGHUB_TOKEN, HUBGUARD_ACTION_PATH.
 #   action-scan.sh prepare   writes venv-path, venv-key and cache-dir to $GITHUB_OUTPUT (for actions/cache)
 #   action-scan.sh           installs hubguard unless the cached venv matches, scans, writes sarif-file,
-#                            changed-sarif-file, findings, gate and upload to $GITHUB_OUTPUT and a findings
+#                            changed-sarif-file, bom-file, findings, gate and upload to $GITHUB_OUTPUT and a findings
 #                            table to $GITHUB_STEP_SUMMARY; exits 0 unless hubguard itself fails (the
 #                            action's last step enforces fail-on, after the SARIF upload).
 # HUBGUARD_BIN, when set, is used instead of installing hubguard into a venv (tests); then HUBGUARD_PYTHON
@@ -149,6 +149,15 @@ if is_true "${INPUT_UPLOAD_SARIF:-true}"; then
   fi
 fi
 echo "upload=$upload" >>"$GITHUB_OUTPUT"
+
+if is_true "${INPUT_BOM:-false}"; then
+  # The same scan again, as an inventory (a later --format/--output wins): branches are looked up again,
+  # what each commit holds comes from the result cache the first run filled.
+  bom="$out_dir/hubguard.cdx.json"
+  "$hubguard" "${args[@]}" --format cyclonedx --output "$bom" --quiet -- "${paths[@]}" || status=$?
+  [[ $status -eq 0 && -s "$bom" ]] || fail "hubguard could not write the ML-BOM (exit $status)"
+  echo "bom-file=$bom" >>"$GITHUB_OUTPUT"
+fi
 
 gated="$sarif"
 if is_true "${INPUT_CHANGED_LINES_ONLY:-false}"; then

@@ -149,6 +149,17 @@ def test_upload_is_skipped_when_the_scan_says_so(action: dict[str, Any]) -> None
     assert "steps.scan.outputs.upload == 'true'" in upload["if"]
 
 
+def test_bom_artifact_upload_is_optional_and_uses_the_scan_output(action: dict[str, Any]) -> None:
+    upload = next(step for step in steps_of(action) if "upload-artifact" in step.get("uses", ""))
+    assert "inputs.bom == 'true'" in upload["if"] and "steps.scan.outputs.bom-file" in upload["if"]
+    assert upload["with"] == {
+        "name": "${{ inputs.bom-artifact }}",
+        "path": "${{ steps.scan.outputs.bom-file }}",
+        "if-no-files-found": "error",
+    }
+    assert action["inputs"]["bom"]["default"] == "false"
+
+
 def test_example_workflow_grants_only_what_the_upload_needs() -> None:
     workflow = load_yaml(WORKFLOW)
     assert workflow["permissions"] == {}

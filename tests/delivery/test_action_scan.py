@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.delivery.gitrepo import CLEAN, PROJECT, VENV_BIN, VULNERABLE, git, git_env, init_repo
+from tests.inventory.bom import assert_valid_bom
 
 SCRIPT = PROJECT / "hooks" / "action-scan.sh"
 TOKEN = "hf_secretTOKEN1234567890abcdef"
@@ -160,6 +161,25 @@ def test_prepare_names_the_cached_paths_and_a_key_per_release(tmp_path: Path, wo
     assert source == prepare() and "-source-" in source["venv-key"]
     release = prepare(version="0.1.0")
     assert release["venv-key"].endswith("-hubguard==0.1.0") and release["venv-key"] != source["venv-key"]
+
+
+def test_bom_input_writes_a_valid_ml_bom_beside_the_sarif(tmp_path: Path, workspace: Path) -> None:
+    (workspace / "train.py").write_text(VULNERABLE)
+    run = run_action(tmp_path, workspace, fail_on="error", bom="true")
+    assert run.returncode == 0, run.stderr
+    bom_file = Path(run.outputs["bom-file"])
+    assert bom_file == tmp_path / "runner-temp" / "hubguard" / "hubguard.cdx.json"
+    assert_valid_bom(bom_file.read_text())
+    bom = json.loads(bom_file.read_text())
+    assert [(c["name"], c["type"]) for c in bom["components"]] == [("org/m", "machine-learning-model")]
+    assert run.outputs["findings"] == "2" and run.outputs["gate"] == "fail"  # the gate still reads the SARIF
+
+
+def test_no_bom_unless_asked(tmp_path: Path, workspace: Path) -> None:
+    (workspace / "train.py").write_text(VULNERABLE)
+    run = run_action(tmp_path, workspace)
+    assert "bom-file" not in run.outputs
+    assert not (tmp_path / "runner-temp" / "hubguard" / "hubguard.cdx.json").exists()
 
 
 def test_clean_code_passes_the_gate(tmp_path: Path, workspace: Path) -> None:
