@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from hubguard.findings import Finding, HubReference, Level, Region, RevisionState, ScanResult
 from hubguard.revisions import is_commit_sha
@@ -224,7 +225,14 @@ def _item_for(
     items: dict[ItemKey, InventoryItem], reference: HubReference, entry: ResolvedReference | None
 ) -> InventoryItem:
     sha = entry.sha if entry is not None else None
-    return _item(items, reference.hub, reference.repo_type, reference.repo_id, sha, reference.revision)
+    repo_id = without_credentials(reference.repo_id) if reference.hub == "url" else reference.repo_id
+    return _item(items, reference.hub, reference.repo_type, repo_id, sha, reference.revision)
+
+
+def without_credentials(url: str) -> str:
+    """A URL without the ``user:password@`` a scanned file or an endpoint may carry: it names the same thing."""
+    parts = urlsplit(url)
+    return parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl() if "@" in parts.netloc else url
 
 
 def _item(

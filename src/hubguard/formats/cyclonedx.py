@@ -31,7 +31,17 @@ from hubguard.findings import ScanResult
 from hubguard.formats.context import ReportContext
 from hubguard.hub.huggingface import DEFAULT_ENDPOINT, default_endpoint
 from hubguard.hub.repo_ids import InvalidReference, validate_repo_id
-from hubguard.inventory import CODE, UNRESOLVED, CallSite, Inventory, InventoryItem, RepoFile, build_inventory
+from hubguard.inventory import (
+    CODE,
+    UNRESOLVED,
+    CallSite,
+    Inventory,
+    InventoryItem,
+    RepoFile,
+    build_inventory,
+    without_credentials,
+)
+from hubguard.revisions import is_commit_sha
 
 SCHEMA_VERSION = SchemaVersion.V1_7
 PROJECT_REF = "project"
@@ -110,7 +120,7 @@ def _component(item: InventoryItem) -> Component:
     if url is not None:
         kind_of_url = ExternalReferenceType.DISTRIBUTION if item.hub == "url" else ExternalReferenceType.VCS
         references.append(ExternalReference(type=kind_of_url, url=XsUri(url)))
-    resolved = item.resolution != UNRESOLVED
+    commit = item.version if item.resolution != UNRESOLVED and is_commit_sha(item.version) else None
     occurrences = [_occurrence(item, site) for site in item.call_sites]
     return Component(
         type=kind,
@@ -119,7 +129,7 @@ def _component(item: InventoryItem) -> Component:
         bom_ref=item.bom_ref,
         purl=package_url(item),
         external_references=references,
-        pedigree=Pedigree(commits=[Commit(uid=item.version)]) if resolved else None,
+        pedigree=Pedigree(commits=[Commit(uid=commit)]) if commit else None,  # a URL's identity is no commit
         properties=_properties(item),
         evidence=ComponentEvidence(occurrences=occurrences) if occurrences else None,
         components=[_file(item, file) for file in item.facts.files] if item.facts else [],
@@ -163,7 +173,8 @@ def _file(item: InventoryItem, file: RepoFile) -> Component:
     values += [("git-blob-id", file.blob_id)] if file.blob_id else []
     values += [("format", file.format), ("format-source", file.format_source or "")] if file.format else []
     values += [("inspector-verdict", file.verdict)] if file.verdict else []
-    page = [ExternalReference(type=ExternalReferenceType.VCS, url=XsUri(file.url))] if file.url else []
+    url = public_url(file.url)
+    page = [ExternalReference(type=ExternalReferenceType.VCS, url=XsUri(url))] if url else []
     return Component(
         type=ComponentType.FILE,
         name=file.path,
@@ -181,8 +192,8 @@ def package_url(item: InventoryItem) -> PackageURL | None:
     version = item.version.lower() if item.version is not None and item.resolution != UNRESOLVED else None
     namespace, _, name = item.repo_id.partition("/")
     if item.hub == "huggingface" and item.repo_type == "model" and name and _valid_hf_id(item.repo_id):
-        endpoint = default_endpoint()
-        qualifiers = {"repository_url": endpoint} if endpoint != DEFAULT_ENDPOINT else None
+        endpoint = public_url(default_endpoint())
+        qualifiers = {"repository_url": endpoint} if endpoint and endpoint != DEFAULT_ENDPOINT else None
         return PackageURL("huggingface", namespace, name, version, qualifiers)
     if item.hub == "torchhub" and name and _valid_hf_id(item.repo_id):
         return PackageURL("github", namespace.lower(), name.lower(), version)
@@ -191,12 +202,20 @@ def package_url(item: InventoryItem) -> PackageURL | None:
 
 def repository_url(item: InventoryItem) -> str | None:
     if item.hub == "huggingface" and item.repo_type in _HF_PREFIX and _valid_hf_id(item.repo_id):
-        return f"{default_endpoint()}/{_HF_PREFIX[item.repo_type]}{item.repo_id}"
+        return public_url(f"{default_endpoint()}/{_HF_PREFIX[item.repo_type]}{item.repo_id}")
     if item.hub == "torchhub" and _valid_hf_id(item.repo_id):
         return f"https://github.com/{item.repo_id}"
     if item.hub == "url" and item.repo_id.startswith(("https://", "http://")):
-        return item.repo_id
+        return public_url(item.repo_id)
     return None
+
+
+def public_url(url: str | None) -> str | None:
+    """A URL fit for the BOM: printable ASCII without spaces (anything else is left out, as scanned code or a
+    hub may hand over any text) and without the credentials an endpoint may carry."""
+    if not url or not url.isascii() or not url.isprintable() or " " in url:
+        return None
+    return without_credentials(url)
 
 
 def _valid_hf_id(repo_id: str) -> bool:
