@@ -58,6 +58,12 @@ def _hub_repos(hub: FakeHub) -> dict[str, str]:
     return shas
 
 
+@pytest.fixture
+def shas(fake_hub: FakeHub, isolated_hf_env: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:  # noqa: F811
+    monkeypatch.setenv("HF_ENDPOINT", fake_hub.url)
+    return _hub_repos(fake_hub)
+
+
 def _project(root: Path, shas: dict[str, str]) -> None:
     local = shas["local-code"]
     (root / ".git").mkdir(parents=True)
@@ -78,17 +84,15 @@ def _project(root: Path, shas: dict[str, str]) -> None:
 
 @pytest.mark.slow
 def test_realistic_project_bom(
+    shas: dict[str, str],
     fake_hub: FakeHub,  # noqa: F811
-    isolated_hf_env: Path,  # noqa: F811
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    shas = _hub_repos(fake_hub)
     project = tmp_path / "acme-app"
     _project(project, shas)
     monkeypatch.chdir(project)
-    monkeypatch.setenv("HF_ENDPOINT", fake_hub.url)
     monkeypatch.setenv("HF_TOKEN", TOKEN)
 
     outputs = []
@@ -191,13 +195,12 @@ def test_realistic_project_bom(
 
 @pytest.mark.slow
 def test_a_run_from_the_cache_makes_no_request_and_gives_the_same_bom(
+    shas: dict[str, str],
     fake_hub: FakeHub,  # noqa: F811
-    isolated_hf_env: Path,  # noqa: F811
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    shas = _hub_repos(fake_hub)
     project = tmp_path / "pinned"
     (project / ".git").mkdir(parents=True)
     local = shas["local-code"]
@@ -206,7 +209,6 @@ def test_a_run_from_the_cache_makes_no_request_and_gives_the_same_bom(
         f'model = AutoModel.from_pretrained("org/local-code", revision="{local}", trust_remote_code=True)\n'
     )
     monkeypatch.chdir(project)
-    monkeypatch.setenv("HF_ENDPOINT", fake_hub.url)
     boms = []
     for run in range(2):
         fake_hub.reset_log()

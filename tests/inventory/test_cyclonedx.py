@@ -13,11 +13,11 @@ import jq
 import pytest
 
 from hubguard.cli import main
-from hubguard.findings import HubReference, Level, Location, Region, ScanResult
+from hubguard.findings import Level, ScanResult
 from hubguard.formats import ReportContext, render
 from hubguard.formats.cyclonedx import SCHEMA_VERSION, finish
 from hubguard.inventory import Inventory, RepoFacts, RepoFile, ResolvedReference
-from hubguard.revisions import classify_revision
+from tests.hub.test_remote_pass import ref
 from tests.inventory.bom import assert_valid_bom, properties
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,11 +148,11 @@ def test_urls_in_the_bom_carry_no_credentials_and_no_unprintable_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("HF_ENDPOINT", "https://user:s3cretPW@mirror.example")
-    model = _reference("huggingface", "org/m", PINNED)
+    model = ref("org/m", PINNED)
     facts = RepoFacts(PINNED, (RepoFile("m.bin", 1, "weights", url="https://user:s3cretPW@mirror.example/m.bin"),), 1)
-    checkpoint = _reference("url", "https://u:pw@files.example/w.pth")
+    checkpoint = ref("https://u:pw@files.example/w.pth", hub="url", repo_type="url")
     identity = "sha256:" + "c" * 64  # a URL's identity, not a commit
-    references = [model, _reference("url", "https://files.example/a\nb.pth"), checkpoint]
+    references = [model, ref("https://files.example/a\nb.pth", hub="url", repo_type="url"), checkpoint]
     resolved = [ResolvedReference(model, PINNED, facts), ResolvedReference(checkpoint, identity, None)]
     result = ScanResult(references=references, resolved=resolved)
     text = render(result, "cyclonedx", ReportContext(root=tmp_path, tool_version="0", fail_on=Level.ERROR))
@@ -202,13 +202,6 @@ def test_model_command_refuses_the_format(tmp_path: Path, capsys: pytest.Capture
     weights.write_bytes(b"\x80\x02}q\x00.")
     assert main(["model", "--format", "cyclonedx", str(weights)]) == 2
     assert "hubguard scan" in capsys.readouterr().err
-
-
-def _reference(hub: str, repo_id: str, revision: str | None = None) -> HubReference:
-    return HubReference(
-        hub, "url" if hub == "url" else "model", repo_id, revision, classify_revision(revision),
-        Location("load.py", Region(1, 1, 1, 9)), "A1", False, True,
-    )
 
 
 def _by_ref(bom: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from hubguard.findings import Finding, HubReference, Level, Location, Region, ScanResult
+from hubguard.findings import Finding, HubReference, Level, ScanResult
 from hubguard.hub.facts import MAX_LISTED_FILES, loaded_weights, repo_facts
 from hubguard.hub.outcome import RepoIssue, RepoOutcome
 from hubguard.hub.snapshot import FileInfo, RepoSnapshot
@@ -22,26 +22,10 @@ from hubguard.inventory import (
     ResolvedReference,
     build_inventory,
 )
-from hubguard.revisions import classify_revision
+from tests.hub.test_remote_pass import ref
 
 SHA = "a" * 40
 OTHER_SHA = "b" * 40
-
-
-def ref(repo_id: str, revision: str | None = None, *, line: int = 1, code: bool = False,
-        code_revision: str | None = None, repo_type: str = "model") -> HubReference:
-    return HubReference(
-        hub="huggingface",
-        repo_type=repo_type,
-        repo_id=repo_id,
-        revision=revision,
-        revision_state=classify_revision(revision),
-        location=Location("app.py", Region(line, 5, line, 40)),
-        sink="A1",
-        runs_remote_code=code,
-        loads_weights=True,
-        code_revision=code_revision,
-    )
 
 
 def remote_finding(reference: HubReference, rule_id: str, level: Level) -> Finding:
