@@ -17,12 +17,12 @@ from urllib.parse import urlsplit
 
 from hubguard.findings import Finding, HubReference, Level, Region, RevisionState, ScanResult
 from hubguard.revisions import is_commit_sha
+from hubguard.rules import REMOTE_PASS_PREFIX
 
 # What a listed file is to the load: it runs, it holds weights, it decides what runs, or it is dataset content.
 CODE, WEIGHTS, CONFIG, DATA = "code", "weights", "config", "data"
 # How a version was established: looked up on the hub, written as a full commit SHA, or neither.
 RESOLVED, PINNED, UNRESOLVED = "resolved", "pinned", "unresolved"
-_REMOTE_RULE_PREFIX = "HG4"  # findings about the referenced repository itself (the remote pass's rules)
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,9 @@ class CodeRepo:
     repo_id: str
     revision: str | None  # as the loader will request it; None: that repository's default branch
     sha: str | None = None  # the commit it resolved to, when the remote pass looked it up
+
+    def sort_key(self) -> tuple[str, str, str]:
+        return (self.repo_id, self.revision or "", self.sha or "")
 
     def to_json(self) -> dict[str, Any]:
         return {"repo_id": self.repo_id, "revision": self.revision, "sha": self.sha}
@@ -100,7 +103,7 @@ class RepoFacts:
             self,
             files=tuple(files[path] for path in sorted(files)),
             files_total=max(self.files_total, other.files_total, len(files)),
-            code_repos=tuple(sorted(set(self.code_repos) | set(other.code_repos), key=_code_repo_order)),
+            code_repos=tuple(sorted(set(self.code_repos) | set(other.code_repos), key=CodeRepo.sort_key)),
             model_type=self.model_type or other.model_type,
             architectures=self.architectures or other.architectures,
         )
@@ -265,7 +268,7 @@ def _remote_rules(findings: Iterable[Finding]) -> dict[FindingKey, list[tuple[st
     by_reference: dict[FindingKey, list[tuple[str, Level]]] = {}
     for finding in findings:
         properties = finding.properties
-        if not finding.rule_id.startswith(_REMOTE_RULE_PREFIX) or "repoId" not in properties:
+        if not finding.rule_id.startswith(REMOTE_PASS_PREFIX) or "repoId" not in properties:
             continue
         key = (
             finding.location.path,
@@ -282,7 +285,3 @@ def _remote_rules(findings: Iterable[Finding]) -> dict[FindingKey, list[tuple[st
 def _reference_order(reference: HubReference) -> tuple[Any, ...]:
     location = reference.location
     return (location.path, location.region or Region(0, 0, 0, 0), reference.repo_id, reference.revision or "")
-
-
-def _code_repo_order(repo: CodeRepo) -> tuple[str, str, str]:
-    return (repo.repo_id, repo.revision or "", repo.sha or "")

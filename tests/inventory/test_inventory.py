@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from hubguard.findings import Finding, HubReference, Level, ScanResult
-from hubguard.hub.facts import MAX_LISTED_FILES, loaded_weights, repo_facts
+from hubguard.hub.facts import MAX_LISTED_FILES, repo_facts
 from hubguard.hub.outcome import RepoIssue, RepoOutcome
 from hubguard.hub.snapshot import FileInfo, RepoSnapshot
 from hubguard.inventory import (
@@ -178,7 +178,6 @@ def test_weights_the_inspector_read_carry_its_format_and_verdict() -> None:
         ("pytorch_model.bin", "torch-zip", "content", "malicious"),
     ]
     assert facts_of(snap, loads_weights=False).files == ()
-    assert loaded_weights({"a.bin": 1, "b.safetensors": 1}, lambda path: True) == ["b.safetensors"]
 
 
 def test_datasets_list_their_files_up_to_a_cap_and_count_the_rest() -> None:

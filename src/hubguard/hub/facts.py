@@ -12,6 +12,7 @@ from typing import Any
 from hubguard.hub.outcome import printable
 from hubguard.hub.resolver import RepoReader
 from hubguard.hub.snapshot import RepoSnapshot
+from hubguard.hub.weights import loaded_weights
 from hubguard.inventory import CODE, CONFIG, DATA, WEIGHTS, CodeRepo, RepoFacts, RepoFile
 
 MAX_LISTED_FILES = 1000  # a dataset can hold many thousands of shards; the total is recorded
@@ -63,16 +64,10 @@ def repo_facts(
         sha=snapshot.sha,
         files=files,
         files_total=len(listed),
-        code_repos=tuple(sorted({CodeRepo(ref.repo_id, ref.revision) for ref in cross}, key=lambda r: r.repo_id)),
+        code_repos=tuple(sorted({CodeRepo(ref.repo_id, ref.revision) for ref in cross}, key=CodeRepo.sort_key)),
         model_type=model_type,
         architectures=architectures,
     )
-
-
-def loaded_weights(paths: Mapping[str, Any], is_weight_candidate: Callable[[str], bool]) -> list[str]:
-    """The weight files a loader reads: the safetensors when there are any, otherwise every weight file."""
-    safetensors = [path for path in paths if path.endswith(".safetensors")]
-    return safetensors or [path for path in paths if is_weight_candidate(path)]
 
 
 def weight_format(path: str) -> str:

@@ -8,9 +8,13 @@ NON_PICKLE_SUFFIXES = (".safetensors", ".gguf", ".onnx", ".msgpack", ".json", ".
 MAX_WEIGHT_FILES = 32
 
 
+def loaded_weights(paths: Iterable[str], is_weight_candidate: Callable[[str], bool]) -> list[str]:
+    """The weight files a loader reads, sorted: the safetensors when there are any, otherwise every weight file."""
+    ordered = sorted(paths)
+    safetensors = [path for path in ordered if path.endswith(".safetensors")]
+    return safetensors or [path for path in ordered if is_weight_candidate(path)]
+
+
 def pickle_weights(paths: Iterable[str], is_weight_candidate: Callable[[str], bool]) -> list[str]:
     """Weight files that may hold pickles and would be loaded: none when any safetensors file exists."""
-    ordered = sorted(paths)
-    if any(path.endswith(".safetensors") for path in ordered):
-        return []
-    return [path for path in ordered if is_weight_candidate(path) and not path.endswith(NON_PICKLE_SUFFIXES)]
+    return [path for path in loaded_weights(paths, is_weight_candidate) if not path.endswith(NON_PICKLE_SUFFIXES)]
