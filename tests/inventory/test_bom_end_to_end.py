@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from hubguard.cli import main
-from tests.fakehub import FakeHub, git_blob_id, sha256_hex
-from tests.fakehub.fixtures import fake_hub, isolated_hf_env  # noqa: F401  (pytest fixtures)
+from tests.fakehub import FakeGitHub, FakeHub, git_blob_id, sha256_hex
+from tests.fakehub.files import FakeFileServer
+from tests.fakehub.fixtures import fake_github, fake_hub, isolated_hf_env  # noqa: F401  (pytest fixtures)
 from tests.inspectors.fixtures import safetensors_bytes, torch_state_dict_pickle, torch_zip
 from tests.inventory.bom import assert_valid_bom, component, properties
 
@@ -64,7 +66,14 @@ def shas(fake_hub: FakeHub, isolated_hf_env: Path, monkeypatch: pytest.MonkeyPat
     return _hub_repos(fake_hub)
 
 
-def _project(root: Path, shas: dict[str, str]) -> None:
+@pytest.fixture
+def files(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeFileServer]:
+    with FakeFileServer() as server:
+        monkeypatch.setenv("HUBGUARD_ALLOW_PRIVATE_URLS", "1")  # the file host is on loopback
+        yield server
+
+
+def _project(root: Path, shas: dict[str, str], checkpoint_url: str = "") -> None:
     local = shas["local-code"]
     (root / ".git").mkdir(parents=True)
     (root / "src").mkdir()
@@ -79,19 +88,27 @@ def _project(root: Path, shas: dict[str, str]) -> None:
         f'data = load_dataset("org/dialogues", revision="{shas["dialogues"]}")\n'
         'ghost = AutoModel.from_pretrained("org/ghost")\n'
     )
-    (root / "src" / "hub.py").write_text('import torch\nnet = torch.hub.load("someone/repo:main", "m")\n')
+    (root / "src" / "hub.py").write_text(
+        "import torch\n"
+        'net = torch.hub.load("someone/repo:main", "m")\n'
+        f'state = torch.hub.load_state_dict_from_url("{checkpoint_url}")\n'
+    )
 
 
 @pytest.mark.slow
 def test_realistic_project_bom(
     shas: dict[str, str],
     fake_hub: FakeHub,  # noqa: F811
+    fake_github: FakeGitHub,  # noqa: F811
+    files: FakeFileServer,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    torch_sha = fake_github.add_repo("someone/repo", {"hubconf.py": b"def m():\n    return None\n"})
+    checkpoint_url = files.add("/models/resnet.pth", STATE_DICT, digest=True)
     project = tmp_path / "acme-app"
-    _project(project, shas)
+    _project(project, shas, checkpoint_url)
     monkeypatch.chdir(project)
     monkeypatch.setenv("HF_TOKEN", TOKEN)
 
@@ -116,8 +133,10 @@ def test_realistic_project_bom(
     pickle_ref = f"huggingface:model/org/pickle-only@{shas['pickle-only']}"
     dataset_ref = f"huggingface:dataset/org/dialogues@{shas['dialogues']}"
     ghost_ref = "huggingface:model/org/ghost@(default)"
-    torch_ref = "torchhub:github/someone/repo@main"
-    assert set(refs) == {chat_ref, code_base_ref, local_ref, pickle_ref, dataset_ref, ghost_ref, torch_ref}
+    torch_ref = f"torchhub:github/someone/repo@{torch_sha}"
+    url_ref = f"url:url/{checkpoint_url}@sha256:{sha256_hex(STATE_DICT)}"
+    every = {chat_ref, code_base_ref, local_ref, pickle_ref, dataset_ref, ghost_ref, torch_ref, url_ref}
+    assert set(refs) == every
 
     # org/chat: two call sites (main and no revision) resolve to one commit; its code comes from org/code-base
     chat = refs[chat_ref]
@@ -184,8 +203,16 @@ def test_realistic_project_bom(
 
     # what could not be resolved says so, and why
     assert properties(refs[ghost_ref])["hubguard:findings"] == ["HG407"]
-    assert properties(refs[torch_ref])["hubguard:resolution"] == ["unresolved"]
-    assert refs[torch_ref]["purl"] == "pkg:github/someone/repo"
+    assert properties(refs[ghost_ref])["hubguard:resolution"] == ["unresolved"]
+
+    # a torch.hub repository on GitHub, and a checkpoint URL, which has an identity but no commit
+    torch_hub = refs[torch_ref]
+    assert torch_hub["purl"] == f"pkg:github/someone/repo@{torch_sha}"
+    assert properties(torch_hub)["hubguard:remote-code-file"] == ["hubconf.py"]
+    checkpoint = refs[url_ref]
+    assert checkpoint["type"] == "machine-learning-model" and "purl" not in checkpoint and "pedigree" not in checkpoint
+    assert checkpoint["externalReferences"] == [{"type": "distribution", "url": checkpoint_url}]
+    assert _files(checkpoint) == {"resnet.pth": ("weights", sha256_hex(STATE_DICT), "torch-zip")}
 
     dependencies = {entry["ref"]: entry.get("dependsOn", []) for entry in bom["dependencies"]}
     assert dependencies["project"] == sorted(set(refs) - {code_base_ref})
