@@ -46,32 +46,12 @@ class RepoFile:
 
 
 @dataclass(frozen=True)
-class CodeRepo:
-    """Another repository whose code the load runs (a cross-repository ``auto_map`` entry, a custom pipeline)."""
-
-    repo_id: str
-    revision: str | None  # as the loader will request it; None: that repository's default branch
-    sha: str | None = None  # the commit it resolved to, when the remote pass looked it up
-
-    def sort_key(self) -> tuple[str, str, str]:
-        return (self.repo_id, self.revision or "", self.sha or "")
-
-    def to_json(self) -> dict[str, Any]:
-        return {"repo_id": self.repo_id, "revision": self.revision, "sha": self.sha}
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> CodeRepo:
-        return cls(data["repo_id"], data["revision"], data["sha"])
-
-
-@dataclass(frozen=True)
 class RepoFacts:
     """What the remote pass learned about one repository at one commit, for one way of loading it."""
 
     sha: str
     files: tuple[RepoFile, ...] = ()  # sorted by path, at most ``MAX_LISTED_FILES``
     files_total: int = 0  # files the load involves, listed or not
-    code_repos: tuple[CodeRepo, ...] = ()
     model_type: str | None = None  # config.json ``model_type``
     architectures: tuple[str, ...] = ()  # config.json ``architectures``
 
@@ -80,7 +60,6 @@ class RepoFacts:
             "sha": self.sha,
             "files": [file.to_json() for file in self.files],
             "files_total": self.files_total,
-            "code_repos": [repo.to_json() for repo in self.code_repos],
             "model_type": self.model_type,
             "architectures": list(self.architectures),
         }
@@ -91,32 +70,46 @@ class RepoFacts:
             data["sha"],
             tuple(RepoFile.from_json(item) for item in data["files"]),
             data["files_total"],
-            tuple(CodeRepo.from_json(item) for item in data["code_repos"]),
             data["model_type"],
             tuple(data["architectures"]),
         )
 
     def merged(self, other: RepoFacts) -> RepoFacts:
-        """The same commit loaded two ways (with and without weights, say): everything either load involves."""
+        """The same commit loaded two ways (with and without weights, say, or as a model and as another
+        model's code): everything either load involves."""
         files = {file.path: file for file in other.files} | {file.path: file for file in self.files}
         return replace(
             self,
             files=tuple(files[path] for path in sorted(files)),
             files_total=max(self.files_total, other.files_total, len(files)),
-            code_repos=tuple(sorted(set(self.code_repos) | set(other.code_repos), key=CodeRepo.sort_key)),
             model_type=self.model_type or other.model_type,
             architectures=self.architectures or other.architectures,
         )
 
 
 @dataclass(frozen=True)
+class LoadedCode:
+    """Code one load runs from one repository, as the remote pass fetched it: the loaded repository's own
+    modules (at ``code_revision`` when the call gives one), code its configs name in another repository
+    (cross-repository ``auto_map``), or code the call names (``custom_pipeline``, ``custom_generate``)."""
+
+    hub: str
+    repo_type: str
+    repo_id: str
+    revision: str | None  # as the loader requests it; None: that repository's default branch
+    sha: str | None  # the commit it resolved to; None when it could not be fetched
+    facts: RepoFacts | None  # the files of its import closure
+
+
+@dataclass(frozen=True)
 class ResolvedReference:
-    """A reference the remote pass resolved: the commit, and the facts (None when the scan failed before its
-    files were listed)."""
+    """A reference the remote pass resolved: the commit, the facts (None when the scan failed before its
+    files were listed, or the call loads nothing but code), and every code source the load runs."""
 
     reference: HubReference
     sha: str
     facts: RepoFacts | None
+    code: tuple[LoadedCode, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -145,7 +138,8 @@ class InventoryItem:
     facts: RepoFacts | None = None
     rules: set[str] = field(default_factory=set)  # rule IDs the remote pass reported about it
     worst_level: Level | None = None  # of those findings
-    depends_on: set[ItemKey] = field(default_factory=set)
+    depends_on: set[ItemKey] = field(default_factory=set)  # the versions of other repositories whose code it runs
+    runs_code: set[str] = field(default_factory=set)  # code files its loads run: path, or repo@version:path elsewhere
 
     @property
     def key(self) -> ItemKey:
@@ -211,14 +205,12 @@ def build_inventory(result: ScanResult, project: str) -> Inventory:
         for rule_id, level in remote_rules.get(_finding_key(reference), ()):
             item.rules.add(rule_id)
             item.worst_level = level if item.worst_level is None else max(item.worst_level, level)
-        if entry is None or entry.facts is None:
+        if entry is None:
             continue
-        item.facts = entry.facts if item.facts is None else item.facts.merged(entry.facts)
-        for code_repo in entry.facts.code_repos:
-            # transformers fetches auto_map code from another repository at the call's code_revision, if any
-            revision = code_repo.revision or reference.code_revision
-            dependency = _item(items, reference.hub, "model", code_repo.repo_id, code_repo.sha, revision)
-            item.depends_on.add(dependency.key)
+        if entry.facts is not None:
+            item.facts = entry.facts if item.facts is None else item.facts.merged(entry.facts)
+        for code in entry.code:
+            _add_code(items, item, code)
     remote = result.stats.get("remote")
     remote_pass = None if remote is None else remote if isinstance(remote, str) else "done"
     return Inventory(project, remote_pass, [items[key] for key in sorted(items)])
@@ -228,8 +220,21 @@ def _item_for(
     items: dict[ItemKey, InventoryItem], reference: HubReference, entry: ResolvedReference | None
 ) -> InventoryItem:
     sha = entry.sha if entry is not None else None
-    repo_id = without_credentials(reference.repo_id) if reference.hub == "url" else reference.repo_id
-    return _item(items, reference.hub, reference.repo_type, repo_id, sha, reference.revision)
+    return _item(items, reference.hub, reference.repo_type, reference.repo_id, sha, reference.revision)
+
+
+def _add_code(items: dict[ItemKey, InventoryItem], item: InventoryItem, code: LoadedCode) -> None:
+    """Code a load of ``item`` runs: files of that very version, or of another version ``item`` depends on
+    (another repository, or its own at ``code_revision``), which then lists those files itself."""
+    source = _item(items, code.hub, code.repo_type, code.repo_id, code.sha, code.revision)
+    files = code.facts.files if code.facts is not None else ()
+    if code.facts is not None:
+        source.facts = code.facts if source.facts is None else source.facts.merged(code.facts)
+    if source is item:
+        item.runs_code.update(file.path for file in files)
+        return
+    item.depends_on.add(source.key)
+    item.runs_code.update(f"{source.repo_id}@{source.version or '(default)'}:{file.path}" for file in files)
 
 
 def without_credentials(url: str) -> str:
@@ -241,6 +246,8 @@ def without_credentials(url: str) -> str:
 def _item(
     items: dict[ItemKey, InventoryItem], hub: str, repo_type: str, repo_id: str, sha: str | None, revision: str | None
 ) -> InventoryItem:
+    if hub == "url":
+        repo_id = without_credentials(repo_id)
     version: str | None
     if sha is not None:
         version, resolution = sha, RESOLVED

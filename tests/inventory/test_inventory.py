@@ -9,14 +9,15 @@ from typing import Any
 import pytest
 
 from hubguard.findings import Finding, HubReference, Level, ScanResult
-from hubguard.hub.facts import MAX_LISTED_FILES, repo_facts
+from hubguard.hub.code_units import UnitResult
+from hubguard.hub.facts import MAX_LISTED_FILES, code_facts, repo_facts
 from hubguard.hub.outcome import RepoIssue, RepoOutcome
 from hubguard.hub.snapshot import FileInfo, RepoSnapshot
 from hubguard.inventory import (
     PINNED,
     RESOLVED,
     UNRESOLVED,
-    CodeRepo,
+    LoadedCode,
     RepoFacts,
     RepoFile,
     ResolvedReference,
@@ -77,25 +78,61 @@ def test_remote_findings_attach_to_their_reference_and_static_ones_do_not() -> N
     assert items["org/other"].rules == {"HG407"}
 
 
-def test_code_from_other_repositories_is_a_dependency_at_the_revision_the_loader_uses() -> None:
-    loads = ref("org/m", SHA, code=True, code_revision=OTHER_SHA)
-    facts = RepoFacts(SHA, code_repos=(CodeRepo("org/code", None), CodeRepo("org/tagged", "v2")))
-    result = ScanResult(references=[loads], resolved=[ResolvedReference(loads, SHA, facts)])
+def code(repo_id: str, revision: str | None, sha: str | None, *paths: str) -> LoadedCode:
+    files = tuple(RepoFile(path, 1, "code") for path in paths)
+    return LoadedCode("huggingface", "model", repo_id, revision, sha, RepoFacts(sha, files, len(files)) if sha else None)
+
+
+def test_code_a_load_runs_is_its_own_or_a_dependency_on_the_commit_it_comes_from() -> None:
+    loads = ref("org/m", SHA, code=True, code_revision="dev")
+    weights = RepoFacts(SHA, (RepoFile("model.safetensors", 8, "weights"),), 1)
+    ran = (
+        code("org/m", "dev", OTHER_SHA, "modeling.py"),  # its own modules, at code_revision
+        code("org/code", None, OTHER_SHA, "remote.py", "util.py"),  # a cross-repository auto_map
+        code("org/tagged", "v2", None),  # named, but not fetched
+    )
+    result = ScanResult(references=[loads], resolved=[ResolvedReference(loads, SHA, weights, ran)])
+    items = {(item.repo_id, item.version): item for item in build_inventory(result, "p").items}
+    model, own_elsewhere = items["org/m", SHA], items["org/m", OTHER_SHA]
+    other, tagged = items["org/code", OTHER_SHA], items["org/tagged", "v2"]
+    assert model.depends_on == {own_elsewhere.key, other.key, tagged.key}
+    assert model.runs_code == {f"org/m@{OTHER_SHA}:modeling.py", f"org/code@{OTHER_SHA}:remote.py",
+                               f"org/code@{OTHER_SHA}:util.py"}
+    assert [file.path for file in model.facts.files] == ["model.safetensors"]  # the loaded commit's code never runs
+    assert [file.path for file in other.facts.files] == ["remote.py", "util.py"]
+    assert (other.resolution, other.direct, tagged.resolution, tagged.facts) == (RESOLVED, False, UNRESOLVED, None)
+
+
+def test_code_of_the_loaded_commit_is_listed_with_its_files() -> None:
+    loads = ref("org/m", "main", code=True)
+    weights = RepoFacts(SHA, (RepoFile("config.json", 2, "config"),), 1, "bert")
+    result = ScanResult(references=[loads], resolved=[
+        ResolvedReference(loads, SHA, weights, (code("org/m", SHA, SHA, "modeling.py"),))
+    ])
+    [item] = build_inventory(result, "p").items
+    assert item.runs_code == {"modeling.py"} and not item.depends_on
+    assert [(file.path, file.role) for file in item.facts.files] == [("config.json", "config"), ("modeling.py", "code")]
+    assert item.facts.model_type == "bert"
+
+
+def test_a_repository_loaded_directly_and_as_code_is_one_component() -> None:
+    model, pipeline = ref("org/m", SHA, line=1), ref("org/pipe", SHA, line=2)
+    pipe_code = code("org/pipe", SHA, SHA, "pipeline.py")
+    result = ScanResult(references=[model, pipeline], resolved=[
+        ResolvedReference(model, SHA, None, (pipe_code,)), ResolvedReference(pipeline, SHA, None)
+    ])
     items = {item.repo_id: item for item in build_inventory(result, "p").items}
-    code, tagged = items["org/code"], items["org/tagged"]
-    assert (code.version, code.resolution, code.direct) == (OTHER_SHA, PINNED, False)
-    assert (tagged.version, tagged.resolution) == ("v2", UNRESOLVED)
-    assert items["org/m"].depends_on == {code.key, tagged.key}
+    assert items["org/m"].depends_on == {items["org/pipe"].key} and items["org/pipe"].direct
+    assert [file.path for file in items["org/pipe"].facts.files] == ["pipeline.py"]
 
 
 def test_facts_of_two_loads_of_one_commit_merge() -> None:
     config = RepoFile("config.json", 2, "config")
     weights = RepoFile("pytorch_model.bin", 9, "weights", format="torch-zip", format_source="content", verdict="safe")
-    without_weights = RepoFacts(SHA, (config,), 1, (CodeRepo("org/code", None),), "llama", ("LlamaModel",))
+    without_weights = RepoFacts(SHA, (config,), 1, "llama", ("LlamaModel",))
     with_weights = RepoFacts(SHA, (config, weights), 2)
     merged = with_weights.merged(without_weights)
     assert merged.files == (config, weights) and merged.files_total == 2
-    assert merged.code_repos == (CodeRepo("org/code", None),)
     assert (merged.model_type, merged.architectures) == ("llama", ("LlamaModel",))
 
 
@@ -104,7 +141,6 @@ def test_outcomes_carry_their_facts_through_the_cache_format() -> None:
         SHA,
         (RepoFile("m.bin", 3, "weights", "f" * 64, "c" * 40, "https://hub/m.bin", "pickle", "content", "malicious"),),
         4,
-        (CodeRepo("org/code", "main", OTHER_SHA),),
         "bert",
         ("BertModel",),
     )
@@ -116,6 +152,16 @@ def test_outcomes_carry_their_facts_through_the_cache_format() -> None:
     del stale["facts"]
     with pytest.raises(KeyError):  # an entry without facts is a cache miss, never an inventory without files
         RepoOutcome.from_json(stale)
+
+
+def test_code_sources_carry_their_files_through_the_cache_format() -> None:
+    files = (RepoFile("modeling.py", 7, "code", "f" * 64, "c" * 40, "https://hub/modeling.py"),)
+    unit = UnitResult(SHA, ["modeling.py"], {"modeling.py": "https://hub/modeling.py"}, facts=RepoFacts(SHA, files, 1))
+    assert UnitResult.from_json(unit.to_json()) == unit
+    stale = unit.to_json()
+    del stale["facts"]
+    with pytest.raises(KeyError):
+        UnitResult.from_json(stale)
 
 
 # --- hub/facts.py: what the remote pass records about one load ------------------------------------------------
@@ -133,9 +179,7 @@ def snapshot(files: dict[str, FileInfo], repo_type: str = "model") -> RepoSnapsh
 def facts_of(snap: RepoSnapshot, **overrides: Any) -> RepoFacts:
     arguments: dict[str, Any] = {
         "loads_weights": True,
-        "runs_remote_code": True,
-        "plan": SimpleNamespace(configs_read=[], cross_repo=[], call_repos=[]),
-        "code_paths": [],
+        "configs_read": [],
         "verdicts": {},
         "is_weight_candidate": lambda path: path.endswith((".bin", ".gguf", ".safetensors")),
         "read_json": lambda path: None,
@@ -152,21 +196,25 @@ def test_each_listed_file_has_its_role_and_the_hub_hashes() -> None:
         "pytorch_model.bin": FileInfo(100, "5" * 40, "6" * 64),
         "README.md": FileInfo(5),
     })
-    plan = SimpleNamespace(configs_read=["config.json"], cross_repo=[SimpleNamespace(repo_id="org/x", revision=None)],
-                           call_repos=[])
-    facts = facts_of(snap, plan=plan, code_paths=["modeling.py"], fetched={"modeling.py": b"x = 1\n"}.get)
+    facts = facts_of(snap, configs_read=["config.json"], fetched={"modeling.py": b"x = 1\n"}.get)
     assert [(f.path, f.role, f.format, f.format_source) for f in facts.files] == [
         ("config.json", "config", None, None),
         ("model.safetensors", "weights", "safetensors", "name"),  # safetensors win: the .bin is not loaded
-        ("modeling.py", "code", None, None),
     ]
-    code = facts.files[2]
-    assert code.sha256 == hashlib.sha256(b"x = 1\n").hexdigest()  # the hub lists only a blob id; hubguard read it
-    assert code.blob_id == "2" * 40 and code.url == f"https://hub.example/org/m/blob/{SHA}/modeling.py"
     assert facts.files[0].sha256 is None  # neither listed by the hub nor read by the scan: no hash is invented
     assert facts.files[1].sha256 == "4" * 64
-    assert facts.code_repos == (CodeRepo("org/x", None),)
-    assert facts_of(snap, plan=plan, runs_remote_code=False).code_repos == ()
+    assert facts.files[1].url == f"https://hub.example/org/m/blob/{SHA}/model.safetensors"
+
+
+def test_code_files_get_the_sha256_of_the_bytes_read() -> None:
+    snap = snapshot({"modeling.py": FileInfo(7, blob_id="2" * 40), "util.py": FileInfo(3, blob_id="3" * 40)})
+    urls = {"modeling.py": "https://hub.example/modeling.py"}
+    facts = code_facts(snap, ["modeling.py", "util.py", "gone.py"], urls, {"modeling.py": b"x = 1\n"}.get)
+    [code, unread] = facts.files
+    assert (code.path, code.role, code.blob_id, code.url) == ("modeling.py", "code", "2" * 40, urls["modeling.py"])
+    assert code.sha256 == hashlib.sha256(b"x = 1\n").hexdigest()  # the hub lists only a blob id; hubguard read it
+    assert (unread.path, unread.sha256, unread.url) == ("util.py", None, None)
+    assert facts.files_total == 2 and facts.sha == SHA
 
 
 def test_weights_the_inspector_read_carry_its_format_and_verdict() -> None:

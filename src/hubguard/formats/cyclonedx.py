@@ -1,7 +1,7 @@
 """``--format cyclonedx``: the inventory as a CycloneDX 1.7 ML-BOM (JSON), built with cyclonedx-python-lib.
 
 The scanned project is the root component; each repository version it loads is a component (a model is
-``machine-learning-model``, a dataset ``data``, a repository reached only as another one's code ``library``),
+``machine-learning-model``, a dataset ``data``, a repository version reached only as a load's code ``library``),
 with its call sites as ``evidence.occurrences`` and the files the load involves as nested ``file`` components.
 Facts the specification has no field for live in ``hubguard:`` properties (README, "Model inventory").
 
@@ -145,12 +145,12 @@ def _properties(item: InventoryItem) -> list[Property]:
     if item.direct:
         values += [("requested-revision", revision or "(default)") for revision in item.requested_revisions]
         values += [("pinned", _bool(item.pinned)), ("trust-remote-code", _bool(item.trust_remote_code))]
-    if item.facts is not None:
-        code = item.files(CODE)  # this repository's; code from other repositories is in its dependencies
-        values.append(("remote-code", _bool(bool(code or item.facts.code_repos))))
-        values += [("remote-code-file", file.path) for file in code]
-        if len(item.facts.files) < item.facts.files_total:
-            values.append(("files-listed", f"{len(item.facts.files)} of {item.facts.files_total}"))
+    if item.facts is not None or item.depends_on:
+        # what its loads run (here, or elsewhere: repo@version:path, a dependency), or itself code that runs
+        values.append(("remote-code", _bool(bool(item.runs_code or item.depends_on or item.files(CODE)))))
+        values += [("remote-code-file", path) for path in item.runs_code]
+    if item.facts is not None and len(item.facts.files) < item.facts.files_total:
+        values.append(("files-listed", f"{len(item.facts.files)} of {item.facts.files_total}"))
     if item.weights_verdict is not None:
         values.append(("weights-verdict", item.weights_verdict))
     if item.rules and item.worst_level is not None:

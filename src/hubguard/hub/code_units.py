@@ -13,8 +13,10 @@ from typing import Any
 
 from hubguard.hub.analysis import RepoWork
 from hubguard.hub.errors import HubError, TooLarge
+from hubguard.hub.facts import code_facts
 from hubguard.hub.outcome import CodeSource, plain
 from hubguard.hub.scanners import Scanners
+from hubguard.inventory import RepoFacts
 from hubguard.remote_code.scan import CodeMatch
 
 UnitKey = tuple[str, str, str, str | None, tuple[str, ...]]  # hub, repo type, repo ID, revision, entry modules
@@ -37,6 +39,7 @@ class UnitResult:
     unread: list[str] = field(default_factory=list)  # those files
     complete: bool = True  # False: must not be cached
     failure: HubError | None = None  # the source could not be resolved (never cached)
+    facts: RepoFacts | None = None  # for the inventory: the closure's files with their hashes
     staged: set[str] = field(default_factory=set)  # closure files staged for this run's code scan
 
     def to_json(self) -> dict[str, Any]:
@@ -48,14 +51,16 @@ class UnitResult:
             "missing": self.missing,
             "unanalysed": self.unanalysed,
             "unread": self.unread,
+            "facts": self.facts.to_json() if self.facts is not None else None,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> UnitResult:
         matches = [CodeMatch(**(item | {"signals": tuple(item["signals"])})) for item in data["matches"]]
+        facts = RepoFacts.from_json(data["facts"]) if data["facts"] is not None else None
         return cls(
             data["sha"], list(data["closure"]), dict(data["urls"]), matches, list(data["missing"]),
-            list(data["unanalysed"]), list(data["unread"]),
+            list(data["unanalysed"]), list(data["unread"]), facts=facts,
         )
 
     def not_analysed(self, reason: str, paths: list[str], *, final: bool) -> None:
@@ -80,6 +85,7 @@ def prepare_unit(work: RepoWork, entries: tuple[str, ...], scanners: Scanners) -
     result.closure = list(closure)
     result.urls = {path: reader.web_url(path) for path in closure}
     result.staged = {path for path in closure if work.stage_code(path, problems)}
+    result.facts = code_facts(snapshot, result.closure, result.urls, work.fetched)
     unread = [path for path in closure if path not in result.staged]
     reasons = list(dict.fromkeys(problem.reason for problem in problems))
     if unread and not problems:

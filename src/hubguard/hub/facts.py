@@ -13,7 +13,7 @@ from hubguard.hub.outcome import printable
 from hubguard.hub.resolver import RepoReader
 from hubguard.hub.snapshot import RepoSnapshot
 from hubguard.hub.weights import loaded_weights
-from hubguard.inventory import CODE, CONFIG, DATA, WEIGHTS, CodeRepo, RepoFacts, RepoFile
+from hubguard.inventory import CODE, CONFIG, DATA, WEIGHTS, RepoFacts, RepoFile
 
 MAX_LISTED_FILES = 1000  # a dataset can hold many thousands of shards; the total is recorded
 _MAX_NAME = 100
@@ -39,35 +39,36 @@ def repo_facts(
     reader: RepoReader,
     *,
     loads_weights: bool,
-    runs_remote_code: bool,
-    plan: Any,
-    code_paths: list[str],
+    configs_read: list[str],
     verdicts: Mapping[str, Any],
     is_weight_candidate: Callable[[str], bool],
     read_json: Callable[[str], Any],
     fetched: Callable[[str], bytes | None],
 ) -> RepoFacts:
-    """``code_paths`` is the import closure the load runs; ``verdicts`` the inspector's ``FileVerdict`` per
-    weight file it read; ``fetched`` the bytes of a file the scan has read, for a SHA-256 the hub did not list."""
-    roles = {path: CONFIG for path in plan.configs_read} | {path: CODE for path in code_paths}
+    """The loaded repository's configs, weights and data. The code a load runs is recorded per code source
+    (``code_facts``), wherever it comes from. ``verdicts``: the inspector's ``FileVerdict`` per weight file it
+    read; ``fetched``: the bytes of a file the scan has read, for a SHA-256 the hub did not list."""
+    roles = {path: CONFIG for path in configs_read}
     if snapshot.repo_type == "dataset":
         roles |= {path: DATA for path in snapshot.files if path not in roles and not _is_documentation(path)}
     elif loads_weights:  # what the inspector read is loaded too (a URL's one file, whatever its name)
         roles |= {path: WEIGHTS for path in [*loaded_weights(snapshot.files, is_weight_candidate), *verdicts]}
     listed = sorted(path for path in roles if path in snapshot.files)
     files = tuple(
-        _file(snapshot, reader, path, roles[path], verdicts.get(path), fetched) for path in listed[:MAX_LISTED_FILES]
+        _file(snapshot, path, roles[path], reader.web_url(path), verdicts.get(path), fetched)
+        for path in listed[:MAX_LISTED_FILES]
     )
-    cross = [*plan.cross_repo, *plan.call_repos] if runs_remote_code else []
     model_type, architectures = _architecture(snapshot, read_json)
-    return RepoFacts(
-        sha=snapshot.sha,
-        files=files,
-        files_total=len(listed),
-        code_repos=tuple(sorted({CodeRepo(ref.repo_id, ref.revision) for ref in cross}, key=CodeRepo.sort_key)),
-        model_type=model_type,
-        architectures=architectures,
-    )
+    return RepoFacts(snapshot.sha, files, len(listed), model_type, architectures)
+
+
+def code_facts(
+    snapshot: RepoSnapshot, closure: list[str], urls: Mapping[str, str], fetched: Callable[[str], bytes | None]
+) -> RepoFacts:
+    """The files of one code source's import closure at its commit, as the inventory lists them."""
+    listed = sorted(path for path in closure if path in snapshot.files)
+    files = tuple(_file(snapshot, path, CODE, urls.get(path), None, fetched) for path in listed[:MAX_LISTED_FILES])
+    return RepoFacts(snapshot.sha, files, len(listed))
 
 
 def weight_format(path: str) -> str:
@@ -77,9 +78,9 @@ def weight_format(path: str) -> str:
 
 def _file(
     snapshot: RepoSnapshot,
-    reader: RepoReader,
     path: str,
     role: str,
+    url: str | None,
     verdict: Any,
     fetched: Callable[[str], bytes | None],
 ) -> RepoFile:
@@ -87,7 +88,7 @@ def _file(
     sha256 = info.sha256
     if sha256 is None and (data := fetched(path)) is not None:
         sha256 = hashlib.sha256(data).hexdigest()
-    file = RepoFile(path, info.size, role, sha256, info.blob_id, reader.web_url(path))
+    file = RepoFile(path, info.size, role, sha256, info.blob_id, url)
     if role != WEIGHTS:
         return file
     if verdict is not None:

@@ -48,7 +48,7 @@ from hubguard.hub.resolver import RepoReader, Resolver, ResolverContext
 from hubguard.hub.scanners import Scanners, rules_version
 from hubguard.hub.snapshot import RepoSnapshot, is_immutable
 from hubguard.hub.transport import Deadline, RetryPolicy, TransferStats
-from hubguard.inventory import ResolvedReference
+from hubguard.inventory import LoadedCode, ResolvedReference
 from hubguard.remote_code.plan import CallCode
 from hubguard.revisions import is_commit_sha
 
@@ -144,7 +144,8 @@ def _run_remote_pass(
         findings.extend(issue.finding_at(ref, sha) for issue in load_issues(ref, outcome, code))
         if sha is not None:
             resolutions.append((ref, sha))
-            resolved.append(ResolvedReference(ref, sha, outcome.facts if outcome is not None else None))
+            facts = outcome.facts if outcome is not None else None
+            resolved.append(ResolvedReference(ref, sha, facts, tuple(_loaded_code(item) for item in code)))
         code_resolutions.extend(
             (ref, item.source.keyword, item.source.repo_id, item.result.sha)
             for item in code if item.source.keyword is not None and item.result.sha is not None
@@ -410,6 +411,11 @@ def _sources(ref: HubReference, analysed: dict[RepoKey, _Group]) -> list[CodeSou
         return [CodeSource(ref.hub, "model", ref.repo_id, ref.revision, (GENERATE_ENTRY,), "call", "custom_generate")]
     planned = analysed[_repo_key(ref)].outcomes[_profile(ref)].code
     return planned.sources if planned is not None else []
+
+
+def _loaded_code(code: RunCode) -> LoadedCode:
+    source, result = code.source, code.result
+    return LoadedCode(source.hub, source.repo_type, source.repo_id, source.revision, result.sha, result.facts)
 
 
 def _sha(reader: RepoReader | HubError | None) -> str | None:
