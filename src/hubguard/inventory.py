@@ -1,9 +1,10 @@
 """The inventory of what a codebase loads from model hubs: one record per repository version, with every call
 site that loads it, what its hub said about it, and how hubguard judged it.
 
-Two halves. ``RepoFacts`` is what the remote pass records about one repository at one commit for one way of
-loading it (the files that load involves, with hashes and formats); it is cached with the rest of the outcome,
-so a run answered from the cache still yields a full inventory. ``build_inventory`` joins those facts with the
+Two halves. ``RepoFacts`` is what the remote pass records about one repository at one commit: for one way of
+loading it, its configs, weights and data files (with hashes and formats), cached with the outcome; for one
+code source, the files of its import closure, cached with that source's result. So a run answered from the
+cache still yields a full inventory. ``build_inventory`` joins those facts with the
 static pass's references and the findings into ``InventoryItem`` records, which reports render without adding
 anything of their own (``formats/cyclonedx.py``).
 """
@@ -138,7 +139,7 @@ class InventoryItem:
     facts: RepoFacts | None = None
     rules: set[str] = field(default_factory=set)  # rule IDs the remote pass reported about it
     worst_level: Level | None = None  # of those findings
-    depends_on: set[ItemKey] = field(default_factory=set)  # the versions of other repositories whose code it runs
+    depends_on: set[ItemKey] = field(default_factory=set)  # other repository versions whose code its loads run
     runs_code: set[str] = field(default_factory=set)  # code files its loads run: path, or repo@version:path elsewhere
 
     @property
