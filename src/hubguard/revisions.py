@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TypeGuard
 
 from hubguard.findings import RevisionState
 
@@ -11,7 +12,7 @@ _SHORT_SHA = re.compile(r"[0-9a-f]{7,39}")
 _TAG_LIKE = re.compile(r"v?\d+(\.\d+)+([-.+]?[0-9A-Za-z.]+)?")
 
 
-def is_commit_sha(revision: str | None) -> bool:
+def is_commit_sha(revision: str | None) -> TypeGuard[str]:
     return revision is not None and COMMIT_SHA.fullmatch(revision) is not None
 
 

@@ -266,9 +266,9 @@ class GitHubApi:
         if status in (403, 429) and ("retry-after" in response.headers or "rate limit" in _error_message(response)):
             wait = retry_after(response.headers)
             wait = 60.0 if wait is None else wait  # GitHub: without a hint, wait at least a minute
-            error = RateLimited(f"{what}: GitHub's secondary rate limit (HTTP {status}) asks to wait {wait:.0f} s")
-            error.fix = "re-run in a few minutes" + ("" if self._token else f", or {TOKEN_FIX}")
-            return RetryableError(error, wait)
+            limited = RateLimited(f"{what}: GitHub's secondary rate limit (HTTP {status}) asks to wait {wait:.0f} s")
+            limited.fix = "re-run in a few minutes" + ("" if self._token else f", or {TOKEN_FIX}")
+            return RetryableError(limited, wait)
         if status == 401:
             return AccessDenied(f"{what}: GitHub refused the token (HTTP 401)", "check GITHUB_TOKEN")
         if status == 404 and "/contents/" in urlsplit(response.url).path:

@@ -59,7 +59,7 @@ def load_issues(ref: HubReference, outcome: RepoOutcome | None, code: list[RunCo
     planned = outcome.code if outcome is not None else None
     own = next((item for item in code if item.own), None)
     if ref.runs_remote_code and planned is not None and (planned.modules or planned.pip_plugins or planned.installed):
-        where = own.where() if own is not None else f"{plain(ref.repo_id)} at {(outcome.sha or '?')[:12]}"
+        where = own.where() if own is not None else f"{plain(ref.repo_id)} at {(outcome.sha if outcome is not None and outcome.sha else '?')[:12]}"
         issues.append(_remote_code_issue(planned, own, where))
     issues.extend(_cross_repo_issue(ref.hub, item) for item in code
                   if item.source.kind == "config" and not is_commit_sha(item.source.revision))

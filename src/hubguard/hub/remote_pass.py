@@ -191,7 +191,7 @@ class _Run:
 
     # step 1 ---------------------------------------------------------------------------------------------
     def analyse(self, key: RepoKey, profiles: set[Profile]) -> _Group:
-        hub, repo_type, repo_id, revision = key
+        _, _, repo_id, revision = key
         code_at: dict[Profile, RepoReader | HubError | None] = {}
         if is_commit_sha(revision):  # a cache hit needs no request, beyond resolving a mutable code_revision
             code_at = {profile: self._code_reader(key, profile, revision) for profile in profiles
@@ -309,8 +309,8 @@ class _Run:
             for _, result, _ in staged:
                 result.not_analysed(f"the code scan failed ({type(error).__name__})", sorted(result.staged), final=False)
             return
-        for error in scanned.errors:
-            reason = "the code scan reported: " + plain(str(error).replace(str(self.root), "<code>"), limit=200)
+        for reported in scanned.errors:
+            reason = "the code scan reported: " + plain(str(reported).replace(str(self.root), "<code>"), limit=200)
             for _, result, _ in staged:
                 result.not_analysed(reason, sorted(result.staged), final=False)
         by_folder: dict[str, tuple[list[Any], dict[str, str], set[str]]] = {}
@@ -335,9 +335,9 @@ class _Run:
                 if outcome.complete and is_immutable(outcome.sha):
                     cache_key = self._cache_key(key[:3], outcome.sha, profile, group.code_tags.get(profile))
                     self.cache.put("outcome", cache_key, outcome.to_json())
-        for key, result, _ in self._fresh_units:
+        for unit, result, _ in self._fresh_units:
             if result.complete and is_immutable(result.sha):
-                self.cache.put("code", self._unit_cache_key(key, result.sha), result.to_json())
+                self.cache.put("code", self._unit_cache_key(unit, result.sha), result.to_json())
 
     def _cached(self, key: RepoKey, sha: str, code_tags: dict[Profile, str | None]) -> _Group | None:
         outcomes: dict[Profile, RepoOutcome] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from hubguard.hub.errors import HubError
 from hubguard.hub.security import HubSecurityStatus
@@ -12,7 +13,7 @@ from hubguard.revisions import is_commit_sha
 CONTENT_SHA256 = re.compile(r"sha256:[0-9a-f]{64}")
 
 
-def is_immutable(identity: str | None) -> bool:
+def is_immutable(identity: str | None) -> TypeGuard[str]:
     """A commit SHA, or ``sha256:<hex>``: the identity of a URL whose server states the content's hash."""
     return is_commit_sha(identity) or (identity is not None and CONTENT_SHA256.fullmatch(identity) is not None)
 

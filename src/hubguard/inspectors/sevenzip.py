@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from hubguard.inspectors.budget import Budget, BudgetExhausted
 from hubguard.inspectors.pickle_scan import scan_stream
@@ -45,7 +45,7 @@ def _extract(source: ByteSource, collector: Collector, member: str | None) -> di
 
     limits, budget = collector.limits, collector.budget
     try:
-        with py7zr.SevenZipFile(SourceFile(source), mode="r",
+        with py7zr.SevenZipFile(cast(BinaryIO, SourceFile(source)), mode="r",  # a RawIOBase is what it reads
                                 max_extract_size=max(limits.max_inflated_bytes - budget.inflated, 1)) as archive:
             if archive.needs_password():
                 collector.add(Issue(Verdict.SUSPICIOUS, "encrypted", "encrypted 7z archive: its members cannot "

@@ -46,7 +46,7 @@ def _literal_names(value: ast.expr) -> list[str]:
     items = value.elts if isinstance(value, ast.List | ast.Tuple) else None
     if items is None or not all(isinstance(item, ast.Constant) and isinstance(item.value, str) for item in items):
         return [COMPUTED]
-    return [item.value for item in items if isinstance(item, ast.Constant)]
+    return [item.value for item in items if isinstance(item, ast.Constant) and isinstance(item.value, str)]
 
 
 def _assigned_value(statement: ast.stmt) -> ast.expr | None:
