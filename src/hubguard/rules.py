@@ -184,7 +184,10 @@ _register(
             "`custom_pipeline=`, sentence-transformers `model_kwargs={'trust_remote_code': True}`, "
             "vLLM `LLM(..., trust_remote_code=True)`, ModelScope `pipeline(..., trust_remote_code=True)`, "
             "and ModelScope `Model.from_pretrained`/`pipeline` on the `iic` and `damo` namespaces, which "
-            "ModelScope trusts by itself (or on a modelscope release without a trust gate)."
+            "ModelScope trusts by itself. ModelScope releases before the trust gate (`Model.from_pretrained` < "
+            "1.28.1, `pipeline` < 1.37.0) run a repository's `configuration.json` plugins whatever the flag "
+            "says: a load of such a repository at a mutable revision gets a note that states it (a commit SHA "
+            "implies modelscope >= 1.38, which has the gate)."
         ),
         why="The repository's Python files are imported and run with the caller's privileges.",
         details=(
@@ -229,7 +232,11 @@ _register(
             Level.ERROR: "trust_remote_code=True, or custom_pipeline naming a hub repository",
             Level.WARNING: (
                 "the switch is a run-time value that may be on, a diffusers community pipeline, or an MLflow "
-                "model that enables remote code by itself"
+                "model that enables remote code by itself; trust_remote_code=True on a load pinned to a commit"
+            ),
+            Level.NOTE: (
+                "a run-time switch on a load pinned to a commit; a ModelScope Model/pipeline load at a mutable "
+                "revision, which releases without the trust gate run code from"
             ),
         },
         precision="high",

@@ -82,7 +82,8 @@ def plan_edits(wrapper: MetadataWrapper, requests: list[FixRequest]) -> EditPlan
         plan.call_edits.setdefault(calls[target[0]], []).append(edit.edit)
         if edit.comment_line is not None and edit.comment is not None:
             plan.comments.setdefault(edit.comment_line, []).append(edit.comment)
-        plan.applied.append(f"{request.label}: {edit.summary}")
+        note = f" ({request.note})" if request.note else ""
+        plan.applied.append(f"{request.label}: {edit.summary}{note}")
     return plan
 
 

@@ -43,6 +43,7 @@ class FixRequest:
     requested_revision: str | None = None
     resolved_revision: str | None = None
     revision_arg_present: bool = False  # a revision argument exists in some form (keyword or positional)
+    note: str | None = None  # what the user must know about the fix (e.g. the release that loads it)
 
     @property
     def label(self) -> str:
@@ -120,6 +121,7 @@ def _revision_request(finding: Finding, policy: FixPolicy, line: int, column: in
         requested_revision=requested,
         resolved_revision=resolved,
         revision_arg_present=bool(props.get("revisionArgPresent") or props.get("revisionArgIsLiteral")),
+        note=note if isinstance(note := props.get("fixNote"), str) else None,
     )
 
 

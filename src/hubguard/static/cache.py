@@ -1,9 +1,8 @@
 """Per-file results of the static pass, kept on disk between runs (like Ruff's cache).
 
 An entry is keyed by the file's bytes, the path it is reported under, the code of the static pass, the
-settings that change what one file yields (rule selection, allow-list, HG001 level, size ceiling) and the
-versions of the loader libraries installed here that refine messages (``static/installed.py``),
-so it can never be stale. Entries are JSON (never pickle: a cache restored in CI is data, not code),
+settings that change what one file yields (rule selection, allow-list, HG001 level, size ceiling), so it
+can never be stale. Entries are JSON (never pickle: a cache restored in CI is data, not code),
 written to a temporary file and renamed into place, so a reader sees a whole entry or none and two
 concurrent runs at worst write the same entry twice. An entry that does not decode is a miss.
 
@@ -32,7 +31,6 @@ from hubguard.findings import (
     ScanResult,
     SuppressionComment,
 )
-from hubguard.static.installed import REFINING_DISTRIBUTIONS, installed_version
 
 _FORMAT = 2
 _PACKAGE = Path(hubguard.__file__).parent
@@ -55,7 +53,6 @@ def _settings(config: Config) -> str:
             "allowRemoteCode": list(config.allow_remote_code),
             "maxFileSize": config.max_file_size,
             "notAnalysedLevel": config.not_analysed_level.value,
-            "installed": {name: installed_version(name) for name in REFINING_DISTRIBUTIONS},
         },
         sort_keys=True,
     )

@@ -11,7 +11,6 @@ from hubguard.findings import Level, RevisionState
 from hubguard.revisions import classify_revision
 from hubguard.static.catalogue import MODELSCOPE_PINS_COMMITS, UNPINNABLE_STYLES, URL_STYLES, Arg, Sink
 from hubguard.static.calls import BoundArg, CallContext, RepoRef, describe_unknown, looks_local
-from hubguard.static.installed import installed_version, shown
 from hubguard.static.values import Known, LocalPath
 
 
@@ -108,17 +107,24 @@ def modelscope_remote_code(ctx: CallContext) -> Iterator[Hit]:
             _anchor(ctx, ctx.repo_arg),
             {"trustedNamespace": owner},
         )
-    version = installed_version("modelscope")
-    if sink.trust_gate is not None and version is not None and version < sink.trust_gate and owner is None:
-        yield Hit(
-            "HG101",
-            Level.WARNING,
-            f"modelscope {shown(version)} installed here has no trust_remote_code gate in {ctx.display_name}: a "
-            "repository's configuration.json plugins and allow_remote install and import its code on load. "
-            f"Upgrade to modelscope >= {shown(sink.trust_gate)}.",
-            ctx.call.func,
-            {"installedVersion": shown(version)},
-        )
+    if sink.trust_gate is None or owner is not None or ctx.trust_enabled is not False:
+        return
+    if repo is None or not repo.repo_id or repo.revision_state is RevisionState.PINNED:
+        return  # a local folder or a run-time value; or a commit SHA, which only releases with the gate can load
+    gate = _release(sink.trust_gate)
+    yield Hit(
+        "HG101",
+        Level.NOTE,
+        f"modelscope < {gate} has no trust_remote_code gate in {ctx.display_name}: with those releases a "
+        "repository's configuration.json plugins and allow_remote install and import its code on load, whatever "
+        f"trust_remote_code says. Require modelscope >= {gate}.",
+        ctx.call.func,
+        {"trustGateSince": gate},
+    )
+
+
+def _release(version: tuple[int, ...]) -> str:
+    return ".".join(str(part) for part in version)
 
 
 @check
@@ -339,21 +345,16 @@ def _unpinned_message(ctx: CallContext, name: str, revision: str | None, state: 
 
 def _modelscope_pin_advice(ctx: CallContext) -> str:
     """What a ModelScope model loader accepts: modelscope < 1.38 refuses commit SHAs (branches and tags only)."""
-    if ctx.sink is None or ctx.sink.hub != "modelscope" or ctx.sink.repo_type != "model":
+    if not _modelscope_model(ctx.sink):
         return ""
-    version = installed_version("modelscope")
-    needed = shown(MODELSCOPE_PINS_COMMITS)
-    if version is None:
-        return (
-            f" (modelscope >= {needed} loads a commit SHA; older releases accept only branch and tag names, "
-            "so upgrade first)"
-        )
-    if version < MODELSCOPE_PINS_COMMITS:
-        return (
-            f"; modelscope {shown(version)} installed here cannot load one (it accepts only branch and tag names): "
-            f"upgrade to modelscope >= {needed}, or download the commit and load the local directory"
-        )
-    return ""
+    return (
+        f" (modelscope >= {_release(MODELSCOPE_PINS_COMMITS)} loads a commit SHA; older releases accept only branch "
+        "and tag names, so upgrade, or pin a release tag there)"
+    )
+
+
+def _modelscope_model(sink: Sink | None) -> bool:
+    return sink is not None and sink.hub == "modelscope" and sink.repo_type == "model"
 
 
 def _fix_properties(ctx: CallContext) -> dict[str, Any]:
@@ -361,7 +362,7 @@ def _fix_properties(ctx: CallContext) -> dict[str, Any]:
     repo = ctx.repo
     assert sink is not None and repo is not None
     style = sink.revision_style
-    if style in UNPINNABLE_STYLES | URL_STYLES or _pins_break_the_call(sink):
+    if style in UNPINNABLE_STYLES | URL_STYLES:
         style = "unfixable"
     repo_literal = _is_string_literal(ctx, ctx.repo_arg)
     revision_literal = _is_string_literal(ctx, repo.revision_arg)
@@ -378,15 +379,12 @@ def _fix_properties(ctx: CallContext) -> dict[str, Any]:
         properties["repoId"] = repo.repo_id
     if style == "keyword" and sink.revision is not None:
         properties["revisionKeyword"] = sink.revision.keyword
+    if _modelscope_model(sink):
+        properties["fixNote"] = (
+            f"the commit SHA needs modelscope >= {_release(MODELSCOPE_PINS_COMMITS)}; older releases accept only "
+            "branch and tag names (pin a release tag there)"
+        )
     return properties
-
-
-def _pins_break_the_call(sink: Sink) -> bool:
-    """A commit SHA written by --fix would make the installed modelscope (< 1.38) refuse to load the model."""
-    if sink.hub != "modelscope" or sink.repo_type != "model":
-        return False
-    version = installed_version("modelscope")
-    return version is not None and version < MODELSCOPE_PINS_COMMITS
 
 
 def _is_string_literal(ctx: CallContext, bound: BoundArg | None) -> bool:
