@@ -11,6 +11,7 @@ from hubguard.static.bindings import BindingCollector, Scope, dotted_name
 from hubguard.static.calls import BoundArg, CallContext, looks_local
 from hubguard.static.catalogue import GENERIC_KEYWORD_CHECKS, SINK_ROOT_MODULES, Sink, find_sink
 from hubguard.static.checks import CHECKS, Hit
+from hubguard.static.local_paths import record_written
 from hubguard.static.positions import SourceText, Span
 from hubguard.static.prefilter import TextHints, has_candidate_calls
 from hubguard.static.values import Known, Resolver
@@ -57,6 +58,7 @@ class _CandidateCollector(BindingCollector):
     def visit_Call(self, node: ast.Call, scope: Scope) -> None:
         if isinstance(node.func, (ast.Name, ast.Attribute)) or node.args or node.keywords:
             self.calls.append((node, scope))
+        record_written(node, scope)
         if len(node.args) == 1 and not node.keywords:
             self.source.claimed.add(id(node.args[0]))
 

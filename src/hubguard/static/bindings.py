@@ -19,7 +19,12 @@ class Scope:
     imports: dict[str, list[str]] = field(default_factory=dict)  # local name -> qualified names
     values: dict[str, ast.expr] = field(default_factory=dict)  # single simple assignments
     defaults: dict[str, ast.expr] = field(default_factory=dict)  # parameter defaults
+    parameters: set[str] = field(default_factory=set)
     binding_counts: dict[str, int] = field(default_factory=dict)
+    # class scopes: ``self.x = value`` / ``cls.x = value`` in its methods, with the method's scope
+    attributes: dict[str, list[tuple[ast.expr | None, Scope]]] = field(default_factory=dict)
+    # paths the code writes or makes here (save_pretrained(p), os.makedirs(p), ...): key -> first line
+    written: dict[str, int] = field(default_factory=dict)
 
     def bind(self, name: str) -> None:
         self.binding_counts[name] = self.binding_counts.get(name, 0) + 1
@@ -33,6 +38,12 @@ class Scope:
                 chain.append(scope)
             scope = scope.parent
         return chain
+
+    def enclosing_class(self) -> Scope | None:
+        """The class whose method this scope is (``self.x`` lives there)."""
+        if self.kind == "function" and self.parent is not None and self.parent.kind == "class":
+            return self.parent
+        return None
 
     def binding_scope(self, name: str) -> Scope | None:
         for scope in self.lookup_chain():
@@ -182,6 +193,7 @@ class BindingCollector:
         scope = Scope("function", parent)
         for param in _parameters(arguments):
             scope.bind(param.arg)
+            scope.parameters.add(param.arg)
         scope.defaults.update(parameter_defaults(arguments))
         for star in (arguments.vararg, arguments.kwarg):
             if star is not None:
@@ -221,6 +233,10 @@ class BindingCollector:
             scope.bind(target.id)
             if value is not None:
                 scope.values[target.id] = value
+        elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id in _SELF:
+            owner = scope.enclosing_class()
+            if owner is not None:
+                owner.attributes.setdefault(target.attr, []).append((value, scope))
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
                 self._bind_target(scope, element)
@@ -251,8 +267,8 @@ class BindingCollector:
         self._bind_target(scope, node.target)
 
     def visit_withitem(self, node: ast.withitem, scope: Scope) -> None:
-        if node.optional_vars is not None:
-            self._bind_target(scope, node.optional_vars)
+        if node.optional_vars is not None:  # ``with TemporaryDirectory() as tmp``: the value entering returns
+            self._bind_target(scope, node.optional_vars, node.context_expr)
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler, scope: Scope) -> None:
         if node.name is not None:
@@ -270,5 +286,6 @@ class BindingCollector:
             self._bind_target(scope, target)
 
 
+_SELF = frozenset({"self", "cls"})
 _FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 _EXIT_SCOPE = object()

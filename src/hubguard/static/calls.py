@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from hubguard.findings import RevisionState
 from hubguard.revisions import classify_revision
 from hubguard.static.bindings import Scope
+from hubguard.static.local_paths import checked_local, written_before
 from hubguard.static.catalogue import (
     CHECKPOINT_PREFIXES,
     MODELSCOPE_TRUSTED_OWNERS,
@@ -47,6 +48,11 @@ class RepoRef:
 _TORCH_HASH = re.compile(r"-([a-f0-9]*)\.")  # torch.hub.HASH_REGEX
 _LOCAL_PREFIXES = ("./", "../", "/", "~", ".\\", "..\\", "\\", "file:")
 _WEIGHT_SUFFIXES = (".pt", ".pth", ".bin", ".ckpt", ".pkl", ".safetensors", ".h5", ".keras", ".onnx", ".gguf", ".json")
+
+
+def _hub_like(value: object) -> bool:
+    """A parameter default that names a hub repository (not None, not a path or a placeholder like it)."""
+    return isinstance(value, str) and not looks_local(value)
 
 
 def looks_local(path: str) -> bool:
@@ -119,9 +125,14 @@ class CallContext:
         if sink is None or sink.repo is None:
             return None
         bound = self.repo_arg
-        if bound is None or isinstance(bound.value, LocalPath):
+        if bound is None or self.reads_local_folder:
             return None
+        if sink.revision_style == "torchhub-suffix" and self._local_source:
+            return None  # torch.hub.load(x, ..., source="local") reads the folder x, whatever x is
         value = bound.value
+        # ``def f(model=None)``, ``model="path/to/model"``: the caller decides what is loaded, not the default.
+        if isinstance(value, Known) and value.via == "default" and not _hub_like(value.value):
+            value = Unknown(self.resolver.source(bound.expression) if bound.at_call_site else describe_unknown(value))
         repo_id: str | None = None
         revision: str | None = None
         revision_arg = self.argument(sink.revision)
@@ -140,9 +151,6 @@ class CallContext:
             if sink.revision_style == "hf-hub-suffix":
                 repo_id, _, revision = text.partition("@")
             elif sink.revision_style == "torchhub-suffix":
-                source = self.keyword("source")
-                if source and isinstance(source.value, Known) and source.value.value == "local":
-                    return None
                 if looks_local(text):
                     return None
                 repo_id, _, revision = text.partition(":")
@@ -166,6 +174,29 @@ class CallContext:
             else:
                 return RepoRef(repo_id, None, RevisionState.UNKNOWN, revision_arg)
         return RepoRef(repo_id, revision, classify_revision(revision), revision_arg)
+
+    @cached_property
+    def reads_local_folder(self) -> bool:
+        """The repository argument is a folder on this machine: a local path value, or one the code wrote,
+        made or checked for existence before this call."""
+        bound = self.repo_arg
+        if bound is None:
+            return False
+        if isinstance(bound.value, LocalPath):
+            return True
+        if not bound.at_call_site:
+            return False
+        expression = bound.expression
+        if written_before(expression, self.scope, self.call.lineno):
+            return True
+        return not isinstance(expression, ast.Constant) and checked_local(
+            expression, self.call, self.resolver.parents, lambda call: self.resolver.is_path_call(call, self.scope)
+        )
+
+    @property
+    def _local_source(self) -> bool:
+        source = self.keyword("source")
+        return source is not None and isinstance(source.value, Known) and source.value.value == "local"
 
     def _content_ref(self, url: str) -> RepoRef:
         """A URL (or checkpoint name), pinned only by the SHA-256 prefix its loader checks, if any."""

@@ -41,7 +41,18 @@ def _repo_phrase(ctx: CallContext) -> str:
     kind = ctx.sink.repo_type if ctx.sink else "model"
     if repo is not None and repo.repo_id:
         return f"the {kind} repository '{repo.repo_id}'"
+    bound = ctx.repo_arg
+    literal = bound.value.value if bound is not None and isinstance(bound.value, Known) else None
+    if ctx.reads_local_folder or (isinstance(literal, str) and looks_local(literal)):
+        return f"the local folder {_shown_argument(ctx, bound)}"
     return f"the {kind} repository"
+
+
+def _shown_argument(ctx: CallContext, bound: BoundArg | None) -> str:
+    """An argument as written in the call (the expression, not the value it may have)."""
+    if bound is None:
+        return "a run-time value"
+    return ctx.resolver.source(bound.expression) if bound.at_call_site else describe_unknown(bound.value)
 
 
 def _is_truthy_literal(bound: BoundArg) -> bool:
@@ -269,7 +280,7 @@ def unpinned_revision(ctx: CallContext) -> Iterator[Hit]:
         message = f"{ctx.display_name} loads {name} at revision {shown}, which is not known to be a commit SHA."
     elif repo.repo_id is None:
         level = Level.NOTE
-        shown = describe_unknown(ctx.repo_arg.value) if ctx.repo_arg else "a run-time value"
+        shown = _shown_argument(ctx, ctx.repo_arg)
         message = (
             f"{ctx.display_name} loads {shown} without a pinned revision: if that is a hub ID, it resolves to the "
             "mutable default branch."
@@ -459,12 +470,36 @@ def _risky_flag(
 
 @check
 def always_unpickles(ctx: CallContext) -> Iterator[Hit]:
+    if _round_trip(ctx):
+        yield Hit(
+            "HG301",
+            Level.NOTE,
+            f"{ctx.display_name} round-trips an object this process just serialized (a deep copy): nothing "
+            "outside the process is read, but pickle still rebuilds whatever the object holds; copy.deepcopy "
+            "does the same without pickle.",
+            ctx.call.func,
+            {"roundTrip": True},
+        )
+        return
     yield Hit(
         "HG301",
         Level.WARNING,
         f"{ctx.display_name} deserializes with pickle (or an equivalent): a crafted file runs arbitrary code "
         "when loaded.",
         ctx.call.func,
+    )
+
+
+_SERIALIZERS = ("pickle.dumps", "_pickle.dumps", "cPickle.dumps", "dill.dumps", "cloudpickle.dumps", "marshal.dumps")
+
+
+def _round_trip(ctx: CallContext) -> bool:
+    """``pickle.loads(pickle.dumps(obj))``: the bytes come straight from this process."""
+    if not ctx.qualified_name.endswith("loads") or len(ctx.call.args) != 1:
+        return False
+    inner = ctx.call.args[0]
+    return isinstance(inner, ast.Call) and any(
+        name in _SERIALIZERS for name in ctx.resolver.qualified_names(inner.func, ctx.scope)
     )
 
 

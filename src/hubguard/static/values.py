@@ -7,6 +7,7 @@ import io
 import re
 import tokenize
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Union
 
 from hubguard.static.bindings import Scope, dotted_name
@@ -31,7 +32,11 @@ class LocalPath:
 
 Value = Union[Known, Unknown, LocalPath]
 
-_PATH_CALLS = ("os.path.", "pathlib.", "posixpath.", "ntpath.")
+_PATH_CALLS = ("os.path.", "pathlib.", "posixpath.", "ntpath.", "tempfile.", "os.getcwd", "os.fspath")
+# pytest's temporary-directory fixtures: a test function's parameter of that name is a fresh local folder.
+_TMP_FIXTURES = frozenset({"tmp_path", "tmpdir", "tmp_path_factory", "tmpdir_factory"})
+# Helpers of test base classes that return a fresh temporary folder (transformers' TestCasePlus).
+_TMP_METHODS = ("get_auto_remove_tmp_dir", "mkdtemp", "mktemp")
 # Calls that return a local directory or file already downloaded (the download itself is checked on its own).
 _DOWNLOAD_CALLS = ("snapshot_download", "hf_hub_download", "cached_file", "cached_path", "file_download")
 _MAX_DEPTH = 8
@@ -46,6 +51,15 @@ class Resolver:
 
     def __init__(self, source: SourceText) -> None:
         self.text = source
+        self._attributes: dict[tuple[int, str], Value] = {}
+
+    @cached_property
+    def parents(self) -> dict[int, ast.AST]:
+        """Each node's parent, by id: built once, and only for modules where a load's path needs it."""
+        return {id(child): node for node in ast.walk(self.text.tree) for child in ast.iter_child_nodes(node)}
+
+    def is_path_call(self, call: ast.Call, scope: Scope) -> bool:
+        return any(name.startswith(_PATH_CALLS) for name in self.qualified_names(call.func, scope))
 
     def source(self, node: ast.AST) -> str:
         return self.text.segment(node)
@@ -95,6 +109,8 @@ class Resolver:
         if isinstance(expr, ast.Call):
             return self._call_value(expr, scope, depth)
         if isinstance(expr, ast.Attribute):
+            if isinstance(expr.value, ast.Name) and expr.value.id in ("self", "cls"):
+                return self._attribute_value(expr, scope, depth)
             base = self.value(expr.value, scope, depth + 1)
             return LocalPath(self.source(expr)) if isinstance(base, LocalPath) else Unknown(self.source(expr))
         if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
@@ -110,6 +126,8 @@ class Resolver:
 
     def _name_value(self, expr: ast.Name, scope: Scope, depth: int) -> Value:
         owner = scope.binding_scope(expr.id)
+        if owner is not None and expr.id in _TMP_FIXTURES and expr.id in owner.parameters:
+            return LocalPath(expr.id)
         if owner is None or owner.binding_counts.get(expr.id) != 1:
             return Unknown(expr.id)
         if expr.id in owner.values:
@@ -119,6 +137,25 @@ class Resolver:
             resolved = self.value(owner.defaults[expr.id], owner.parent or owner, depth + 1)
             return Known(resolved.value, "default") if isinstance(resolved, Known) else resolved
         return Unknown(expr.id)
+
+    def _attribute_value(self, expr: ast.Attribute, scope: Scope, depth: int) -> Value:
+        """``self.tmp_dir``: a local folder when every assignment in the class's methods makes it one; a
+        constant when the class assigns it once."""
+        owner = next((s.enclosing_class() for s in scope.lookup_chain() if s.enclosing_class()), None)
+        assigned = owner.attributes.get(expr.attr) if owner is not None else None
+        if not assigned:
+            return Unknown(self.source(expr))
+        key = (id(owner), expr.attr)
+        if key not in self._attributes:
+            self._attributes[key] = Unknown(self.source(expr))  # while it is worked out: ``self.d = self.d / "x"``
+            values = [self.value(value, method, depth + 1) if value is not None else None for value, method in assigned]
+            if all(isinstance(value, LocalPath) for value in values):
+                self._attributes[key] = LocalPath(self.source(expr))
+            elif len(values) == 1 and isinstance(values[0], Known) and _is_scalar(values[0]):
+                self._attributes[key] = Known(values[0].value, "constant")  # ``self.model_id = "org/m"`` once
+            else:
+                self._attributes[key] = Unknown(self.source(expr))
+        return self._attributes[key]
 
     def _fstring_value(self, expr: ast.JoinedStr, scope: Scope, depth: int) -> Value:
         if self._is_concatenation(expr):
@@ -148,8 +185,11 @@ class Resolver:
     def _binary_value(self, expr: ast.BinOp, scope: Scope, depth: int) -> Value:
         left = self.value(expr.left, scope, depth + 1)
         right = self.value(expr.right, scope, depth + 1)
-        if isinstance(expr.op, ast.Div) and (isinstance(left, LocalPath) or isinstance(right, LocalPath)):
-            return LocalPath(self.source(expr))
+        if isinstance(expr.op, ast.Div) and any(
+            isinstance(side, LocalPath) or (isinstance(side, Known) and isinstance(side.value, str))
+            for side in (left, right)
+        ):
+            return LocalPath(self.source(expr))  # ``base / "adapter"``: only a pathlib path divides by a string
         if (
             isinstance(expr.op, ast.Add)
             and isinstance(left, Known)
@@ -177,6 +217,11 @@ class Resolver:
         names = self.qualified_names(expr.func, scope)
         if any(name.startswith(_PATH_CALLS) or name.endswith(_DOWNLOAD_CALLS) for name in names):
             return LocalPath(self.source(expr))
+        if isinstance(expr.func, ast.Attribute) and expr.func.attr in _TMP_METHODS:
+            return LocalPath(self.source(expr))
+        if dotted_name(expr.func) == "str" and len(expr.args) == 1 and scope.binding_scope("str") is None:
+            inner = self.value(expr.args[0], scope, depth + 1)  # str(tmp_path)
+            return LocalPath(self.source(expr)) if isinstance(inner, LocalPath) else Unknown(self.source(expr))
         if isinstance(expr.func, ast.Attribute) and isinstance(self.value(expr.func.value, scope, depth + 1), LocalPath):
             return LocalPath(self.source(expr))
         if dotted_name(expr.func) == "dict" and scope.binding_scope("dict") is None:

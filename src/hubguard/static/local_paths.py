@@ -1,0 +1,136 @@
+"""Folders the code itself writes, makes or checks: a load from one of them is not a hub reference.
+
+Two facts a reviewer reads off the code around a load, beyond the value of its path argument
+(``values.Resolver`` already knows ``tempfile``, ``pathlib``, ``os.path`` and pytest's fixtures):
+- the same expression was passed earlier, in the same function, module or notebook, to a call that writes or
+  makes a folder (``save_pretrained``, ``save_model``, ``save_adapter``, ``save``, ``mkdir``, ``makedirs``);
+- the load runs only if ``os.path.exists``/``isdir``/``isfile`` (or ``Path.exists()``/``is_dir()``) holds for it:
+  inside ``if exists(p):``, in the ``else`` of ``if not exists(p):``, or after ``assert exists(p)`` or
+  ``if not exists(p): raise``/``return``.
+Expressions are compared as written (``ast.dump``: names, attributes and literals, not positions).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from hubguard.static.bindings import Scope, dotted_name
+
+# Methods whose first argument is a folder (or file) the code writes; ``torch.save(obj, f)`` writes its second.
+_WRITERS = frozenset({"save_pretrained", "save_model", "save_adapter", "save", "save_to_disk", "mkdir", "makedirs"})
+_SECOND_ARGUMENT_WRITERS = frozenset({"torch.save"})
+_CHECKS = frozenset({"exists", "isdir", "isfile", "is_dir", "is_file"})
+_EXITS = (ast.Raise, ast.Return, ast.Continue, ast.Break)
+PathCallTest = Callable[[ast.Call], bool]  # whether a call is os.path.* / pathlib.* (through the module's imports)
+
+
+def path_key(expr: ast.expr) -> str:
+    return ast.dump(expr)
+
+
+def record_written(call: ast.Call, scope: Scope) -> None:
+    """Remember the folder a writing call names, if it is one (called for every call, so cheap first)."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or func.attr not in _WRITERS:
+        return
+    target: ast.expr | None
+    if dotted_name(func) in _SECOND_ARGUMENT_WRITERS:
+        target = call.args[1] if len(call.args) > 1 else _keyword(call, "f")
+    elif func.attr == "mkdir" and not call.args:
+        target = func.value  # Path(p).mkdir(), p.mkdir(parents=True)
+        if isinstance(target, ast.Call) and len(target.args) == 1:
+            scope.written.setdefault(path_key(target.args[0]), call.lineno)
+    else:
+        target = call.args[0] if call.args else _first_keyword(call, ("save_directory", "output_dir", "path", "name"))
+    if target is not None and not isinstance(target, ast.Starred):
+        scope.written.setdefault(path_key(target), call.lineno)
+
+
+def written_before(expr: ast.expr, scope: Scope, line: int) -> bool:
+    """Whether ``expr`` names a folder the code wrote or made earlier in this scope or an enclosing one."""
+    key = None
+    for owner in scope.lookup_chain():
+        if not owner.written:
+            continue
+        key = key or path_key(expr)
+        first = owner.written.get(key)
+        if first is not None and (first < line or owner is not scope):
+            return True
+    return False
+
+
+def checked_local(expr: ast.expr, call: ast.Call, parents: dict[int, ast.AST], is_path_call: PathCallTest) -> bool:
+    """Whether the load ``call`` runs only when ``expr`` exists on the local file system."""
+    key = path_key(expr)
+    node: ast.AST = call
+    while (parent := parents.get(id(node))) is not None:
+        if isinstance(parent, ast.If):
+            if node in parent.body and _asserts(parent.test, key, is_path_call, positive=True):
+                return True
+            if node in parent.orelse and _asserts(parent.test, key, is_path_call, positive=False):
+                return True
+        for statements in _statement_lists(parent):
+            if node in statements:
+                earlier = statements[: statements.index(node)]  # type: ignore[arg-type]
+                if any(_guards(statement, key, is_path_call) for statement in earlier):
+                    return True
+        node = parent
+    return False
+
+
+def _asserts(test: ast.expr, key: str, is_path_call: PathCallTest, *, positive: bool) -> bool:
+    """``test`` being true (``positive``) or false implies that the path ``key`` exists."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return _asserts(test.operand, key, is_path_call, positive=not positive)
+    if isinstance(test, ast.BoolOp):
+        conjunctive = isinstance(test.op, ast.And) == positive  # ``a and b`` true, or ``a or b`` false
+        return conjunctive and any(_asserts(value, key, is_path_call, positive=positive) for value in test.values)
+    return positive and isinstance(test, ast.Call) and _checks_path(test, key, is_path_call)
+
+
+def _checks_path(call: ast.Call, key: str, is_path_call: PathCallTest) -> bool:
+    func = call.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else None
+    if name not in _CHECKS:
+        return False
+    if call.args:  # os.path.exists(p)
+        return path_key(call.args[0]) == key and is_path_call(call)
+    if isinstance(func, ast.Attribute):  # p.exists(), Path(p).is_dir()
+        receiver = func.value
+        if isinstance(receiver, ast.Call) and len(receiver.args) == 1 and is_path_call(receiver):
+            receiver = receiver.args[0]
+        return path_key(receiver) == key
+    return False
+
+
+def _guards(statement: ast.stmt, key: str, is_path_call: PathCallTest) -> bool:
+    """``assert exists(p)``, or ``if not exists(p): raise ...`` (any branch that leaves)."""
+    if isinstance(statement, ast.Assert):
+        return _asserts(statement.test, key, is_path_call, positive=True)
+    if isinstance(statement, ast.If) and not statement.orelse and statement.body:
+        last = statement.body[-1]
+        leaves = isinstance(last, _EXITS) or (
+            isinstance(last, ast.Expr)
+            and isinstance(last.value, ast.Call)
+            and dotted_name(last.value.func) in ("sys.exit", "exit", "quit")
+        )
+        return leaves and _asserts(statement.test, key, is_path_call, positive=False)
+    return False
+
+
+def _statement_lists(node: ast.AST) -> list[list[ast.stmt]]:
+    lists = []
+    for name in ("body", "orelse", "finalbody"):
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            lists.append(value)
+    return lists
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((keyword.value for keyword in call.keywords if keyword.arg == name), None)
+
+
+def _first_keyword(call: ast.Call, names: tuple[str, ...]) -> ast.expr | None:
+    return next((value for name in names if (value := _keyword(call, name)) is not None), None)
