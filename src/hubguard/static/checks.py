@@ -33,7 +33,8 @@ def check(function: Check) -> Check:
 
 
 def _anchor(ctx: CallContext, bound: BoundArg | None) -> ast.AST:
-    return bound.node if bound is not None and bound.at_call_site else ctx.call.func
+    """The argument that carries the value (the ``**`` spread or ``model_kwargs=`` it came through), else the callee."""
+    return bound.node if bound is not None else ctx.call.func
 
 
 def _repo_phrase(ctx: CallContext) -> str:
@@ -71,23 +72,39 @@ def trust_remote_code(ctx: CallContext) -> Iterator[Hit]:
         return
     enabled = ctx.trust_enabled
     where = _repo_phrase(ctx)
+    pinned = _code_pinned(ctx)
+    at_commit = " at the pinned commit (review that code)" if pinned else ""
     if enabled:
         via = "" if bound.at_call_site else " (passed through keyword arguments)"
         yield Hit(
             "HG101",
-            Level.ERROR,
-            f"{ctx.display_name} is called with trust_remote_code=True{via}: Python files from {where} "
+            Level.WARNING if pinned else Level.ERROR,
+            f"{ctx.display_name} is called with trust_remote_code=True{via}: Python files from {where}{at_commit} "
             "run on load with this process's privileges.",
             _anchor(ctx, bound),
         )
     elif enabled is None:
         yield Hit(
             "HG101",
-            Level.WARNING,
+            Level.NOTE if pinned else Level.WARNING,
             f"{ctx.display_name} gets trust_remote_code={describe_unknown(bound.value)}, which may be enabled at "
-            f"run time: then Python files from {where} run on load.",
+            f"run time: then Python files from {where}{at_commit} run on load.",
             _anchor(ctx, bound),
         )
+
+
+def _code_pinned(ctx: CallContext) -> bool:
+    """The code trust_remote_code lets run is fixed: the repository at a commit SHA, and code_revision (the code of
+    a cross-repository auto_map) not a mutable ref either (sinks.md 4.4: pinned + trust is one level lower)."""
+    repo = ctx.repo
+    if repo is None or repo.revision_state is not RevisionState.PINNED:
+        return False
+    code = ctx.keyword("code_revision")
+    if code is None or (isinstance(code.value, Known) and code.value.value is None):
+        return True
+    return isinstance(code.value, Known) and isinstance(code.value.value, str) and (
+        classify_revision(code.value.value) is RevisionState.PINNED
+    )
 
 
 @check
@@ -151,13 +168,16 @@ def custom_pipeline(ctx: CallContext) -> Iterator[Hit]:
         if looks_local(name):
             return
         if "/" in name:
+            pinned = _custom_revision_state(ctx) is RevisionState.PINNED
             message = (
                 f"custom_pipeline='{name}' makes {ctx.display_name} download and run pipeline code from the hub "
-                "repository it names (diffusers < 0.38 does not ask for trust_remote_code)."
+                f"repository it names{' at the pinned commit' if pinned else ''} (diffusers < 0.38 does not ask "
+                "for trust_remote_code)."
             )
+            level = Level.WARNING if pinned else Level.ERROR
             # The code comes from the pipeline repository: allow-remote-code is judged against it.
-            yield Hit("HG101", Level.ERROR, message, _anchor(ctx, bound), {"customPipeline": name, "repoId": name})
-            yield from _custom_pipeline_revision(ctx, name)
+            yield Hit("HG101", level, message, _anchor(ctx, bound), {"customPipeline": name, "repoId": name})
+            yield from _custom_pipeline_revision(ctx, name, bound)
         else:
             message = (
                 f"custom_pipeline='{name}' makes {ctx.display_name} run a community pipeline fetched from the "
@@ -174,19 +194,29 @@ def custom_pipeline(ctx: CallContext) -> Iterator[Hit]:
     )
 
 
-def _custom_pipeline_revision(ctx: CallContext, repo_id: str) -> Iterator[Hit]:
+def _custom_revision_state(ctx: CallContext) -> RevisionState | None:
+    """How custom_revision pins the pipeline code; None when it is a run-time value."""
+    bound = ctx.keyword("custom_revision")
+    if bound is None:
+        return RevisionState.UNPINNED
+    if not isinstance(bound.value, Known):
+        return None
+    revision = bound.value.value
+    return classify_revision(revision if isinstance(revision, str) else None)
+
+
+def _custom_pipeline_revision(ctx: CallContext, repo_id: str, pipeline: BoundArg) -> Iterator[Hit]:
+    state = _custom_revision_state(ctx)
+    if state is None or state is RevisionState.PINNED:
+        return
     bound = ctx.keyword("custom_revision")
     revision = bound.value.value if bound and isinstance(bound.value, Known) else None
-    if bound is not None and not isinstance(bound.value, Known):
-        return
-    if classify_revision(revision if isinstance(revision, str) else None) is RevisionState.PINNED:
-        return
     shown = f"custom_revision='{revision}'" if revision else "no custom_revision"
     yield Hit(
         "HG201",
-        Level.ERROR,
+        _pin_level(state, True),
         f"The custom pipeline code from '{repo_id}' is loaded with {shown}: pin custom_revision to a commit SHA.",
-        _anchor(ctx, bound),
+        _anchor(ctx, bound or pipeline),
         _code_revision_properties("custom_revision", revision if isinstance(revision, str) else None, repo_id),
     )
 
@@ -516,7 +546,15 @@ def torch_load(ctx: CallContext) -> Iterator[Hit]:
             _anchor(ctx, pickle_module),
         )
         return
-    if weights_only is None:
+    if weights_only is not None and isinstance(weights_only.value, Known) and weights_only.value.value is None:
+        yield Hit(  # torch's own default, written out: as unsafe as leaving it out before torch 2.6
+            "HG301",
+            Level.WARNING,
+            f"{ctx.display_name} is called with weights_only=None, torch's default: torch < 2.6 (and "
+            "TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD=1) unpickles arbitrary objects, so a crafted checkpoint runs code.",
+            _anchor(ctx, weights_only),
+        )
+    elif weights_only is None:
         if ctx.has_unknown_kwargs:
             return
         yield Hit(
@@ -546,6 +584,8 @@ def weights_only_default_false(ctx: CallContext) -> Iterator[Hit]:
     if weights_only is not None and isinstance(weights_only.value, Known) and weights_only.value.value is True:
         return
     level = Level.NOTE if weights_only is not None and _is_dynamic(weights_only) else Level.WARNING
+    if weights_only is not None and isinstance(weights_only.value, Known) and weights_only.value.value is False:
+        level = Level.ERROR  # written out, as torch.load(weights_only=False)
     yield Hit(
         "HG301",
         level,

@@ -12,11 +12,11 @@ community = DiffusionPipeline.from_pretrained(
     "stabilityai/stable-diffusion-xl-base-1.0",  # expect: HG201@warning:"stabilityai/stable-diffusion-xl-base-1.0"
     custom_pipeline="lpw_stable_diffusion_xl",  # expect: HG101@warning:custom_pipeline="lpw_stable_diffusion_xl"
 )
-other_repo = DiffusionPipeline.from_pretrained("org/base", revision=SHA, custom_pipeline="org/pipeline-code")  # expect: HG101@error:custom_pipeline="org/pipeline-code"  # missing: HG201@error:custom_pipeline="org/pipeline-code"  # wrong: HG201@error:DiffusionPipeline.from_pretrained  # known-failure: HG201 for the unpinned pipeline repo should point at custom_pipeline (what needs custom_revision), not the callee
+other_repo = DiffusionPipeline.from_pretrained("org/base", revision=SHA, custom_pipeline="org/pipeline-code")  # expect: HG101@error:custom_pipeline="org/pipeline-code" HG201@error:custom_pipeline="org/pipeline-code"
 both_pinned = DiffusionPipeline.from_pretrained(
     "org/base",
     revision=SHA,
-    custom_pipeline="org/pipeline-code",  # missing: HG101@warning:custom_pipeline="org/pipeline-code"  # wrong: HG101@error:custom_pipeline="org/pipeline-code"  # known-failure: custom_revision pins the pipeline code to a commit, so HG101 should be one level lower (sinks.md 4.4)
+    custom_pipeline="org/pipeline-code",  # expect: HG101@warning:custom_pipeline="org/pipeline-code"
     custom_revision=SHA,
 )
 components = DiffusionPipeline.from_pretrained("org/custom-components", trust_remote_code=True)  # expect: HG201@error:"org/custom-components" HG101@error:trust_remote_code=True

@@ -25,10 +25,10 @@ asr = pipeline(
 ocr = pipeline(Tasks.ocr_recognition, model="damo/cv_convnextTiny_ocr-recognition-general_damo")  # expect: HG201@error:model= HG101@warning:model=
 plugin_model = Model.from_pretrained("damo/nlp_structbert_backbone_base_std", revision="v1.0.0", trust_remote_code=True)  # expect: HG201@warning:revision="v1.0.0" HG101@error:trust_remote_code=True
 refused = Model.from_pretrained("iic/nlp_model", trust_remote_code=False)  # expect: HG201@error:"iic/nlp_model" HG101@warning:"iic/nlp_model"
-positional = Model.from_pretrained("owner/classifier", SHA, None, "cpu", True)  # missing: HG101@warning:True  # wrong: HG101@error:True  # known-failure: the revision is pinned to a commit, so HG101 should be one level lower (sinks.md 4.4; pinning is the rule's own fix)
+positional = Model.from_pretrained("owner/classifier", SHA, None, "cpu", True)  # expect: HG101@warning:True
 community = Model.from_pretrained("owner/classifier", revision=SHA)  # expect-clean
 clue = MsDataset.load("clue", subset_name="afqmc", trust_remote_code=True)  # expect: HG201@error:"clue" HG101@error:trust_remote_code=True
-scripted = MsDataset.load("owner/scripted", version=SHA, trust_remote_code=True)  # missing: HG101@warning:trust_remote_code=True  # wrong: HG101@error:trust_remote_code=True  # known-failure: the revision is pinned to a commit, so HG101 should be one level lower (sinks.md 4.4; pinning is the rule's own fix)
+scripted = MsDataset.load("owner/scripted", version=SHA, trust_remote_code=True)  # expect: HG101@warning:trust_remote_code=True
 local_model = Model.from_pretrained("./local_model")  # expect-clean
 local_pipe = pipeline(Tasks.text_classification, model="/srv/models/classifier")  # expect-clean
 result = ocr("receipt.png")  # expect-clean

@@ -77,7 +77,7 @@ weights_dynamic = torch.load(
 )
 weights_default = torch.load(
     "checkpoint.pt",
-    weights_only=None,  # missing: HG301@warning:weights_only=None  # wrong: HG301@error:weights_only=None  # known-failure: weights_only=None is torch's default (unsafe before 2.6), not an explicit False: warn as when it is omitted
+    weights_only=None,  # expect: HG301@warning:weights_only=None
 )
 pickle_module = torch.load(
     "checkpoint.pt",

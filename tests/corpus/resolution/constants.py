@@ -15,7 +15,7 @@ HUB_REPO = "pytorch/vision:" + PINNED
 
 pinned = AutoModel.from_pretrained(MODEL_ID, revision=PINNED)  # expect-clean
 branch = AutoModel.from_pretrained(MODEL_ID, revision=BRANCH)  # expect: HG201@warning:revision=BRANCH
-trusted = AutoModel.from_pretrained(MODEL_ID, revision=PINNED, trust_remote_code=TRUST)  # missing: HG101@warning:trust_remote_code=TRUST  # wrong: HG101@error:trust_remote_code=TRUST  # known-failure: the revision is pinned to a commit, so HG101 should be one level lower (sinks.md 4.4; pinning is the rule's own fix)
+trusted = AutoModel.from_pretrained(MODEL_ID, revision=PINNED, trust_remote_code=TRUST)  # expect: HG101@warning:trust_remote_code=TRUST
 untrusted = AutoTokenizer.from_pretrained(MODEL_ID, revision=PINNED, trust_remote_code=NO_TRUST)  # expect-clean
 local = AutoModel.from_pretrained(LOCAL_DIR)  # expect-clean
 hub_model = torch.hub.load(HUB_REPO, "resnet18")  # expect: HG102@warning:torch.hub.load

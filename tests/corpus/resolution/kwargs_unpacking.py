@@ -11,11 +11,11 @@ LOAD_KWARGS = {"revision": SHA, "trust_remote_code": True}
 SAFE_KWARGS = dict(revision=SHA, torch_dtype="auto")
 TORCH_KWARGS = {"weights_only": True, "map_location": "cpu"}
 
-literal = AutoModelForCausalLM.from_pretrained("org/lm", **{"trust_remote_code": True})  # expect: HG201@error:"org/lm"  # missing: HG101@error:**{  # wrong: HG101@error:AutoModelForCausalLM.from_pretrained  # known-failure: the region should be the argument that carries the flag (**{...}), not the callee
-dict_call = AutoModelForCausalLM.from_pretrained("org/lm", revision=SHA, **dict(trust_remote_code=True))  # missing: HG101@warning:**dict  # wrong: HG101@error:AutoModelForCausalLM.from_pretrained  # known-failure: the region should be the argument that carries the flag (**dict(...)), not the callee; pinned, so one level lower
-named = AutoModelForCausalLM.from_pretrained("org/lm", **LOAD_KWARGS)  # missing: HG101@warning:**LOAD_KWARGS  # wrong: HG101@error:AutoModelForCausalLM.from_pretrained  # known-failure: the region should be the argument that carries the flag (**LOAD_KWARGS), not the callee; LOAD_KWARGS pins the revision, so one level lower
+literal = AutoModelForCausalLM.from_pretrained("org/lm", **{"trust_remote_code": True})  # expect: HG201@error:"org/lm" HG101@error:**{
+dict_call = AutoModelForCausalLM.from_pretrained("org/lm", revision=SHA, **dict(trust_remote_code=True))  # expect: HG101@warning:**dict
+named = AutoModelForCausalLM.from_pretrained("org/lm", **LOAD_KWARGS)  # expect: HG101@warning:**LOAD_KWARGS
 named_safe = AutoModelForCausalLM.from_pretrained("org/lm", **SAFE_KWARGS)  # expect-clean
 revision_only = SentenceTransformer("org/embedder", **{"revision": SHA})  # expect-clean
-nested = pipeline("feature-extraction", model="org/lm", revision=SHA, model_kwargs=dict(trust_remote_code=True))  # missing: HG101@warning:model_kwargs=dict  # wrong: HG101@error:pipeline  # known-failure: the region should be the argument that carries the flag (model_kwargs=), not the callee; pinned, so one level lower
+nested = pipeline("feature-extraction", model="org/lm", revision=SHA, model_kwargs=dict(trust_remote_code=True))  # expect: HG101@warning:model_kwargs=dict
 state = torch.load("state.pt", **TORCH_KWARGS)  # expect-clean
-unsafe_state = torch.load("state.pt", **{"weights_only": False})  # missing: HG301@error:**{  # wrong: HG301@error:torch.load  # known-failure: the region should be the **{...} argument that turns weights_only off, not the callee
+unsafe_state = torch.load("state.pt", **{"weights_only": False})  # expect: HG301@error:**{

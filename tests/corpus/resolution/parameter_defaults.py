@@ -16,7 +16,7 @@ def load_pinned(model_id: str = "org/default-model", revision: str = SHA) -> obj
 
 
 def load_trusting(model_id: str = "org/default-model", trust_remote_code: bool = True) -> object:
-    return AutoModel.from_pretrained(model_id, revision=SHA, trust_remote_code=trust_remote_code)  # missing: HG101@warning:trust_remote_code=trust_remote_code  # wrong: HG101@error:trust_remote_code=trust_remote_code  # known-failure: the revision is pinned to a commit, so HG101 should be one level lower (sinks.md 4.4; pinning is the rule's own fix)
+    return AutoModel.from_pretrained(model_id, revision=SHA, trust_remote_code=trust_remote_code)  # expect: HG101@warning:trust_remote_code=trust_remote_code
 
 
 def load_wrapper(model_id: str, trust_remote_code: bool = False) -> object:
@@ -24,7 +24,7 @@ def load_wrapper(model_id: str, trust_remote_code: bool = False) -> object:
 
 
 def load_passthrough(model_id: str, trust_remote_code: bool) -> object:
-    return AutoModel.from_pretrained(model_id, revision=SHA, trust_remote_code=trust_remote_code)  # missing: HG101@note:trust_remote_code=trust_remote_code  # wrong: HG101@warning:trust_remote_code=trust_remote_code  # known-failure: pinned, and trust only possibly enabled: one level below the pinned literal case
+    return AutoModel.from_pretrained(model_id, revision=SHA, trust_remote_code=trust_remote_code)  # expect: HG101@note:trust_remote_code=trust_remote_code
 
 
 def read_checkpoint(path: str, weights_only: bool = True) -> object:

@@ -33,7 +33,7 @@ major_only = AutoModel.from_pretrained("org/m", revision="v2")  # expect: HG201@
 branch = AutoModel.from_pretrained("org/m", revision="main")  # expect: HG201@warning:revision="main"
 pull_request = AutoModel.from_pretrained("org/m", revision="refs/pr/3")  # expect: HG201@warning:revision="refs/pr/3"
 
-trusted_exact = AutoModel.from_pretrained("org/m", revision=SHA, trust_remote_code=True)  # missing: HG101@warning:trust_remote_code=True  # wrong: HG101@error:trust_remote_code=True  # known-failure: the revision is pinned to a commit, so HG101 should be one level lower (sinks.md 4.4; pinning is the rule's own fix)
+trusted_exact = AutoModel.from_pretrained("org/m", revision=SHA, trust_remote_code=True)  # expect: HG101@warning:trust_remote_code=True
 trusted_forty_one = AutoModel.from_pretrained("org/m", revision=SHA + "0", trust_remote_code=True)  # expect: HG201@error:revision=SHA HG101@error:trust_remote_code=True
 trusted_short = AutoModel.from_pretrained("org/m", revision=SHORT, trust_remote_code=True)  # expect: HG201@warning:revision=SHORT HG101@error:trust_remote_code=True
 trusted_tag = AutoModel.from_pretrained("org/m", revision="v1.0", trust_remote_code=True)  # expect: HG201@warning:revision="v1.0" HG101@error:trust_remote_code=True
@@ -52,6 +52,6 @@ hub_upper = torch.hub.load("owner/repo:86F7E437FAA5A7FCE15D1DDCB9EAEAEA377667B8"
 
 code_tag = AutoModel.from_pretrained("org/m", revision=SHA, code_revision="v1.0", trust_remote_code=True)  # expect: HG201@warning:code_revision="v1.0" HG101@error:trust_remote_code=True
 code_branch = AutoModel.from_pretrained("org/m", revision=SHA, code_revision="main", trust_remote_code=True)  # expect: HG201@error:code_revision="main" HG101@error:trust_remote_code=True
-code_exact = AutoModel.from_pretrained("org/m", revision=SHA, code_revision=SHA, trust_remote_code=True)  # missing: HG101@warning:trust_remote_code=True  # wrong: HG101@error:trust_remote_code=True  # known-failure: the revision is pinned to a commit, so HG101 should be one level lower (sinks.md 4.4; pinning is the rule's own fix)
-pipeline_tag = DiffusionPipeline.from_pretrained("org/base", revision=SHA, custom_pipeline="org/p", custom_revision="v0.30.0")  # expect: HG101@error:custom_pipeline="org/p"  # missing: HG201@warning:custom_revision="v0.30.0"  # wrong: HG201@error:custom_revision="v0.30.0"  # known-failure: a tag is a weak pin: with remote code that is warning, as for revision= and code_revision=
-pipeline_exact = DiffusionPipeline.from_pretrained("org/base", revision=SHA, custom_pipeline="org/p", custom_revision=SHA)  # missing: HG101@warning:custom_pipeline="org/p"  # wrong: HG101@error:custom_pipeline="org/p"  # known-failure: custom_revision pins the pipeline code to a commit, so HG101 should be one level lower (sinks.md 4.4)
+code_exact = AutoModel.from_pretrained("org/m", revision=SHA, code_revision=SHA, trust_remote_code=True)  # expect: HG101@warning:trust_remote_code=True
+pipeline_tag = DiffusionPipeline.from_pretrained("org/base", revision=SHA, custom_pipeline="org/p", custom_revision="v0.30.0")  # expect: HG101@error:custom_pipeline="org/p" HG201@warning:custom_revision="v0.30.0"
+pipeline_exact = DiffusionPipeline.from_pretrained("org/base", revision=SHA, custom_pipeline="org/p", custom_revision=SHA)  # expect: HG101@warning:custom_pipeline="org/p"

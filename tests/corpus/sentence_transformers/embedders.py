@@ -7,11 +7,11 @@ SHA = "3c363836cf4e16666669a25da280a1865c2d2874"
 
 mini = SentenceTransformer("sentence-transformers/all-MiniLM-L6-v2")  # expect: HG201@warning:"sentence-transformers/all-MiniLM-L6-v2"
 nomic = SentenceTransformer("nomic-ai/nomic-embed-text-v1.5", trust_remote_code=True)  # expect: HG201@error:"nomic-ai/nomic-embed-text-v1.5" HG101@error:trust_remote_code=True
-jina = SentenceTransformer("jinaai/jina-embeddings-v3", revision=SHA, model_kwargs={"trust_remote_code": True})  # missing: HG101@warning:model_kwargs=  # wrong: HG101@error:SentenceTransformer  # known-failure: the region should be the argument that carries the flag (model_kwargs=), not the callee; pinned, so one level lower
-gte = SentenceTransformer(  # wrong: HG101@error:SentenceTransformer  # known-failure: HG101 belongs on the config_kwargs line (14), at warning: the revision is pinned
+jina = SentenceTransformer("jinaai/jina-embeddings-v3", revision=SHA, model_kwargs={"trust_remote_code": True})  # expect: HG101@warning:model_kwargs=
+gte = SentenceTransformer(
     "Alibaba-NLP/gte-large-en-v1.5",
     revision=SHA,
-    config_kwargs={"trust_remote_code": True},  # missing: HG101@warning:config_kwargs=  # known-failure: reported on the callee (line 11) at error, not here on the argument that carries the flag
+    config_kwargs={"trust_remote_code": True},  # expect: HG101@warning:config_kwargs=
 )
 pinned = SentenceTransformer("BAAI/bge-small-en-v1.5", revision=SHA)  # expect-clean
 reranker = CrossEncoder("BAAI/bge-reranker-v2-m3")  # expect: HG201@warning:"BAAI/bge-reranker-v2-m3"

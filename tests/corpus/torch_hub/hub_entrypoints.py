@@ -19,5 +19,5 @@ torch.hub.set_dir("/tmp/torch-hub")  # expect-clean
 hub_dir = torch.hub.get_dir()  # expect-clean
 
 state = torch.hub.load_state_dict_from_url(WEIGHTS_URL)  # expect: HG301@warning:torch.hub.load_state_dict_from_url HG201@warning:WEIGHTS_URL
-state = torch.hub.load_state_dict_from_url(WEIGHTS_URL, map_location="cpu", weights_only=False)  # expect: HG201@warning:WEIGHTS_URL  # missing: HG301@error:weights_only=False  # wrong: HG301@warning:weights_only=False  # known-failure: an explicit weights_only=False unpickles the download: error, as for torch.load(weights_only=False)
+state = torch.hub.load_state_dict_from_url(WEIGHTS_URL, map_location="cpu", weights_only=False)  # expect: HG201@warning:WEIGHTS_URL HG301@error:weights_only=False
 safe_state = torch.hub.load_state_dict_from_url(WEIGHTS_URL, check_hash=True, weights_only=True)  # expect: HG201@note:check_hash=True

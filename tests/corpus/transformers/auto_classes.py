@@ -13,13 +13,13 @@ model = AutoModelForCausalLM.from_pretrained(
     trust_remote_code=True,  # expect: HG101@error:trust_remote_code=True
 )
 pinned = AutoModelForCausalLM.from_pretrained("tiiuae/falcon-7b", revision=SHA)  # expect-clean
-reviewed = AutoModelForCausalLM.from_pretrained("tiiuae/falcon-7b", revision=SHA, trust_remote_code=True)  # missing: HG101@warning:trust_remote_code=True  # wrong: HG101@error:trust_remote_code=True  # known-failure: the revision is pinned to a commit, so HG101 should be one level lower (sinks.md 4.4; pinning is the rule's own fix)
+reviewed = AutoModelForCausalLM.from_pretrained("tiiuae/falcon-7b", revision=SHA, trust_remote_code=True)  # expect: HG101@warning:trust_remote_code=True
 gpt2_tok = AutoTokenizer.from_pretrained("gpt2", revision=SHA, trust_remote_code=False)  # expect-clean
 classifier = BertForSequenceClassification.from_pretrained("google-bert/bert-base-uncased", num_labels=3)  # expect: HG201@warning:"google-bert/bert-base-uncased"
 pr_head = AutoModel.from_pretrained("org/encoder", revision="refs/pr/12")  # expect: HG201@warning:revision="refs/pr/12"
 short_sha = AutoModel.from_pretrained("org/encoder", revision="86f7e43")  # expect: HG201@note:revision="86f7e43"
 upper_sha = AutoModel.from_pretrained("org/encoder", revision="86F7E437FAA5A7FCE15D1DDCB9EAEAEA377667B8")  # expect: HG201@warning:revision="86F7E437FAA5A7FCE15D1DDCB9EAEAEA377667B8"
 from_cfg = AutoModel.from_config(config, trust_remote_code=True)  # expect: HG101@error:trust_remote_code=True
-truthy = AutoModel.from_pretrained("org/encoder", revision=SHA, trust_remote_code=1)  # missing: HG101@warning:trust_remote_code=1  # wrong: HG101@error:trust_remote_code=1  # known-failure: the revision is pinned to a commit, so HG101 should be one level lower (sinks.md 4.4; pinning is the rule's own fix)
-string_flag = AutoModel.from_pretrained("org/encoder", revision=SHA, trust_remote_code="False")  # missing: HG101@warning:trust_remote_code="False"  # wrong: HG101@error:trust_remote_code="False"  # known-failure: the revision is pinned to a commit, so HG101 should be one level lower (sinks.md 4.4; pinning is the rule's own fix)
+truthy = AutoModel.from_pretrained("org/encoder", revision=SHA, trust_remote_code=1)  # expect: HG101@warning:trust_remote_code=1
+string_flag = AutoModel.from_pretrained("org/encoder", revision=SHA, trust_remote_code="False")  # expect: HG101@warning:trust_remote_code="False"
 model.save_pretrained("./out")  # expect-clean

@@ -7,7 +7,7 @@ SHA = "e9d71f5ee7c92d6dc9e92ffdad17b8bd49418f98"
 
 sentiment = pipeline("text-classification", model="distilbert/distilbert-base-uncased-finetuned-sst-2-english")  # expect: HG201@warning:model="distilbert/distilbert-base-uncased-finetuned-sst-2-english"
 generator = pipeline("text-generation", "microsoft/phi-2", trust_remote_code=True)  # expect: HG201@error:"microsoft/phi-2" HG101@error:trust_remote_code=True
-qwen = pipeline("text-generation", model="Qwen/Qwen-7B", revision=SHA, model_kwargs={"trust_remote_code": True})  # missing: HG101@warning:model_kwargs=  # wrong: HG101@error:pipeline  # known-failure: the region should be the argument that carries the flag (model_kwargs=), not the callee; pinned, so one level lower
+qwen = pipeline("text-generation", model="Qwen/Qwen-7B", revision=SHA, model_kwargs={"trust_remote_code": True})  # expect: HG101@warning:model_kwargs=
 default_model = pipeline("summarization")  # expect-clean
 ner = pipeline(task="ner", model="dslim/bert-base-NER", revision=SHA)  # expect-clean
 local = pipeline("text-generation", model="./finetuned-phi")  # expect-clean

@@ -15,7 +15,7 @@ agent = CodeAgent(tools=[image_tool, download_tool], model=engine)  # expect-cle
 agent.run("Draw a cat")  # expect-clean
 
 adapter = AutoPeftModelForCausalLM.from_pretrained("ybelkada/opt-350m-lora")  # expect: HG201@warning:"ybelkada/opt-350m-lora"
-trusted_adapter = AutoPeftModelForCausalLM.from_pretrained("org/adapter", revision=SHA, trust_remote_code=True)  # missing: HG101@warning:trust_remote_code=True  # wrong: HG101@error:trust_remote_code=True  # known-failure: the revision is pinned to a commit, so HG101 should be one level lower (sinks.md 4.4; pinning is the rule's own fix)
+trusted_adapter = AutoPeftModelForCausalLM.from_pretrained("org/adapter", revision=SHA, trust_remote_code=True)  # expect: HG101@warning:trust_remote_code=True
 base = AutoModelForCausalLM.from_pretrained("huggyllama/llama-7b", revision=SHA)  # expect-clean
 lora = PeftModel.from_pretrained(base, "tloen/alpaca-lora-7b")  # expect: HG201@warning:"tloen/alpaca-lora-7b"
 local_lora = PeftModel.from_pretrained(base, "./lora-out")  # expect-clean

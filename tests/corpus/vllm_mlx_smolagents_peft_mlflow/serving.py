@@ -16,6 +16,6 @@ params = SamplingParams(temperature=0.2, max_tokens=64)  # expect-clean
 outputs = llama.generate(["Hello"], params)  # expect-clean
 
 mlx_model, mlx_tokenizer = load("mlx-community/Qwen2.5-7B-Instruct-4bit")  # expect: HG201@warning:"mlx-community/Qwen2.5-7B-Instruct-4bit"
-custom_tok = load("mlx-community/internlm2-chat-7b-4bit", tokenizer_config={"trust_remote_code": True})  # expect: HG201@error:"mlx-community/internlm2-chat-7b-4bit"  # missing: HG101@error:tokenizer_config=  # wrong: HG101@error:load  # known-failure: the region should be the argument that carries the flag (tokenizer_config=), not the callee
+custom_tok = load("mlx-community/internlm2-chat-7b-4bit", tokenizer_config={"trust_remote_code": True})  # expect: HG201@error:"mlx-community/internlm2-chat-7b-4bit" HG101@error:tokenizer_config=
 pinned_mlx = mlx_lm.load("mlx-community/Mistral-7B-Instruct-v0.3-4bit", revision=SHA)  # expect-clean
 reply = generate(mlx_model, mlx_tokenizer, prompt="hi", max_tokens=32)  # expect-clean
