@@ -17,6 +17,8 @@ class Scope:
     kind: str  # "module" | "function" | "class"
     parent: Scope | None
     imports: dict[str, list[str]] = field(default_factory=dict)  # local name -> qualified names
+    # beside each of those imports: the lines of the if/else branch or try/except block it sits in, if any
+    import_blocks: dict[str, list[tuple[int, int] | None]] = field(default_factory=dict)
     values: dict[str, ast.expr] = field(default_factory=dict)  # single simple assignments
     defaults: dict[str, ast.expr] = field(default_factory=dict)  # parameter defaults
     parameters: set[str] = field(default_factory=set)
@@ -44,6 +46,18 @@ class Scope:
         if self.kind == "function" and self.parent is not None and self.parent.kind == "class":
             return self.parent
         return None
+
+    def imports_at(self, name: str, line: int) -> list[str]:
+        """The imports of ``name`` a use on ``line`` sees: those of the innermost branch around it that imports
+        ``name`` (``if a: from x import f`` / ``else: from y import f``), else all of them."""
+        imports = self.imports.get(name, [])
+        blocks = self.import_blocks.get(name, [])
+        around = [(block[1] - block[0], qualified) for qualified, block in zip(imports, blocks)
+                  if block is not None and block[0] <= line <= block[1]]
+        if not around:
+            return imports
+        narrowest = min(size for size, _ in around)
+        return [qualified for size, qualified in around if size == narrowest]
 
     def binding_scope(self, name: str) -> Scope | None:
         for scope in self.lookup_chain():
@@ -129,6 +143,7 @@ class BindingCollector:
 
     def __init__(self) -> None:
         self.module_scope = Scope("module", None)
+        self._blocks: dict[int, tuple[int, int]] = {}  # id of an import statement -> lines of its branch
         self._handlers: dict[type[ast.AST], Callable[[ast.AST, Scope], list[ast.AST] | None] | None] = {}
         self._stack: list[object] = []
 
@@ -207,11 +222,27 @@ class BindingCollector:
         return []
 
     # --- imports ----------------------------------------------------------------------------
+    def visit_If(self, node: ast.If | ast.Try, scope: Scope) -> None:
+        branches = [node.body, node.orelse]
+        if isinstance(node, ast.Try):
+            branches += [handler.body for handler in node.handlers]
+        for branch in branches:
+            if branch:
+                lines = (branch[0].lineno, branch[-1].end_lineno or branch[-1].lineno)
+                for statement in branch:
+                    if isinstance(statement, (ast.Import, ast.ImportFrom)):
+                        self._blocks[id(statement)] = lines
+
+    visit_Try = visit_If
+
+    def _add_import(self, scope: Scope, node: ast.Import | ast.ImportFrom, local: str, qualified: str) -> None:
+        scope.bind(local)
+        scope.imports.setdefault(local, []).append(qualified)
+        scope.import_blocks.setdefault(local, []).append(self._blocks.get(id(node)))
+
     def visit_Import(self, node: ast.Import, scope: Scope) -> list[ast.AST]:
         for alias in node.names:
-            local, qualified = _alias_target(alias)
-            scope.bind(local)
-            scope.imports.setdefault(local, []).append(qualified)
+            self._add_import(scope, node, *_alias_target(alias))
         return []
 
     def visit_ImportFrom(self, node: ast.ImportFrom, scope: Scope) -> list[ast.AST]:
@@ -222,9 +253,7 @@ class BindingCollector:
                     scope.bind(_alias_target(alias)[0])
             return []
         for alias in node.names:
-            local = alias.asname or alias.name
-            scope.bind(local)
-            scope.imports.setdefault(local, []).append(f"{node.module}.{alias.name}")
+            self._add_import(scope, node, alias.asname or alias.name, f"{node.module}.{alias.name}")
         return []
 
     # --- assignments and other bindings -----------------------------------------------------

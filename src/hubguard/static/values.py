@@ -79,7 +79,7 @@ class Resolver:
         imports = owner.imports.get(head, [])
         suffix = f".{rest}" if rest else ""
         if imports and owner.binding_counts.get(head, 0) == len(imports):
-            return [qualified + suffix for qualified in imports]
+            return [qualified + suffix for qualified in owner.imports_at(head, expr.lineno)]
         bound = owner.values.get(head)
         if bound is not None and owner.binding_counts.get(head) == 1 and depth < _MAX_DEPTH:
             # ``Model = AutoModel`` then ``Model.from_pretrained``; ``api = HfApi()`` then ``api.snapshot_download``
