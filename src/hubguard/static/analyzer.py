@@ -85,16 +85,15 @@ def analyze_module(tree: ast.Module, text: str, hints: TextHints) -> ModuleAnaly
             if ctx is None:
                 continue
             hits = _run_checks(ctx)
-            reference = _reference(ctx)
+            references = _references(ctx)
         except Exception as error:  # one call's bug must not hide the other calls' findings
             failed.append((call, error))
             continue
         pending.extend((call, hit) for hit in hits)
-        if reference is not None:
-            pending_refs.append((call, reference))
+        pending_refs.extend((call, reference) for reference in references)
     if not pending and not pending_refs and not failed:
         return ModuleAnalysis([], [], [])
-    hits = [CallHit(hit, source.span(call), source.span(hit.anchor)) for call, hit in pending]
+    hits = [CallHit(hit, source.span(call), source.span(hit.anchor or call)) for call, hit in pending]
     references = [(reference, source.span(call.func)) for call, reference in pending_refs]
     errors = [(error, source.span(call)) for call, error in failed]
     return ModuleAnalysis(hits, references, errors)
@@ -131,6 +130,26 @@ def _run_checks(ctx: CallContext) -> list[Hit]:
         if repo_id:
             hit.properties.setdefault("repoId", repo_id)
     return hits
+
+
+def _references(ctx: CallContext) -> list[HubReference]:
+    """The call's hub reference, and the hub files its arguments name by URL (``hf://``, ``/resolve/<rev>/``)."""
+    references = [
+        HubReference(
+            hub="huggingface",
+            repo_type=url.repo_type,
+            repo_id=url.repo_id,
+            revision=url.revision,
+            revision_state=classify_revision(url.revision),
+            location=Location(""),
+            sink=ctx.sink.id if ctx.sink else "",
+            runs_remote_code=False,
+            loads_weights=False,
+        )
+        for _, url in ctx.hub_urls
+    ]
+    reference = _reference(ctx)
+    return [*references, reference] if reference is not None else references
 
 
 def _reference(ctx: CallContext) -> HubReference | None:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from hubguard.findings import RevisionState
 from hubguard.revisions import classify_revision
 from hubguard.static.bindings import Scope
+from hubguard.static.hub_urls import HubUrl, hub_urls, strings_in
 from hubguard.static.local_paths import checked_local, written_before
 from hubguard.static.catalogue import (
     CHECKPOINT_PREFIXES,
@@ -106,9 +107,13 @@ class CallContext:
         if self.sink is not None and search_nested:
             for name in self.sink.nested_kwargs:
                 nested = self.argument(Arg(name), search_nested=False)
-                if nested and isinstance(nested.value, Known) and isinstance(nested.value.value, dict):
-                    if spec.keyword in nested.value.value:
-                        return BoundArg(nested.value.value[spec.keyword], nested.node, False)
+                if nested is None or not isinstance(nested.value, Known):
+                    continue
+                options = nested.value.value
+                if isinstance(options, str):
+                    options = parse_key_values(options)
+                if isinstance(options, dict) and spec.keyword in options:
+                    return BoundArg(options[spec.keyword], nested.node, False)
         return None
 
     def keyword(self, name: str) -> BoundArg | None:
@@ -229,6 +234,27 @@ class CallContext:
         return named.value, named  # a file name known only at run time
 
     @cached_property
+    def hub_urls(self) -> list[tuple[BoundArg, HubUrl]]:
+        """Hub files named by URL in the arguments that may hold them (``Sink.url_args``), once each."""
+        found: dict[tuple[int, str, str, str | None], tuple[BoundArg, HubUrl]] = {}
+        for spec in self.sink.url_args if self.sink else ():
+            bound = self.argument(spec)
+            if bound is None:
+                continue
+            if isinstance(bound.value, Known):
+                texts = [(text, True) for text in strings_in(bound.value.value)]
+            elif bound.at_call_site:  # ``"hf://datasets/org/x/" + split``: the known start names the repository
+                texts = [self.resolver.known_prefix(bound.expression, self.scope)]
+            else:
+                continue
+            for text, complete in texts:
+                for url in hub_urls(text):
+                    if not complete and text.endswith(url.text):
+                        continue  # the unknown rest may start with its @revision
+                    found.setdefault((id(bound.node), url.repo_type, url.repo_id, url.revision), (bound, url))
+        return list(found.values())
+
+    @cached_property
     def trust(self) -> BoundArg | None:
         spec = self.sink.trust if self.sink else Arg("trust_remote_code")
         return self.argument(spec)
@@ -289,6 +315,19 @@ class CallContext:
         if isinstance(bound.value, Known):
             return bool(bound.value.value) if not isinstance(bound.value.value, dict) else None
         return None
+
+
+def parse_key_values(text: str) -> dict[str, Value]:
+    """``"pretrained=org/m,trust_remote_code=True"`` as lm-eval reads ``model_args`` (simple_parse_args_string:
+    ``true``/``false`` in any case are booleans)."""
+    options: dict[str, Value] = {}
+    for item in text.split(","):
+        key, equals, raw = item.partition("=")
+        if equals and key.strip():
+            value = raw.strip()
+            lowered = value.lower()
+            options[key.strip()] = Known(True if lowered == "true" else False if lowered == "false" else value)
+    return options
 
 
 def torch_hash_prefix(name_or_url: str) -> str | None:

@@ -46,6 +46,7 @@ class Sink:
     # release whose trust_remote_code gates that (before it, configuration.json alone decides).
     imports_repo_code: bool = False
     trust_gate: tuple[int, ...] | None = None
+    url_args: tuple[Arg, ...] = ()  # arguments whose strings may hold hf:// paths or huggingface.co URLs
 
     def matches(self, qualified_name: str) -> bool:
         return any(fnmatchcase(qualified_name, pattern) for pattern in self.names)
@@ -115,12 +116,13 @@ SINKS: tuple[Sink, ...] = (
     Sink(
         "A4",
         ("datasets.load_dataset", "datasets.load_dataset_builder", "datasets.load.load_dataset"),
-        REMOTE_CODE,
+        REMOTE_CODE + ("hub_url_revision",),
         repo_type="dataset",
         repo=Arg("path", 0),
         revision=Arg("revision"),
         loads_weights=False,
         library="datasets",
+        url_args=(Arg("path", 0), Arg("data_files"), Arg("data_dir")),
     ),
     Sink(
         "A5",
@@ -324,6 +326,15 @@ SINKS: tuple[Sink, ...] = (
         loads_weights=False,
         library="mlflow",
     ),
+    Sink(  # lm-eval's hf/vllm models: model_args="pretrained=org/m,revision=...,trust_remote_code=True" (or a dict)
+        "A1",
+        ("lm_eval.simple_evaluate", "lm_eval.evaluator.simple_evaluate"),
+        REMOTE_CODE,
+        repo=Arg("pretrained"),
+        revision=Arg("revision"),
+        nested_kwargs=("model_args",),
+        library="lm_eval",
+    ),
     Sink(
         "A17",
         ("peft.AutoPeftModel*.from_pretrained",),
@@ -353,7 +364,13 @@ SINKS: tuple[Sink, ...] = (
         library="torch",
     ),
     Sink("B4", ("numpy.load",), ("numpy_allow_pickle",), library="numpy"),
-    Sink("B5", ("pandas.read_pickle",), ("always_unpickles",), library="pandas"),
+    Sink(
+        "B5",
+        ("pandas.read_pickle",),
+        ("always_unpickles", "hub_url_revision"),
+        library="pandas",
+        url_args=(Arg("filepath_or_buffer", 0),),
+    ),
     Sink(
         "B6",
         (
@@ -375,7 +392,10 @@ SINKS: tuple[Sink, ...] = (
             "shelve.open",
             "shelve.DbfilenameShelf",
             "jsonpickle.decode",
+            "jsonpickle.loads",
             "jsonpickle.unpickler.decode",
+            "jsonpickle.Unpickler.restore",
+            "jsonpickle.unpickler.Unpickler.restore",
             "marshal.load",
             "marshal.loads",
         ),
@@ -499,6 +519,31 @@ SINKS: tuple[Sink, ...] = (
         revision=Arg("revision"),
         loads_weights=False,
         library="huggingface_hub",
+    ),
+    # Dataframe readers: hf:// paths (HfFileSystem) and huggingface.co URLs are hub files at a revision.
+    Sink(
+        "C1",
+        tuple(f"pandas.read_{kind}" for kind in ("csv", "parquet", "json", "feather", "orc", "table", "excel")),
+        ("hub_url_revision",),
+        loads_weights=False,
+        library="pandas",
+        url_args=(Arg("filepath_or_buffer", 0),),
+    ),
+    Sink(
+        "C1",
+        tuple(f"polars.{verb}_{kind}" for verb in ("read", "scan") for kind in ("csv", "parquet", "ndjson", "ipc")),
+        ("hub_url_revision",),
+        loads_weights=False,
+        library="polars",
+        url_args=(Arg("source", 0),),
+    ),
+    Sink(
+        "C1",
+        ("duckdb.sql", "duckdb.read_parquet", "duckdb.read_csv", "duckdb.read_json"),
+        ("hub_url_revision",),
+        loads_weights=False,
+        library="duckdb",
+        url_args=(Arg("query", 0), Arg("path_or_buffer", 0)),
     ),
     Sink(
         "C3",

@@ -19,7 +19,7 @@ class Hit:
     rule_id: str
     level: Level
     message: str
-    anchor: ast.AST
+    anchor: ast.AST | None  # what the region covers (None: the caller positions it, e.g. a notebook shell line)
     properties: dict[str, Any] = field(default_factory=dict)
 
 
@@ -53,6 +53,8 @@ def _shown_argument(ctx: CallContext, bound: BoundArg | None) -> str:
     """An argument as written in the call (the expression, not the value it may have)."""
     if bound is None:
         return "a run-time value"
+    if isinstance(bound.value, Known) and isinstance(bound.value.value, str):
+        return repr(bound.value.value)
     return ctx.resolver.source(bound.expression) if bound.at_call_site else describe_unknown(bound.value)
 
 
@@ -214,7 +216,7 @@ def _custom_pipeline_revision(ctx: CallContext, repo_id: str, pipeline: BoundArg
     shown = f"custom_revision='{revision}'" if revision else "no custom_revision"
     yield Hit(
         "HG201",
-        _pin_level(state, True),
+        pin_level(state, True),
         f"The custom pipeline code from '{repo_id}' is loaded with {shown}: pin custom_revision to a commit SHA.",
         _anchor(ctx, bound or pipeline),
         _code_revision_properties("custom_revision", revision if isinstance(revision, str) else None, repo_id),
@@ -236,7 +238,7 @@ def custom_generate(ctx: CallContext) -> Iterator[Hit]:
             return
     yield Hit(
         "HG201",
-        _pin_level(RevisionState.UNPINNED, ctx.trust_enabled is not False),
+        pin_level(RevisionState.UNPINNED, ctx.trust_enabled is not False),
         f"custom_generate='{repo_id}' makes {ctx.display_name} run custom_generate/generate.py from that repository "
         "at a mutable revision: pin revision to a commit SHA.",
         _anchor(ctx, bound),
@@ -316,10 +318,30 @@ def unpinned_revision(ctx: CallContext) -> Iterator[Hit]:
             "mutable default branch."
         )
     else:
-        level = _pin_level(state, remote_code)
+        level = pin_level(state, remote_code)
         message = _unpinned_message(ctx, name, repo.revision, state)
     anchor = _anchor(ctx, repo.revision_arg) if repo.revision_arg else _anchor(ctx, ctx.repo_arg)
     yield Hit("HG201", level, message, anchor, properties)
+
+
+@check
+def hub_url_revision(ctx: CallContext) -> Iterator[Hit]:
+    """``hf://datasets/org/x@rev/...`` and ``https://huggingface.co/.../resolve/<rev>/...`` in a reader's path."""
+    for bound, url in ctx.hub_urls:
+        state = classify_revision(url.revision)
+        if state is RevisionState.PINNED:
+            continue
+        at = f"at '{url.revision}', which is not a commit SHA" if url.revision else "without @<revision>, so at 'main'"
+        pin = "@<commit sha>" if url.text.startswith("hf://") else "resolve/<commit sha>"
+        yield Hit(
+            "HG201",
+            pin_level(state, False),
+            f"{ctx.display_name} reads {url.text} from the {url.repo_type} repository '{url.repo_id}' {at}: the "
+            f"files can change after review. Pin the commit in the URL ({pin}).",
+            _anchor(ctx, bound),
+            {"revisionStyle": "unfixable", "repoId": url.repo_id, "requestedRevision": url.revision,
+             "hub": "huggingface", "repoType": url.repo_type},
+        )
 
 
 def _content_pin(ctx: CallContext, repo: RepoRef) -> tuple[Level, str]:
@@ -343,7 +365,7 @@ def _content_pin(ctx: CallContext, repo: RepoRef) -> tuple[Level, str]:
             f"({4 * len(prefix or '')} bits): a file with the same prefix can be crafted. Check the full hash "
             f"({full_hash})."
         )
-        return _pin_level(state, runs_code), message
+        return pin_level(state, runs_code), message
     if prefix == "":
         consequence = "the empty hash prefix in its file name matches any file, so check_hash checks nothing"
     elif style == "url-check-hash":
@@ -354,10 +376,10 @@ def _content_pin(ctx: CallContext, repo: RepoRef) -> tuple[Level, str]:
         f"{ctx.display_name} loads {name}: {consequence}, so whatever the server sends next is used. Pin the "
         f"reviewed file's SHA-256 ({full_hash})."
     )
-    return _pin_level(state, runs_code), message
+    return pin_level(state, runs_code), message
 
 
-def _pin_level(state: RevisionState, remote_code: bool) -> Level:
+def pin_level(state: RevisionState, remote_code: bool) -> Level:
     if state is RevisionState.WEAK:
         return Level.WARNING if remote_code else Level.NOTE
     return Level.ERROR if remote_code else Level.WARNING
@@ -447,7 +469,7 @@ def cross_repo_code_revision(ctx: CallContext) -> Iterator[Hit]:
         return
     yield Hit(
         "HG201",
-        _pin_level(state, ctx.trust_enabled is not False),
+        pin_level(state, ctx.trust_enabled is not False),
         f"{ctx.display_name} loads repository code at code_revision='{bound.value.value}', which is not a "
         "commit SHA.",
         _anchor(ctx, bound),

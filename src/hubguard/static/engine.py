@@ -11,6 +11,7 @@ from pathlib import Path
 from hubguard.config import Config
 from hubguard.findings import INTERNAL_ERROR, Finding, Level, Location, Notification, Region, ScanResult, SuppressionComment
 from hubguard.static.analyzer import CallHit, ModuleAnalysis, analyze_module, region_of
+from hubguard.static.checks import Hit
 from hubguard.static.cache import StaticCache
 from hubguard.static.files import discover, relative_path
 from hubguard.static.lines import python_lines
@@ -19,6 +20,7 @@ from hubguard.static.positions import Span
 from hubguard.static.prefilter import might_contain_sinks, screen_text
 from hubguard.static.progress import ProgressBar
 from hubguard.static.reading import NotRead, TooLarge, read_regular_file
+from hubguard.static.shell_commands import lm_eval_hits
 from hubguard.static.recovery import Parsed, parse_recovering
 from hubguard.static.sources import Source, UnreadableSource, read_source
 from hubguard.static.suppression import comment_span, suppressing_line, suppressions_by_line
@@ -149,10 +151,15 @@ def _analyze(data: bytes, relative: str, config: Config, result: ScanResult) -> 
         mentions = screen_text(data.decode("latin-1")) is not None
         _report_unanalysed(result, relative, str(error), None, mentions, config)
         return
+    suppressed = suppressions_by_line(source.text)
+    used: dict[int, set[str]] = {}
     if source.notebook is not None:
         _report_skipped_cells(source.notebook, relative, config, result)
+        _collect_shell_commands(source, relative, config, result, suppressed, used)
     hints = screen_text(source.text, code_only=True)
     if hints is None:
+        if used:
+            result.suppressions.extend(_suppression_comments(source, relative, suppressed, used))
         return
     tree = source.notebook.tree if source.notebook is not None else None
     parsed = Parsed(tree, source.text, []) if tree is not None else parse_recovering(source.text)
@@ -163,8 +170,6 @@ def _analyze(data: bytes, relative: str, config: Config, result: ScanResult) -> 
             message += f" (lines {part.start_line}-{part.end_line} skipped)"
         flagged = part.too_deep or screen_text(part.text) is not None
         _report_unanalysed(result, relative, message, region, flagged, config, source.notebook)
-    suppressed = suppressions_by_line(source.text)
-    used: dict[int, set[str]] = {}
     if parsed.tree is not None:
         analysis = analyze_module(parsed.tree, parsed.text, hints)
         _collect(analysis, source, relative, config, result, suppressed, used)
@@ -176,6 +181,31 @@ def _analyze(data: bytes, relative: str, config: Config, result: ScanResult) -> 
                 finding.suppressed = True
                 used.setdefault(line, set()).add("HG001")
     result.suppressions.extend(_suppression_comments(source, relative, suppressed, used))
+
+
+def _collect_shell_commands(
+    source: Source,
+    relative: str,
+    config: Config,
+    result: ScanResult,
+    suppressed: dict[int, frozenset[str]],
+    used: dict[int, set[str]],
+) -> None:
+    """Findings in a notebook's shell lines (the lm-eval CLI), positioned in its code as Python findings are."""
+    notebook = source.notebook
+    assert notebook is not None
+    if "lm_eval" not in notebook.raw and "lm-eval" not in notebook.raw:
+        return
+    for cell, first_line in zip(notebook.cells, notebook.first_lines):
+        for shell in lm_eval_hits(cell.text):
+            line = first_line + shell.line - 1
+            span = Span(line, shell.column, line, shell.column + shell.length)
+            hit = Hit(shell.rule_id, shell.level, shell.message, None, dict(shell.properties))
+            found = _finding(CallHit(hit, span, span), source, relative, suppressed)
+            if found is not None and _reported(found[0], config):
+                result.findings.append(found[0])
+                if found[1] is not None:
+                    used.setdefault(found[1], set()).add(found[0].rule_id)
 
 
 def _report_skipped_cells(notebook: NotebookSource, relative: str, config: Config, result: ScanResult) -> None:

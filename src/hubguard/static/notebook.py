@@ -132,12 +132,18 @@ def _cell_text(cell: dict[str, object]) -> str:
 
 
 def _mask_magics(text: str) -> str:
+    """IPython's ``!cmd`` and ``%magic`` lines become ``pass``; a line they continue (``\\`` at the end) is blanked."""
     lines = python_lines(text)
+    continued = False
     for number, line in enumerate(lines):
-        match = _MAGIC_LINE.match(line)
-        if match:
-            content = line.rstrip("\r\n")
+        content = line.rstrip("\r\n")
+        if continued:
+            lines[number] = line[len(content):]
+        elif match := _MAGIC_LINE.match(line):
             lines[number] = f"{match.group(1)}pass{line[len(content):]}"
+        else:
+            continue
+        continued = content.endswith("\\")
     return "".join(lines)
 
 

@@ -71,6 +71,9 @@ class Resolver:
         if dotted is None:
             if isinstance(expr, ast.Call) and depth < _MAX_DEPTH:
                 return [f"{name}()" for name in self.qualified_names(expr.func, scope, depth + 1)]
+            if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Call) and depth < _MAX_DEPTH:
+                # ``Unpickler().restore``, ``HfApi().snapshot_download``: the method, named after the class
+                return [f"{name}.{expr.attr}" for name in self.qualified_names(expr.value.func, scope, depth + 1)]
             return []
         head, _, rest = dotted.partition(".")
         owner = scope.binding_scope(head)
@@ -117,6 +120,28 @@ class Resolver:
             inner = self.value(expr.operand, scope, depth + 1)
             return Known(not inner.value) if _is_scalar(inner) else Unknown(self.source(expr))
         return Unknown(self.source(expr))
+
+    def known_prefix(self, expr: ast.expr, scope: Scope) -> tuple[str, bool]:
+        """The start of a string expression that is known, and whether that is all of it: ``"hf://x/" + name``
+        and ``f"hf://x/{name}"`` start with ``hf://x/``."""
+        if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
+            left, complete = self.known_prefix(expr.left, scope)
+            if not complete:
+                return left, False
+            right, complete = self.known_prefix(expr.right, scope)
+            return left + right, complete
+        if isinstance(expr, ast.JoinedStr):
+            parts: list[str] = []
+            for part in expr.values:
+                value = self.value(part.value, scope) if isinstance(part, ast.FormattedValue) else self.value(part, scope)
+                if not (_is_scalar(value) and (not isinstance(part, ast.FormattedValue) or part.format_spec is None)):
+                    return "".join(parts), False
+                parts.append(str(value.value))  # type: ignore[union-attr]
+            return "".join(parts), True
+        value = self.value(expr, scope)
+        if isinstance(value, Known) and isinstance(value.value, str):
+            return value.value, True
+        return "", False
 
     def _constant_value(self, expr: ast.Constant) -> Value:
         value = expr.value
