@@ -91,11 +91,11 @@ def test_a_worker_that_dies_is_reported_for_its_file_and_the_scan_goes_on(
     monkeypatch.setattr(workers.multiprocessing, "get_context", lambda method=None: fork)
     real = engine.analyze_bytes
 
-    def crash_on_poison(data: bytes, relative: str, config: Config) -> ScanResult:
+    def crash_on_poison(data: bytes, relative: str, config: Config, tree_constants: dict) -> ScanResult:
         if relative.endswith("poison.py"):
             faulthandler.disable()  # pytest's handler would print the worker's stack
             os.kill(os.getpid(), signal.SIGSEGV)
-        return real(data, relative, config)
+        return real(data, relative, config, tree_constants)
 
     monkeypatch.setattr(engine, "analyze_bytes", crash_on_poison)
     for index in range(80):

@@ -14,6 +14,7 @@ from hubguard.static.checks import CHECKS, Hit
 from hubguard.static.local_paths import record_written
 from hubguard.static.positions import SourceText, Span
 from hubguard.static.prefilter import TextHints, has_candidate_calls
+from hubguard.static.tree_constants import Imported
 from hubguard.static.values import Known, Resolver
 
 
@@ -37,8 +38,8 @@ class _CandidateCollector(BindingCollector):
     Whether it is a sink is decided after the walk, when every import and binding of the module is known.
     """
 
-    def __init__(self, source: SourceText) -> None:
-        super().__init__()
+    def __init__(self, source: SourceText, tree_constants: Imported | None) -> None:
+        super().__init__(tree_constants)
         self.source = source
         self.calls: list[tuple[ast.Call, Scope]] = []
         self.bindings: list[ast.stmt] = []  # imports and assignments, for the prefilter's last stage
@@ -68,10 +69,11 @@ class _CandidateCollector(BindingCollector):
         return super().visit_ClassDef(node, scope)
 
 
-def analyze_module(tree: ast.Module, text: str, hints: TextHints) -> ModuleAnalysis:
-    """``text``: what ``tree`` was parsed from; ``hints``: what the prefilter read in it."""
+def analyze_module(tree: ast.Module, text: str, hints: TextHints, tree_constants: Imported | None = None) -> ModuleAnalysis:
+    """``text``: what ``tree`` was parsed from; ``hints``: what the prefilter read in it; ``tree_constants``: what
+    it imports from other modules of the scanned tree."""
     source = SourceText(text, tree)
-    collector = _CandidateCollector(source)
+    collector = _CandidateCollector(source, tree_constants)
     collector.walk(tree)
     if not has_candidate_calls([call for call, _ in collector.calls], collector.bindings, hints):
         return ModuleAnalysis([], [], [])

@@ -27,6 +27,8 @@ class Scope:
     attributes: dict[str, list[tuple[ast.expr | None, Scope]]] = field(default_factory=dict)
     # paths the code writes or makes here (save_pretrained(p), os.makedirs(p), ...): key -> first line
     written: dict[str, int] = field(default_factory=dict)
+    # names imported from another module of the scanned tree, with that module's constant: (kind, value)
+    external: dict[str, tuple[str, object]] = field(default_factory=dict)
 
     def bind(self, name: str) -> None:
         self.binding_counts[name] = self.binding_counts.get(name, 0) + 1
@@ -141,8 +143,9 @@ class BindingCollector:
     ``self.schedule`` puts nodes on the walk in a scope of the handler's choosing.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, tree_constants: dict[str, dict[str, tuple[str, object]]] | None = None) -> None:
         self.module_scope = Scope("module", None)
+        self._tree_constants = tree_constants or {}  # "<level>:<module>" -> name -> constant (tree_constants.py)
         self._blocks: dict[int, tuple[int, int]] = {}  # id of an import statement -> lines of its branch
         self._handlers: dict[type[ast.AST], Callable[[ast.AST, Scope], list[ast.AST] | None] | None] = {}
         self._stack: list[object] = []
@@ -246,6 +249,10 @@ class BindingCollector:
         return []
 
     def visit_ImportFrom(self, node: ast.ImportFrom, scope: Scope) -> list[ast.AST]:
+        constants = self._tree_constants.get(f"{node.level}:{node.module or ''}", {})
+        for alias in node.names:
+            if alias.name in constants:
+                scope.external[alias.asname or alias.name] = constants[alias.name]
         star = any(alias.name == "*" for alias in node.names)
         if node.level or node.module is None or star:
             if not star:

@@ -69,9 +69,12 @@ class StaticCache:
     def for_config(cls, config: Config) -> StaticCache | None:
         return cls(config.cache_dir or default_cache_dir(), config) if config.cache else None
 
-    def key(self, relative: str, data: bytes) -> str:
+    def key(self, relative: str, data: bytes, imported: dict[str, Any] | None = None) -> str:
+        """``imported``: the constants the file takes from other modules of the tree (tree_constants.py)."""
         digest = hashlib.sha256(self._salt)
         digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+        if imported:
+            digest.update(json.dumps(imported, sort_keys=True, default=repr).encode() + b"\0")
         digest.update(data)
         return digest.hexdigest()
 

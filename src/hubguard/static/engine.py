@@ -23,6 +23,7 @@ from hubguard.static.reading import NotRead, TooLarge, read_regular_file
 from hubguard.static.shell_commands import lm_eval_hits
 from hubguard.static.recovery import Parsed, parse_recovering
 from hubguard.static.sources import Source, UnreadableSource, read_source
+from hubguard.static.tree_constants import Imported, TreeConstants
 from hubguard.static.suppression import comment_span, suppressing_line, suppressions_by_line
 
 _POOL_THRESHOLD = 64
@@ -33,11 +34,12 @@ def scan_paths(paths: list[Path], config: Config, root: Path | None = None, prog
     """Every file under ``paths``; ``progress``: show a bar on stderr if the scan takes more than a second."""
     root = (root or Path.cwd()).resolve()
     files = list(discover(paths, root, config))
+    tree = TreeConstants(files, config.max_file_size)
     cache = StaticCache.for_config(config)
     bar = ProgressBar(len(files)) if progress else None
     advance = bar.advance if bar else lambda: None
     partials: list[ScanResult] = []
-    pending: list[tuple[str, bytes, str | None]] = []  # (relative path, bytes, cache key)
+    pending: list[tuple[str, bytes, Imported, str | None]] = []  # (relative path, bytes, tree constants, cache key)
     try:
         for path in files:
             relative = relative_path(path, root)
@@ -45,18 +47,19 @@ def scan_paths(paths: list[Path], config: Config, root: Path | None = None, prog
             if data is not None and not might_contain_sinks(data) and b"hubguard" not in data:
                 partials.append(ScanResult(files_scanned=1))
             elif data is not None:
-                key = cache.key(relative, data) if cache else None
+                imported = tree.imported_by(path, data)
+                key = cache.key(relative, data, imported) if cache else None
                 cached = cache.get(key) if cache and key else None
                 if cached is None:
-                    pending.append((relative, data, key))
+                    pending.append((relative, data, imported, key))
                     continue
                 partials.append(cached)
             advance()
-        analysed = _analyse([(relative, data) for relative, data, _ in pending], config, advance)
+        analysed = _analyse([(relative, data, imported) for relative, data, imported, _ in pending], config, advance)
     finally:
         if bar:
             bar.close()
-    for (_, _, key), partial in zip(pending, analysed):
+    for (_, _, _, key), partial in zip(pending, analysed):
         if cache and key and not _has_internal_error(partial):
             cache.put(key, partial)
     result = ScanResult()
@@ -69,15 +72,15 @@ def scan_paths(paths: list[Path], config: Config, root: Path | None = None, prog
     return result
 
 
-def _analyse(jobs: list[tuple[str, bytes]], config: Config, advance: Callable[[], None]) -> list[ScanResult]:
+def _analyse(jobs: list[tuple[str, bytes, Imported]], config: Config, advance: Callable[[], None]) -> list[ScanResult]:
     workers = config.jobs if config.jobs is not None else (os.cpu_count() or 1)
     if len(jobs) >= _POOL_THRESHOLD and workers > 1:
         from hubguard.static.workers import analyse_in_workers  # multiprocessing only when it is used
 
         return analyse_in_workers(jobs, analyze_bytes, config, workers, _CHUNK, advance)
     results = []
-    for relative, data in jobs:
-        results.append(analyze_bytes(data, relative, config))
+    for relative, data, imported in jobs:
+        results.append(analyze_bytes(data, relative, config, imported))
         advance()
     return results
 
@@ -100,9 +103,9 @@ def _has_internal_error(result: ScanResult) -> bool:
     return any(f.properties.get("reason") in ("internal-error", "worker-died") for f in result.findings)
 
 
-def analyze_bytes(data: bytes, relative: str, config: Config) -> ScanResult:
+def analyze_bytes(data: bytes, relative: str, config: Config, tree_constants: Imported | None = None) -> ScanResult:
     """Analyse the bytes of one file shown as ``relative`` (a notebook when it ends in ``.ipynb``): files on
-    disk, stdin, the cache.
+    disk, stdin, the cache. ``tree_constants``: what it imports from other modules of the scanned tree.
 
     Whatever goes wrong stays inside this file: input that cannot be parsed is an HG001 finding when it
     mentions a loader (a notice otherwise), an internal error is HG001 at level error (and an error notice, so
@@ -115,7 +118,7 @@ def analyze_bytes(data: bytes, relative: str, config: Config) -> ScanResult:
             _report_unanalysed(result, relative, str(error), None, True, config)
             return result
         try:
-            _analyze(data, relative, config, result)
+            _analyze(data, relative, config, result, tree_constants)
         except (Exception, MemoryError, RecursionError) as error:  # a bug must not hide the other findings
             _internal_error(result, relative, error)
     if not result.suppressions and b"hubguard" in data:
@@ -144,7 +147,7 @@ def _suppression_comments(
     return comments
 
 
-def _analyze(data: bytes, relative: str, config: Config, result: ScanResult) -> None:
+def _analyze(data: bytes, relative: str, config: Config, result: ScanResult, tree_constants: Imported | None) -> None:
     try:
         source = read_source(relative, data)
     except UnreadableSource as error:
@@ -171,7 +174,7 @@ def _analyze(data: bytes, relative: str, config: Config, result: ScanResult) -> 
         flagged = part.too_deep or screen_text(part.text) is not None
         _report_unanalysed(result, relative, message, region, flagged, config, source.notebook)
     if parsed.tree is not None:
-        analysis = analyze_module(parsed.tree, parsed.text, hints)
+        analysis = analyze_module(parsed.tree, parsed.text, hints, tree_constants)
         _collect(analysis, source, relative, config, result, suppressed, used)
     if source.notebook is None:  # HG001 findings honour ``# hubguard: ignore[HG001]`` on their line
         for finding in result.findings:

@@ -155,6 +155,9 @@ class Resolver:
             return LocalPath(expr.id)
         if owner is None or owner.binding_counts.get(expr.id) != 1:
             return Unknown(expr.id)
+        if expr.id in owner.external:  # ``from .config import MODEL_ID``: that module's constant
+            kind, constant = owner.external[expr.id]
+            return LocalPath(str(constant)) if kind == "local" else Known(constant, "constant")
         if expr.id in owner.values:
             resolved = self.value(owner.values[expr.id], owner, depth + 1)
             return Known(resolved.value, "constant") if isinstance(resolved, Known) else resolved

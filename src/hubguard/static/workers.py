@@ -19,8 +19,8 @@ from multiprocessing.process import BaseProcess
 from hubguard.config import Config
 from hubguard.findings import INTERNAL_ERROR, Finding, Level, Location, Notification, ScanResult
 
-Job = tuple[str, bytes]  # (path to report, the file's bytes)
-Analyse = Callable[[bytes, str, Config], ScanResult]
+Job = tuple[str, bytes, dict]  # (path to report, the file's bytes, constants it imports from the tree)
+Analyse = Callable[[bytes, str, Config, dict], ScanResult]
 
 
 def _serve(connection: Connection, analyse: Analyse, config: Config) -> None:
@@ -29,8 +29,8 @@ def _serve(connection: Connection, analyse: Analyse, config: Config) -> None:
         batch: list[Job] | None = connection.recv()
         if batch is None:
             return
-        for relative, data in batch:
-            connection.send(analyse(data, relative, config))
+        for relative, data, tree_constants in batch:
+            connection.send(analyse(data, relative, config, tree_constants))
 
 
 @dataclass
