@@ -204,11 +204,7 @@ def _collect_shell_commands(
             line = first_line + shell.line - 1
             span = Span(line, shell.column, line, shell.column + shell.length)
             hit = Hit(shell.rule_id, shell.level, shell.message, None, dict(shell.properties))
-            found = _finding(CallHit(hit, span, span), source, relative, suppressed)
-            if found is not None and _reported(found[0], config):
-                result.findings.append(found[0])
-                if found[1] is not None:
-                    used.setdefault(found[1], set()).add(found[0].rule_id)
+            _add_finding(CallHit(hit, span, span), source, relative, config, result, suppressed, used)
 
 
 def _report_skipped_cells(notebook: NotebookSource, relative: str, config: Config, result: ScanResult) -> None:
@@ -286,15 +282,27 @@ def _collect(
         location = _location(relative, region_of(call_range), source.notebook)
         _internal_error(result, relative, error, location.region if location else None)
     for call_hit in analysis.hits:
-        found = _finding(call_hit, source, relative, suppressed)
-        if found is not None and _reported(found[0], config):
-            result.findings.append(found[0])
-            if found[1] is not None:
-                used.setdefault(found[1], set()).add(found[0].rule_id)
+        _add_finding(call_hit, source, relative, config, result, suppressed, used)
     for reference, callee_range in analysis.references:
         location = _location(relative, region_of(callee_range), source.notebook)
         if location is not None:
             result.references.append(replace(reference, location=location))
+
+
+def _add_finding(
+    call_hit: CallHit,
+    source: Source,
+    relative: str,
+    config: Config,
+    result: ScanResult,
+    suppressed: dict[int, frozenset[str]],
+    used: dict[int, set[str]],
+) -> None:
+    found = _finding(call_hit, source, relative, suppressed)
+    if found is not None and _reported(found[0], config):
+        result.findings.append(found[0])
+        if found[1] is not None:
+            used.setdefault(found[1], set()).add(found[0].rule_id)
 
 
 def _finding(

@@ -23,7 +23,8 @@ from tests.remote_code.corpus import (
 )
 
 LOAD = 'AutoModel.from_pretrained("{repo}", revision="{{rev}}", trust_remote_code=True)'
-REMOTE_CODE_ERROR = expect(("HG101", ERROR), ("HG401", WARNING), ("HG402", ERROR))
+# Loads pinned to a commit: trust_remote_code is a warning there (review that code), the payload an error.
+REMOTE_CODE_ERROR = expect(("HG101", WARNING), ("HG401", WARNING), ("HG402", ERROR))
 STAGE_TWO = "print('stage two')\n"
 
 
@@ -369,7 +370,7 @@ def _dataset_case(canary: str) -> Case:
     call = 'load_dataset("mal/dataset-script", revision="{rev}", trust_remote_code=True)'
     return Case("dataset-script", True, ("dataset-script",), call,
                 (Repo(repo_id, {"dataset-script.py": text(script), "README.md": b"# reviews\n"}, repo_type="dataset"),),
-                expect(("HG101", ERROR), ("HG401", WARNING), ("HG402", ERROR)))
+                expect(("HG101", WARNING), ("HG401", WARNING), ("HG402", ERROR)))
 
 
 def _sentence_transformers_case(canary: str, payload: str) -> Case:
@@ -416,7 +417,7 @@ def other_repositories(canary: str) -> list[Case]:
     cross_map = {"AutoConfig": "mal-code/shared-arch--modeling_custom.CustomConfig",
                  "AutoModel": "mal-code/shared-arch--modeling_custom.CustomModel"}
     cross_v2_map = {key: value.replace("shared-arch--", "shared-arch-v2--") for key, value in cross_map.items()}
-    cross_expected = expect(("HG101", ERROR), ("HG406", ERROR), ("HG402", ERROR))
+    cross_expected = expect(("HG101", WARNING), ("HG406", ERROR), ("HG402", ERROR))
     tokenizer_source = "from transformers import PreTrainedTokenizerFast\n" + canary_line(canary, "tok") + payload + (
         "\n\nclass FastTok(PreTrainedTokenizerFast):\n    pass\n"
     )
@@ -535,7 +536,7 @@ def closure_across_repositories(canary: str, payload: str) -> list[Case]:
                 }),
                 Repo("mal-code/sender", {"modeling_custom.py": text(sender)}),
             ),
-            expect(("HG101", ERROR), ("HG401", WARNING), ("HG406", ERROR), ("HG402", ERROR)),
+            expect(("HG101", WARNING), ("HG401", WARNING), ("HG406", ERROR), ("HG402", ERROR)),
             fetches=(Fetch("mal-code/sender", None, "modeling_custom.py"),),
         ),
         Case(
@@ -551,7 +552,7 @@ def closure_across_repositories(canary: str, payload: str) -> list[Case]:
                 Repo("mal-code/helpers", {"modeling_custom.py": text(loader_only + MODEL_CLASS),
                                           "kernels.py": text(kernels)}),
             ),
-            expect(("HG101", ERROR), ("HG406", ERROR), ("HG402", ERROR)),
+            expect(("HG101", WARNING), ("HG406", ERROR), ("HG402", ERROR)),
             fetches=(Fetch("mal-code/helpers", None, "kernels.py"),),
         ),
         Case(
