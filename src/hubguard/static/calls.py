@@ -85,8 +85,9 @@ class CallContext:
         return spreads
 
     @cached_property
-    def has_star_args(self) -> bool:
-        return any(isinstance(arg, ast.Starred) for arg in self.call.args)
+    def _fixed_positionals(self) -> int:
+        """How many positional arguments sit at known positions: those before the first ``*args``."""
+        return next((index for index, arg in enumerate(self.call.args) if isinstance(arg, ast.Starred)), len(self.call.args))
 
     @cached_property
     def has_unknown_kwargs(self) -> bool:
@@ -98,7 +99,7 @@ class CallContext:
         for keyword in self.call.keywords:
             if keyword.arg == spec.keyword:
                 return BoundArg(self.resolver.value(keyword.value, self.scope), keyword, True)
-        if spec.position is not None and not self.has_star_args and spec.position < len(self.call.args):
+        if spec.position is not None and spec.position < self._fixed_positionals:
             arg = self.call.args[spec.position]
             return BoundArg(self.resolver.value(arg, self.scope), arg, True)
         for known, arg in self._spread_kwargs:

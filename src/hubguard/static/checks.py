@@ -53,8 +53,8 @@ def _shown_argument(ctx: CallContext, bound: BoundArg | None) -> str:
     """An argument as written in the call (the expression, not the value it may have)."""
     if bound is None:
         return "a run-time value"
-    if isinstance(bound.value, Known) and isinstance(bound.value.value, str):
-        return repr(bound.value.value)
+    if isinstance(bound.value, Known) and isinstance(bound.value.value, str) and bound.value.via != "default":
+        return repr(bound.value.value)  # a parameter's default is not what is loaded: its name is shown
     return ctx.resolver.source(bound.expression) if bound.at_call_site else describe_unknown(bound.value)
 
 

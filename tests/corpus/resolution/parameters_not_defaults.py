@@ -37,3 +37,11 @@ def fetch(repo_id=None, filename="config.json"):
 
 def keyword_only(*, checkpoint=""):
     return AutoModel.from_pretrained(checkpoint, trust_remote_code=False)  # expect: HG201@note:checkpoint
+
+
+def forward(pretrained_model_name_or_path, *init_inputs, **kwargs):
+    return AutoTokenizer.from_pretrained(pretrained_model_name_or_path, *init_inputs, **kwargs)  # expect: HG201@note:pretrained_model_name_or_path
+
+
+def forward_all(*args, **kwargs):
+    return AutoTokenizer.from_pretrained(*args, **kwargs)  # expect-clean
