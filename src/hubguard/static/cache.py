@@ -70,7 +70,7 @@ class StaticCache:
         return cls(config.cache_dir or default_cache_dir(), config) if config.cache else None
 
     def key(self, relative: str, data: bytes, imported: dict[str, Any] | None = None) -> str:
-        """``imported``: the constants the file takes from other modules of the tree (tree_constants.py)."""
+        """``imported``: what the file takes from other modules of the tree (tree_constants.py's fingerprint)."""
         digest = hashlib.sha256(self._salt)
         digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
         if imported:

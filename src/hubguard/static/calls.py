@@ -195,8 +195,12 @@ class CallContext:
         expression = bound.expression
         if written_before(expression, self.scope, self.call.lineno):
             return True
-        return not isinstance(expression, ast.Constant) and checked_local(
-            expression, self.call, self.resolver.parents, lambda call: self.resolver.is_path_call(call, self.scope)
+        return (
+            not isinstance(expression, ast.Constant)
+            and self.resolver.mentions_path_checks
+            and checked_local(
+                expression, self.call, self.resolver.text.tree, lambda call: self.resolver.is_path_call(call, self.scope)
+            )
         )
 
     @property

@@ -47,11 +47,11 @@ def scan_paths(paths: list[Path], config: Config, root: Path | None = None, prog
             if data is not None and not might_contain_sinks(data) and b"hubguard" not in data:
                 partials.append(ScanResult(files_scanned=1))
             elif data is not None:
-                imported = tree.imported_by(path, data)
-                key = cache.key(relative, data, imported) if cache else None
+                imports = tree.imports_of(path, data)
+                key = cache.key(relative, data, tree.fingerprint(imports)) if cache else None
                 cached = cache.get(key) if cache and key else None
                 if cached is None:
-                    pending.append((relative, data, imported, key))
+                    pending.append((relative, data, tree.constants(imports), key))
                     continue
                 partials.append(cached)
             advance()

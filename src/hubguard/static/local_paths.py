@@ -60,23 +60,36 @@ def written_before(expr: ast.expr, scope: Scope, line: int) -> bool:
     return False
 
 
-def checked_local(expr: ast.expr, call: ast.Call, parents: dict[int, ast.AST], is_path_call: PathCallTest) -> bool:
+def checked_local(expr: ast.expr, call: ast.Call, tree: ast.Module, is_path_call: PathCallTest) -> bool:
     """Whether the load ``call`` runs only when ``expr`` exists on the local file system."""
     key = path_key(expr)
-    node: ast.AST = call
-    while (parent := parents.get(id(node))) is not None:
-        if isinstance(parent, ast.If):
-            if node in parent.body and _asserts(parent.test, key, is_path_call, positive=True):
+    for container, statements, index in _statements_around(tree, call):
+        if isinstance(container, ast.If):
+            if statements is container.body and _asserts(container.test, key, is_path_call, positive=True):
                 return True
-            if node in parent.orelse and _asserts(parent.test, key, is_path_call, positive=False):
+            if statements is container.orelse and _asserts(container.test, key, is_path_call, positive=False):
                 return True
-        for statements in _statement_lists(parent):
-            if node in statements:
-                earlier = statements[: statements.index(node)]  # type: ignore[arg-type]
-                if any(_guards(statement, key, is_path_call) for statement in earlier):
-                    return True
-        node = parent
+        if any(_guards(statement, key, is_path_call) for statement in statements[:index]):
+            return True
     return False
+
+
+def _statements_around(tree: ast.Module, call: ast.Call) -> list[tuple[ast.AST, list[ast.stmt], int]]:
+    """The statements that contain ``call``, outermost first, as (their parent, its statement list, index): found
+    by descending through the blocks whose lines cover the call's, not by walking the whole tree."""
+    line = call.lineno
+    path: list[tuple[ast.AST, list[ast.stmt], int]] = []
+    node: ast.AST = tree
+    while True:
+        for statements in _statement_lists(node):
+            index = next((i for i, statement in enumerate(statements)
+                          if statement.lineno <= line <= (statement.end_lineno or statement.lineno)), None)
+            if index is not None:
+                path.append((node, statements, index))
+                node = statements[index]
+                break
+        else:
+            return path
 
 
 def _asserts(test: ast.expr, key: str, is_path_call: PathCallTest, *, positive: bool) -> bool:
@@ -120,11 +133,11 @@ def _guards(statement: ast.stmt, key: str, is_path_call: PathCallTest) -> bool:
 
 
 def _statement_lists(node: ast.AST) -> list[list[ast.stmt]]:
-    lists = []
-    for name in ("body", "orelse", "finalbody"):
-        value = getattr(node, name, None)
-        if isinstance(value, list):
-            lists.append(value)
+    lists = [value for name in ("body", "orelse", "finalbody") if isinstance(value := getattr(node, name, None), list)]
+    for handler in getattr(node, "handlers", ()):  # try/except
+        lists.append(handler.body)
+    for case in getattr(node, "cases", ()):  # match
+        lists.append(case.body)
     return lists
 
 

@@ -54,9 +54,10 @@ class Resolver:
         self._attributes: dict[tuple[int, str], Value] = {}
 
     @cached_property
-    def parents(self) -> dict[int, ast.AST]:
-        """Each node's parent, by id: built once, and only for modules where a load's path needs it."""
-        return {id(child): node for node in ast.walk(self.text.tree) for child in ast.iter_child_nodes(node)}
+    def mentions_path_checks(self) -> bool:
+        """Whether the module could guard a load with an existence check at all."""
+        text = self.text.text
+        return any(word in text for word in ("exists(", "isdir(", "isfile(", "is_dir(", "is_file("))
 
     def is_path_call(self, call: ast.Call, scope: Scope) -> bool:
         return any(name.startswith(_PATH_CALLS) for name in self.qualified_names(call.func, scope))
