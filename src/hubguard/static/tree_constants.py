@@ -1,7 +1,8 @@
 """Constants one module of the scanned tree imports from another (``from .config import MODEL_ID, LOCAL_DIR``).
 
-A whole-tree step before the per-file analysis, kept cheap: a bytes regex finds a file's from-imports and checks
-that the module assigns one of the imported names at its top level; only then, and only for files the cache
+A whole-tree step before the per-file analysis, kept cheap: a bytes regex finds a file's from-imports of
+names written in capitals (PEP 8's constants: ``MODEL_ID``) and checks that the module assigns one of them at
+its top level; only then, and only for files the cache
 does not answer, is that module parsed (once per run) and its module-level names bound once evaluated (a
 string, a flag, a number, or a local path such as ``os.path.join(ROOT, "ckpt")``). The bytes of those modules
 are part of the importing file's result-cache key, so editing ``config.py`` re-analyses the files that use it.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -24,9 +26,11 @@ Constant = tuple[str, object]  # ("known", value) or ("local", the expression as
 Imported = dict[str, dict[str, Constant]]  # "<level>:<module>" as written in the import -> name -> constant
 Imports = dict[str, tuple[Path, tuple[str, ...]]]  # the same key -> (module file, names it assigns at top level)
 
-_FROM_IMPORT = re.compile(
-    rb"^[ \t]*from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import[ \t]*(\([^)]*\)|[^\n#\\]*(?:\\\n[^\n#\\]*)*)", re.M
-)
+# ``from x import`` followed by a bracket or, on its line, a name in capitals (the loop below checks the rest)
+# (starting with the literal lets the regex engine skip ahead; the caller checks that it starts a statement)
+_FROM_IMPORT = re.compile(rb"from[ \t]+(\.*)[ \t]*([\w.]*)[ \t]+import[ \t]*(?=\(|[^\n]*\b[A-Z][A-Z0-9_]+\b)")
+_CONSTANT_NAME = re.compile(rb"\b[A-Z][A-Z0-9_]+\b")
+_NAMES = re.compile(rb"\([^)]*\)|[^\n#\\]*(?:\\\n[^\n#\\]*)*")  # what follows ``import``
 _NAME = re.compile(r"\b(\w+)(?:\s+as\s+\w+)?")
 
 
@@ -45,11 +49,12 @@ def import_key(level: int, module: str | None) -> str:
 
 class TreeConstants:
     def __init__(self, files: list[Path], max_file_size: int) -> None:
-        self._files = {path for path in files if path.suffix == ".py"}
+        self._files = {str(path) for path in files if path.suffix == ".py"}
+        self._components = {part for path in files if path.suffix == ".py" for part in (path.stem, *path.parent.parts)}
         self._max_file_size = max_file_size
-        self._by_suffix: dict[str, list[Path]] | None = None
-        self._bytes: dict[Path, bytes] = {}
-        self._top_level: dict[Path, frozenset[str]] = {}
+        self._by_suffix: dict[str, list[str]] | None = None
+        self._modules: dict[tuple[Path, int, str], Path | None] = {}  # (importing directory, level, module) -> file
+        self._summaries: dict[Path, tuple[str, frozenset[str]]] = {}  # module -> (SHA-256, top-level constants)
         self._exports: dict[Path, dict[str, Constant]] = {}
 
     def imports_of(self, path: Path, data: bytes) -> Imports:
@@ -58,23 +63,26 @@ class TreeConstants:
         if path.suffix != ".py" or b"from" not in data:
             return {}
         imports: Imports = {}
-        for raw_dots, raw_module, raw_names in _FROM_IMPORT.findall(data):
-            dots, module, names = (part.decode("utf-8", "replace") for part in (raw_dots, raw_module, raw_names))
-            if not module and not dots:
-                continue
-            source = self._module_file(path, len(dots), module)
+        for match in _FROM_IMPORT.finditer(data):
+            if data[data.rfind(b"\n", 0, match.start()) + 1 : match.start()].strip(b" \t"):
+                continue  # not at the start of a line: ``x = "from a import B"``
+            raw_names = _NAMES.match(data, match.end())[0]  # type: ignore[index]
+            if not (match[1] or match[2]) or not _CONSTANT_NAME.search(raw_names):
+                continue  # constants are named in capitals (PEP 8): ``from .config import MODEL_ID``
+            dots, module = len(match[1]), match[2].decode("utf-8", "replace")
+            source = self._module_file(path, dots, module)
             if source is None or source == path:
                 continue
-            assigned = self._assigned(source)
+            assigned = self._summary(source)[1]
+            names = raw_names.decode("utf-8", "replace")
             wanted = tuple(sorted({name for name in _NAME.findall(names.strip("()")) if name in assigned}))
             if wanted:
-                imports[import_key(len(dots), module or None)] = (source, wanted)
+                imports[import_key(dots, module or None)] = (source, wanted)
         return imports
 
     def fingerprint(self, imports: Imports) -> dict[str, object]:
-        """What the result cache keys on: each module's bytes and the names taken from it."""
-        return {key: [hashlib.sha256(self._read(source)).hexdigest(), list(names)]
-                for key, (source, names) in imports.items()}
+        """What the result cache keys on: each module's bytes (their SHA-256) and the names taken from it."""
+        return {key: [self._summary(source)[0], list(names)] for key, (source, names) in imports.items()}
 
     def constants(self, imports: Imports) -> Imported:
         """The constants behind ``imports`` (parsing each module once per run), for the analysis."""
@@ -86,47 +94,54 @@ class TreeConstants:
                 imported[key] = found
         return imported
 
-    def _assigned(self, path: Path) -> frozenset[str]:
-        """The names a module assigns a possible constant at its top level (``NAME = "..."``, ``NAME: str = ...``),
-        by one regex pass."""
-        if path not in self._top_level:
-            found = _TOP_LEVEL_ASSIGNMENT.findall(self._read(path))
-            self._top_level[path] = frozenset(name.decode() for name in found)
-        return self._top_level[path]
+    def _summary(self, path: Path) -> tuple[str, frozenset[str]]:
+        """A module's SHA-256 and the names it assigns a possible constant at top level (one regex pass; the
+        bytes are not kept)."""
+        if path not in self._summaries:
+            data = self._read(path)
+            names = frozenset(name.decode() for name in _TOP_LEVEL_ASSIGNMENT.findall(data))
+            self._summaries[path] = (hashlib.sha256(data).hexdigest(), names)
+        return self._summaries[path]
 
     def _read(self, path: Path) -> bytes:
-        if path not in self._bytes:
-            try:
-                self._bytes[path] = read_regular_file(str(path), self._max_file_size, lambda data: False)
-            except NotRead:
-                self._bytes[path] = b""
-        return self._bytes[path]
+        try:
+            return read_regular_file(str(path), self._max_file_size, lambda data: False)
+        except NotRead:
+            return b""
 
     def _module_file(self, path: Path, level: int, module: str) -> Path | None:
+        key = (path.parent, level, module)
+        if key not in self._modules:
+            found = self._find_module(str(path.parent), level, module)
+            self._modules[key] = Path(found) if found is not None else None
+        return self._modules[key]
+
+    def _find_module(self, directory: str, level: int, module: str) -> str | None:
         parts = module.split(".") if module else []
         if level:
-            base = path.parent
             for _ in range(level - 1):
-                base = base.parent
-            return self._existing(base.joinpath(*parts)) if parts else None
-        sibling = self._existing(path.parent.joinpath(*parts))  # a script's own directory comes first
+                directory = os.path.dirname(directory)
+            return self._existing(os.path.join(directory, *parts)) if parts else None
+        if parts[0] not in self._components:
+            return None  # typing, torch, ...: no file or folder of the tree has that name
+        sibling = self._existing(os.path.join(directory, *parts))  # a script's own directory comes first
         if sibling is not None:
             return sibling
         matches = self._suffix_index().get(module, [])
         return matches[0] if len(matches) == 1 else None
 
-    def _existing(self, stem: Path) -> Path | None:
-        for candidate in (stem.with_name(stem.name + ".py"), stem / "__init__.py"):
+    def _existing(self, stem: str) -> str | None:
+        for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
             if candidate in self._files:
                 return candidate
         return None
 
-    def _suffix_index(self) -> dict[str, list[Path]]:
+    def _suffix_index(self) -> dict[str, list[str]]:
         """Dotted module names by every suffix (``src.pkg.config``, ``pkg.config``, ``config``)."""
         if self._by_suffix is None:
             self._by_suffix = {}
             for file in self._files:
-                parts = list(file.with_suffix("").parts)
+                parts = list(Path(file).with_suffix("").parts)
                 if parts[-1] == "__init__":
                     parts.pop()
                 for start in range(max(len(parts) - 6, 0), len(parts)):
