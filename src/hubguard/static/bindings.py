@@ -25,8 +25,8 @@ class Scope:
     binding_counts: dict[str, int] = field(default_factory=dict)
     # class scopes: ``self.x = value`` / ``cls.x = value`` in its methods, with the method's scope
     attributes: dict[str, list[tuple[ast.expr | None, Scope]]] = field(default_factory=dict)
-    # paths the code writes or makes here (save_pretrained(p), os.makedirs(p), ...): key -> first line
-    written: dict[str, int] = field(default_factory=dict)
+    # paths the code writes or makes here (save_pretrained(p), os.makedirs(p), output_dir=p, ...), with their line
+    written: list[tuple[ast.expr, int]] = field(default_factory=list)
     # names imported from another module of the scanned tree, with that module's constant: (kind, value)
     external: dict[str, tuple[str, object]] = field(default_factory=dict)
 

@@ -193,7 +193,17 @@ class CallContext:
         if not bound.at_call_site:
             return False
         expression = bound.expression
-        if written_before(expression, self.scope, self.call.lineno):
+        literal = bound.value.value if isinstance(bound.value, Known) and isinstance(bound.value.value, str) else None
+
+        def same_value(target: ast.expr, scope: Scope) -> bool:
+            if literal is None:
+                return False
+            value = self.resolver.value(target, scope)
+            if isinstance(value, Known):
+                return value.value == literal
+            return isinstance(target, ast.JoinedStr) and fstring_matches(target, literal)  # f"{name}-finetuned"
+
+        if written_before(expression, self.scope, self.call.lineno, same_value):
             return True
         return (
             not isinstance(expression, ast.Constant)
@@ -320,6 +330,16 @@ class CallContext:
         if isinstance(bound.value, Known):
             return bool(bound.value.value) if not isinstance(bound.value.value, dict) else None
         return None
+
+
+def fstring_matches(template: ast.JoinedStr, text: str) -> bool:
+    """Whether ``text`` could be what ``template`` formats to: its literal parts in order, and between them
+    anything but a ``/`` (``org/name`` is a hub ID, not what ``f"{name}-ft"`` made)."""
+    literal = "".join(str(part.value) for part in template.values if isinstance(part, ast.Constant))
+    if len(literal) < 4:
+        return False  # f"{name}" or f"{a}/{b}" would match anything
+    parts = [re.escape(str(part.value)) if isinstance(part, ast.Constant) else "[^/]+" for part in template.values]
+    return re.fullmatch("".join(parts), text, re.S) is not None
 
 
 def parse_key_values(text: str) -> dict[str, Value]:

@@ -2,8 +2,9 @@
 
 Two facts a reviewer reads off the code around a load, beyond the value of its path argument
 (``values.Resolver`` already knows ``tempfile``, ``pathlib``, ``os.path`` and pytest's fixtures):
-- the same expression was passed earlier, in the same function, module or notebook, to a call that writes or
-  makes a folder (``save_pretrained``, ``save_model``, ``save_adapter``, ``save``, ``mkdir``, ``makedirs``);
+- the same expression (or one with the same string value) was passed earlier, in the same function, module or
+  notebook, to a call that writes or makes a folder (``save_pretrained``, ``save_model``, ``save_adapter``,
+  ``save``, ``mkdir``, ``makedirs``) or as ``output_dir=``/``save_directory=``/``local_dir=`` of any call;
 - the load runs only if ``os.path.exists``/``isdir``/``isfile`` (or ``Path.exists()``/``is_dir()``) holds for it:
   inside ``if exists(p):``, in the ``else`` of ``if not exists(p):``, or after ``assert exists(p)`` or
   ``if not exists(p): raise``/``return``.
@@ -20,6 +21,7 @@ from hubguard.static.bindings import Scope, dotted_name
 # Methods whose first argument is a folder (or file) the code writes; ``torch.save(obj, f)`` writes its second.
 _WRITERS = frozenset({"save_pretrained", "save_model", "save_adapter", "save", "save_to_disk", "mkdir", "makedirs"})
 _SECOND_ARGUMENT_WRITERS = frozenset({"torch.save"})
+_FOLDER_KEYWORDS = frozenset({"output_dir", "save_directory", "local_dir"})  # where training and downloads write
 _CHECKS = frozenset({"exists", "isdir", "isfile", "is_dir", "is_file"})
 _EXITS = (ast.Raise, ast.Return, ast.Continue, ast.Break)
 PathCallTest = Callable[[ast.Call], bool]  # whether a call is os.path.* / pathlib.* (through the module's imports)
@@ -31,6 +33,9 @@ def path_key(expr: ast.expr) -> str:
 
 def record_written(call: ast.Call, scope: Scope) -> None:
     """Remember the folder a writing call names, if it is one (called for every call, so cheap first)."""
+    for keyword in call.keywords:  # TrainingArguments(output_dir=...), SFTConfig, PushToHubCallback, ...
+        if keyword.arg in _FOLDER_KEYWORDS:
+            scope.written.append((keyword.value, call.lineno))
     func = call.func
     if not isinstance(func, ast.Attribute) or func.attr not in _WRITERS:
         return
@@ -40,23 +45,24 @@ def record_written(call: ast.Call, scope: Scope) -> None:
     elif func.attr == "mkdir" and not call.args:
         target = func.value  # Path(p).mkdir(), p.mkdir(parents=True)
         if isinstance(target, ast.Call) and len(target.args) == 1:
-            scope.written.setdefault(path_key(target.args[0]), call.lineno)
+            scope.written.append((target.args[0], call.lineno))
     else:
-        target = call.args[0] if call.args else _first_keyword(call, ("save_directory", "output_dir", "path", "name"))
+        target = call.args[0] if call.args else _first_keyword(call, ("path", "name"))
     if target is not None and not isinstance(target, ast.Starred):
-        scope.written.setdefault(path_key(target), call.lineno)
+        scope.written.append((target, call.lineno))
 
 
-def written_before(expr: ast.expr, scope: Scope, line: int) -> bool:
-    """Whether ``expr`` names a folder the code wrote or made earlier in this scope or an enclosing one."""
+def written_before(expr: ast.expr, scope: Scope, line: int, same_value: Callable[[ast.expr, Scope], bool]) -> bool:
+    """Whether ``expr`` names a folder the code wrote or made earlier in this scope or an enclosing one: the same
+    expression as written, or one ``same_value`` says holds the same string (``output_dir=f"{name}-ft"``)."""
     key = None
     for owner in scope.lookup_chain():
-        if not owner.written:
-            continue
-        key = key or path_key(expr)
-        first = owner.written.get(key)
-        if first is not None and (first < line or owner is not scope):
-            return True
+        for target, first in owner.written:
+            if owner is scope and first >= line:
+                continue
+            key = key or path_key(expr)
+            if path_key(target) == key or same_value(target, owner):
+                return True
     return False
 
 

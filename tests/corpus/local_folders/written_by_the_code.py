@@ -8,7 +8,11 @@ import unittest
 from pathlib import Path
 
 from peft import PeftModel
-from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
+from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer, pipeline
+from transformers.keras_callbacks import PushToHubCallback
+from trl import SFTConfig, SFTTrainer
+
+MODEL_NAME = "distilbert-base-uncased"
 
 
 def test_config_round_trip(config):
@@ -81,3 +85,17 @@ class AdapterTests(unittest.TestCase):
 
     def test_remote_code_folder(self):
         custom = AutoModelForCausalLM.from_pretrained(self.tmp_dir, trust_remote_code=True)  # expect: HG101@error:trust_remote_code=True
+
+
+def train_then_reload(model, train_dataset):
+    finetune_name = "SmolLM2-FT-MyDataset"
+    args = SFTConfig(output_dir=finetune_name, num_train_epochs=1)
+    SFTTrainer(model=model, args=args, train_dataset=train_dataset).train()
+    tokenizer = AutoTokenizer.from_pretrained(finetune_name)  # expect-clean
+    base = AutoModelForCausalLM.from_pretrained("HuggingFaceTB/SmolLM2-135M")  # expect: HG201@warning:"HuggingFaceTB/SmolLM2-135M"
+    return tokenizer, base
+
+
+callback = PushToHubCallback(output_dir=f"{MODEL_NAME}-finetuned-imdb")
+mask_filler = pipeline("fill-mask", model="distilbert-base-uncased-finetuned-imdb")  # expect-clean
+other_filler = pipeline("fill-mask", model="distilbert-base-uncased-finetuned-squad")  # expect: HG201@warning:model=
