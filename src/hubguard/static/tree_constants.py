@@ -53,7 +53,7 @@ class TreeConstants:
         self._components = {part for path in files if path.suffix == ".py" for part in (path.stem, *path.parent.parts)}
         self._max_file_size = max_file_size
         self._by_suffix: dict[str, list[str]] | None = None
-        self._modules: dict[tuple[Path, int, str], Path | None] = {}  # (importing directory, level, module) -> file
+        self._modules: dict[tuple[str, int, str], Path | None] = {}  # (importing directory, level, module) -> file
         self._summaries: dict[Path, tuple[str, frozenset[str]]] = {}  # module -> (SHA-256, top-level constants)
         self._exports: dict[Path, dict[str, Constant]] = {}
 
@@ -63,6 +63,7 @@ class TreeConstants:
         if path.suffix != ".py" or b"from" not in data:
             return {}
         imports: Imports = {}
+        directory = os.path.dirname(path)
         for match in _FROM_IMPORT.finditer(data):
             if data[data.rfind(b"\n", 0, match.start()) + 1 : match.start()].strip(b" \t"):
                 continue  # not at the start of a line: ``x = "from a import B"``
@@ -70,7 +71,7 @@ class TreeConstants:
             if not (match[1] or match[2]) or not _CONSTANT_NAME.search(raw_names):
                 continue  # constants are named in capitals (PEP 8): ``from .config import MODEL_ID``
             dots, module = len(match[1]), match[2].decode("utf-8", "replace")
-            source = self._module_file(path, dots, module)
+            source = self._module_file(directory, dots, module)
             if source is None or source == path:
                 continue
             assigned = self._summary(source)[1]
@@ -109,10 +110,10 @@ class TreeConstants:
         except NotRead:
             return b""
 
-    def _module_file(self, path: Path, level: int, module: str) -> Path | None:
-        key = (path.parent, level, module)
+    def _module_file(self, directory: str, level: int, module: str) -> Path | None:
+        key = (directory, level, module)
         if key not in self._modules:
-            found = self._find_module(str(path.parent), level, module)
+            found = self._find_module(directory, level, module)
             self._modules[key] = Path(found) if found is not None else None
         return self._modules[key]
 
