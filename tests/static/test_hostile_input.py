@@ -191,6 +191,25 @@ def test_a_syntax_error_near_a_loader_is_hg001_with_the_parsers_one_position(tmp
     assert [f.level for f in lowered.findings] == [Level.NOTE]
 
 
+@pytest.mark.parametrize(
+    "broken",
+    ["def f(:\n    pass\n", "x = load(\n", "class C(Base:\n    y = [1,\n", "@decorator(\n", 's = """\n'],
+)
+def test_a_statement_left_open_does_not_hide_the_statements_after_it(broken: str) -> None:
+    after = (
+        "\n\ndef g():\n    return torch.load('x.pt')\n\n"
+        "class Loader:\n    def h(self):\n        return AutoModel.from_pretrained('org/x', trust_remote_code=True)\n"
+    )
+    text = "import torch\nfrom transformers import AutoModel\n" + broken + after
+    load_line = 2 + broken.count("\n") + 4
+    result = analyze_bytes(text.encode(), "broken.py", Config())
+    found = {(f.rule_id, f.location.region.start_line) for f in result.findings if f.location.region}
+    # A file Python rejects runs nothing as it stands; once mended, the statements after the broken one run
+    # (even after a string left open, which most likely lacks only its closing quotes): judge them as code.
+    assert found == {("HG301", load_line), ("HG101", load_line + 4), ("HG201", load_line + 4)}
+    assert [n.message for n in result.notifications if "skipped" in n.message]
+
+
 def test_an_internal_error_in_one_call_keeps_the_other_calls_findings(monkeypatch: pytest.MonkeyPatch) -> None:
     from hubguard.static import analyzer
 

@@ -19,6 +19,8 @@ from hubguard.static.lines import python_lines
 # What Python's parser raises on input it rejects: the syntax errors, and its guards against deep nesting.
 PARSE_ERRORS = (SyntaxError, ValueError, MemoryError, RecursionError)
 _CONTINUES_STATEMENT = re.compile(r"(?:else|elif|except|finally)\b")
+# A line that can only begin a top-level statement, where a scan thrown off by a broken one may restart.
+_STARTS_STATEMENT = re.compile(r"(?:(?:async[ \t]+)?def|class|import|from|@)[ \t(]|(?:if|for|while|with|try)\b[^=]*:[ \t]*(?:#.*)?$")
 _SCAN = re.compile(r"'''|\"\"\"|['\"#\\()\[\]{}]|\r\n|\r|\n")
 _STRING_END = {
     "'''": re.compile(r"(?:[^\\]|\\.)*?'''", re.S),
@@ -80,16 +82,31 @@ def parse_recovering(text: str) -> Parsed:
     except PARSE_ERRORS:
         pass
     lines = python_lines(text)
+    return _reparse(lines, _unparsable(lines, 1, len(lines)))
+
+
+def _unparsable(lines: list[str], first: int, last: int) -> list[Skipped]:
+    """The statements of lines ``first..last`` that Python rejects. A rejected statement is cut short at the
+    first line after the error that plainly starts a new one (``def f(:`` leaves a bracket open to the end of
+    the file, and must not take the functions after it along)."""
     skipped: list[Skipped] = []
-    for start, end in top_level_statements(lines):
+    for offset, end_offset in top_level_statements(lines[first - 1 : last]):
+        start, end = first + offset - 1, first + end_offset - 1
         chunk = "".join(lines[start - 1 : end])
         try:
             parse(chunk)
         except PARSE_ERRORS as error:
             failure = parse_failure(error)
             line, column = (start + failure.line - 1, failure.column or 1) if failure.line else (start, 1)
-            skipped.append(Skipped(start, end, line, column, failure.reason, failure.too_deep, chunk))
-    return _reparse(lines, skipped)
+            restart = next((number for number in range(line + 1, end + 1)
+                            if _STARTS_STATEMENT.match(lines[number - 1])), None)
+            if restart is None:
+                skipped.append(Skipped(start, end, line, column, failure.reason, failure.too_deep, chunk))
+            else:
+                head = "".join(lines[start - 1 : restart - 1])
+                skipped.append(Skipped(start, restart - 1, line, column, failure.reason, failure.too_deep, head))
+                skipped.extend(_unparsable(lines, restart, end))
+    return skipped
 
 
 def _reparse(lines: list[str], skipped: list[Skipped]) -> Parsed:
