@@ -95,10 +95,10 @@ def analyze_module(tree: ast.Module, text: str, hints: TextHints, tree_constants
         pending_refs.extend((call, reference) for reference in references)
     if not pending and not pending_refs and not failed:
         return ModuleAnalysis([], [], [])
-    hits = [CallHit(hit, source.span(call), source.span(hit.anchor or call)) for call, hit in pending]
-    references = [(reference, source.span(call.func)) for call, reference in pending_refs]
+    call_hits = [CallHit(hit, source.span(call), source.span(hit.anchor or call)) for call, hit in pending]
+    spanned = [(reference, source.span(call.func)) for call, reference in pending_refs]
     errors = [(error, source.span(call)) for call, error in failed]
-    return ModuleAnalysis(hits, references, errors)
+    return ModuleAnalysis(call_hits, spanned, errors)
 
 
 def _context(call: ast.Call, scope: Scope, resolver: Resolver) -> CallContext | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass
@@ -148,7 +149,7 @@ class BindingCollector:
         self._tree_constants = tree_constants or {}  # "<level>:<module>" -> name -> constant (tree_constants.py)
         self._blocks: dict[int, tuple[int, int]] = {}  # id of an import statement -> lines of its branch
         self._handlers: dict[type[ast.AST], Callable[[ast.AST, Scope], list[ast.AST] | None] | None] = {}
-        self._stack: list[object] = []
+        self._stack: list[Any] = []  # nodes, and the markers that enter and leave scopes
 
     def walk(self, tree: ast.AST) -> None:
         stack = self._stack

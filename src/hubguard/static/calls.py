@@ -102,9 +102,9 @@ class CallContext:
         if spec.position is not None and spec.position < self._fixed_positionals:
             arg = self.call.args[spec.position]
             return BoundArg(self.resolver.value(arg, self.scope), arg, True)
-        for known, arg in self._spread_kwargs:
+        for known, spread in self._spread_kwargs:
             if known is not None and spec.keyword in known:
-                return BoundArg(known[spec.keyword], arg, False)
+                return BoundArg(known[spec.keyword], spread, False)
         if self.sink is not None and search_nested:
             for name in self.sink.nested_kwargs:
                 nested = self.argument(Arg(name), search_nested=False)

@@ -178,8 +178,8 @@ def _analyze(data: bytes, relative: str, config: Config, result: ScanResult, tre
         _collect(analysis, source, relative, config, result, suppressed, used)
     if source.notebook is None:  # HG001 findings honour ``# hubguard: ignore[HG001]`` on their line
         for finding in result.findings:
-            region = finding.location.region
-            line = suppressing_line("HG001", (region.start_line,), suppressed) if region else None
+            at = finding.location.region
+            line = suppressing_line("HG001", (at.start_line,), suppressed) if at else None
             if finding.rule_id == "HG001" and line is not None:
                 finding.suppressed = True
                 used.setdefault(line, set()).add("HG001")

@@ -84,7 +84,7 @@ class _Reader:
         self.skip_whitespace()
         char = self.text[self.pos : self.pos + 1]
         if char == "{":
-            return self.object(depth)
+            return self.json_object(depth)
         if char == "[":
             return self.array(depth)
         if char == '"':
@@ -105,7 +105,7 @@ class _Reader:
             raise self.fail("nesting too deep") from None
         return value
 
-    def object(self, depth: int) -> dict[str, object]:
+    def json_object(self, depth: int) -> dict[str, object]:
         def member(key: str) -> object:
             return self.value(depth + 1) if key in self.positioned_keys else self.plain_value()
 

@@ -119,7 +119,9 @@ def _line_count(text: str) -> int:
 
 def _cell_source(cell: dict[str, object]) -> list[PositionedString]:
     source = cell.get("source", [])
-    return [source] if isinstance(source, PositionedString) else [p for p in source if isinstance(p, PositionedString)]
+    if isinstance(source, PositionedString):
+        return [source]
+    return [part for part in source if isinstance(part, PositionedString)] if isinstance(source, list) else []
 
 
 def _cell_text(cell: dict[str, object]) -> str:

@@ -8,7 +8,7 @@ import re
 import tokenize
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Union
+from typing import TypeGuard, Union
 
 from hubguard.static.bindings import Scope, dotted_name
 from hubguard.static.positions import SourceText
@@ -270,5 +270,5 @@ def _unstarred(element: ast.expr) -> ast.expr:
     return element.value if isinstance(element, ast.Starred) else element
 
 
-def _is_scalar(value: Value) -> bool:
+def _is_scalar(value: Value) -> TypeGuard[Known]:
     return isinstance(value, Known) and isinstance(value.value, (str, bool, int, float, type(None)))
