@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from hubguard.findings import ScanResult
 from hubguard.formats.context import ReportContext
-from hubguard.formats.cyclonedx import render_cyclonedx
 from hubguard.formats.github import render_github
 from hubguard.formats.json_report import render_json
 from hubguard.formats.rule_docs import print_explain, print_rules, rules_json, rules_table_markdown
@@ -35,5 +34,7 @@ def render(result: ScanResult, fmt: str, ctx: ReportContext) -> str:
     if fmt == "github":
         return render_github(result)
     if fmt == "cyclonedx":
+        from hubguard.formats.cyclonedx import render_cyclonedx  # CycloneDX and the hub stack: only when asked
+
         return render_cyclonedx(result, ctx)
     raise ValueError(f"unknown report format {fmt!r}; expected one of {', '.join(FORMATS)}")
