@@ -1,0 +1,378 @@
+#!/usr/bin/env python3
+"""Mutation testing of hubguard's core modules with mutmut, and a score per module.
+
+    python3 tools/mutation.py                                  # every module group
+    python3 tools/mutation.py --modules revisions,suppressions
+    python3 tools/mutation.py --list                           # the groups and their files
+    python3 tools/mutation.py --named                          # the hand-written mutants must all die
+
+From a fresh clone it makes its own virtualenv (``.mutation/venv``, with the ``test`` and ``mutation``
+extras) unless the running interpreter already has both. mutmut works in ``.mutation/work`` (out of git):
+the first run measures which tests reach which function over the fast suite, later runs reuse that and
+the verdicts of unchanged functions. Each mutant runs only the tests that reach its function, two at a
+time, so a group fits the time bound on two cores; past ``--time-limit`` the run stops and the mutants
+not reached are reported as unchecked.
+
+Score = killed / (total - equivalent). Timeouts count as killed (the suite noticed); "no tests" counts as
+survived. Equivalent mutants are listed with a reason in ``tools/equivalent-mutants.txt``.
+
+``--named`` runs the hand-written mutants of ``tools/named-mutants.toml`` instead (behaviours mutmut's
+operators cannot reach): each is applied to a copy of src/ that the fast suite then imports first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import venv
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+STATE = ROOT / ".mutation"
+WORK = STATE / "work"
+EQUIVALENTS = ROOT / "tools" / "equivalent-mutants.txt"
+NAMED = ROOT / "tools" / "named-mutants.toml"
+
+# Group name -> source files (globs relative to the repository root). Static analysis is last: it is the
+# largest group and the one under the heaviest change.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "revisions": ("src/hubguard/revisions.py",),
+    "suppressions": ("src/hubguard/static/suppression.py", "src/hubguard/filters/suppressions.py"),
+    "fingerprints": ("src/hubguard/formats/fingerprints.py",),
+    "range-reads": ("src/hubguard/hub/range_source.py",),
+    "cache-keys": ("src/hubguard/hub/cache.py", "src/hubguard/hub/scanners.py"),
+    "pickle-vm": ("src/hubguard/inspectors/pickle_vm.py",),
+    "policy": ("src/hubguard/inspectors/policy.py",),
+    "static": ("src/hubguard/static/*.py",),
+}
+# Top-level entries the work directory does not mirror: its own pyproject.toml, and bench/ (only slow tests
+# read it, and its .work/ may hold gigabytes).
+_NOT_MIRRORED = {"pyproject.toml", "bench"}
+# Slow tests (virtualenvs, pre-commit, whole-tree scans) reach no core function that faster tests miss.
+_TEST_SELECTION = ("tests", "-m", "not slow")
+_KILLED = {"killed", "timeout", "caught by type check", "segfault"}
+_UNCHECKED = {"not checked", "check was interrupted by user", "skipped"}
+_PYTEST_FAILED = {1, 2}  # tests failed; collection failed (a mutant that breaks an import)
+_ENTRY = re.compile(r"(?P<name>[\w.]+\.x\S*__mutmut_\d+)\s*\|\s*(?P<reason>\S.*)")
+
+
+@dataclass
+class Score:
+    killed: int = 0
+    survived: int = 0
+    equivalent: int = 0
+    unchecked: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.killed + self.survived + self.equivalent + self.unchecked
+
+    def percent(self) -> float | None:
+        judged = self.killed + self.survived
+        return None if judged == 0 else 100.0 * self.killed / judged
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--modules", type=_module_list, default=list(GROUPS), help="comma-separated groups (see --list)")
+    parser.add_argument("--list", action="store_true", help="print the module groups and their files, then exit")
+    parser.add_argument("--time-limit", type=float, default=30.0, metavar="MINUTES", help="stop mutating after this")
+    parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default 2)")
+    parser.add_argument("--report-only", action="store_true", help="print the scores of the last run, run nothing")
+    parser.add_argument(
+        "--survivors", action="store_true", help="rerun only the mutants that survived the last run (after new tests)"
+    )
+    parser.add_argument("--named", action="store_true", help="run the hand-written mutants of tools/named-mutants.toml")
+    return parser.parse_args(argv)
+
+
+def _module_list(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in GROUPS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown module group {', '.join(unknown)}; choose from {', '.join(GROUPS)}")
+    return names
+
+
+def group_files(group: str) -> list[str]:
+    return sorted(str(path.relative_to(ROOT)) for pattern in GROUPS[group] for path in ROOT.glob(pattern))
+
+
+def module_name(source_file: str) -> str:
+    """``src/hubguard/hub/cache.py`` -> ``hubguard.hub.cache`` (the prefix of its mutants' names)."""
+    return Path(source_file).relative_to("src").with_suffix("").as_posix().replace("/", ".").removesuffix(".__init__")
+
+
+def mutant_module(mutant: str) -> str:
+    """The module a mutant name belongs to: mutmut names a mutant ``<module>.x_<function>__mutmut_<n>``."""
+    return mutant.rsplit(".", 1)[0]
+
+
+def read_equivalents(path: Path = EQUIVALENTS) -> dict[str, str]:
+    """Mutant name -> why it is equivalent, from lines ``<mutant name> | <reason>`` (``#`` starts a comment)."""
+    entries: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        match = _ENTRY.fullmatch(line)
+        if match is None:
+            raise ValueError(f"{path.name}:{number}: expected '<mutant name> | <reason>', got {line!r}")
+        if match["name"] in entries:
+            raise ValueError(f"{path.name}:{number}: {match['name']} is listed twice")
+        entries[match["name"]] = match["reason"]
+    return entries
+
+
+@dataclass(frozen=True)
+class NamedMutant:
+    id: str
+    file: str
+    old: str
+    new: str
+    why: str
+    tests: tuple[str, ...] = ("tests",)
+
+
+def read_named_mutants(path: Path = NAMED) -> list[NamedMutant]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:
+        import tomli as tomllib
+    entries = tomllib.loads(path.read_text(encoding="utf-8"))["mutant"]
+    mutants = [NamedMutant(**entry | {"tests": tuple(entry.get("tests", ("tests",)))}) for entry in entries]
+    ids = [mutant.id for mutant in mutants]
+    if len(set(ids)) != len(ids):
+        raise ValueError(f"{path.name}: mutant ids must be unique")
+    return mutants
+
+
+def mutated_source(mutant: NamedMutant) -> str:
+    """``mutant.file`` with ``old`` replaced; ValueError unless ``old`` occurs exactly once."""
+    text = (ROOT / mutant.file).read_text(encoding="utf-8")
+    if text.count(mutant.old) != 1:
+        raise ValueError(f"{mutant.id}: the text to mutate occurs {text.count(mutant.old)} times in {mutant.file}")
+    return text.replace(mutant.old, mutant.new)
+
+
+def run_named(mutants: list[NamedMutant], jobs: int) -> bool:
+    """Whether the fast suite kills every mutant; one line per mutant."""
+    copy = STATE / "named"
+    all_killed = True
+    for mutant in mutants:
+        try:
+            text = mutated_source(mutant)
+        except ValueError as problem:
+            print(f"STALE     {problem}")
+            all_killed = False
+            continue
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(ROOT / "src", copy / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        (copy / mutant.file).write_text(text, encoding="utf-8")
+        command = [sys.executable, "-m", "pytest", "-x", "-q", "-n", str(jobs), "-p", "no:cacheprovider"]
+        command += ["-m", "not slow", *mutant.tests]
+        env = os.environ | {"PYTHONPATH": str(copy / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
+        _check_copy_is_imported(env, copy)
+        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        killed = result.returncode in _PYTEST_FAILED
+        all_killed &= killed
+        summary = result.stdout.strip().splitlines()[-1:] or ["(no output)"]
+        print(f"{'killed' if killed else 'SURVIVED':<9} {mutant.id}: {mutant.why} [{summary[0]}]", flush=True)
+    shutil.rmtree(copy, ignore_errors=True)
+    return all_killed
+
+
+def _check_copy_is_imported(env: dict[str, str], copy: Path) -> None:
+    """The mutated copy must shadow the installed package, or every mutant would survive unseen."""
+    where = subprocess.run(
+        [sys.executable, "-c", "import hubguard; print(hubguard.__file__)"], env=env, capture_output=True, text=True
+    ).stdout.strip()
+    if not Path(where).is_relative_to(copy):
+        raise SystemExit(f"the mutated copy is not what the tests import (they import {where or 'nothing'})")
+
+
+def score_groups(
+    statuses: dict[str, str], groups: list[str], equivalents: dict[str, str]
+) -> tuple[dict[str, Score], list[tuple[str, str]], list[str]]:
+    """Scores per group, the surviving mutants not listed as equivalent, and listed entries that no longer
+    survive (killed since, or renamed because their function changed)."""
+    module_group = {module_name(file): group for group in groups for file in group_files(group)}
+    scores = {group: Score() for group in groups}
+    survivors: list[tuple[str, str]] = []
+    for mutant, status in sorted(statuses.items()):
+        group = module_group.get(mutant_module(mutant))
+        if group is None:
+            continue
+        score = scores[group]
+        if status in _KILLED:
+            score.killed += 1
+        elif status in _UNCHECKED:
+            score.unchecked += 1
+        elif mutant in equivalents:
+            score.equivalent += 1
+        else:
+            score.survived += 1
+            survivors.append((mutant, status))
+    stale = [
+        name
+        for name in sorted(equivalents)
+        if module_group.get(mutant_module(name)) in scores
+        and (statuses.get(name) in _KILLED or name not in statuses)
+    ]
+    return scores, survivors, stale
+
+
+def format_scores(scores: dict[str, Score]) -> str:
+    lines = [f"{'module':<14} {'killed':>7} {'total':>6} {'equiv.':>6} {'survived':>8} {'unchecked':>9}  score"]
+    for group, score in scores.items():
+        percent = score.percent()
+        shown = "n/a" if percent is None else f"{percent:.1f}%"
+        lines.append(
+            f"{group:<14} {score.killed:>7} {score.total:>6} {score.equivalent:>6} "
+            f"{score.survived:>8} {score.unchecked:>9}  {shown}"
+        )
+    return "\n".join(lines)
+
+
+def _has_tools() -> bool:
+    if importlib.util.find_spec("mutmut") is None or importlib.util.find_spec("hubguard") is None:
+        return False
+    spec = importlib.util.find_spec("hubguard")
+    return spec is not None and spec.origin is not None and Path(spec.origin).is_relative_to(ROOT / "src")
+
+
+def _reexec_in_own_venv(argv: list[str]) -> None:
+    python = STATE / "venv" / "bin" / "python"
+    if not python.exists():
+        print("creating .mutation/venv with hubguard[test,mutation] ...", flush=True)
+        venv.create(STATE / "venv", with_pip=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "-e", f"{ROOT}[test,mutation]"], check=True)
+    os.execv(python, [str(python), str(Path(__file__).resolve()), *argv])
+
+
+def prepare_workdir() -> None:
+    """``.mutation/work`` mirrors the repository through symlinks, with a pyproject.toml that adds mutmut's
+    settings to the project's own (pytest options and markers included)."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    mirrored = _tracked_top_level() - _NOT_MIRRORED
+    for name in mirrored:
+        link = WORK / name
+        if not link.is_symlink():
+            link.symlink_to(ROOT / name)
+    mutated = [file for group in GROUPS for file in group_files(group)]
+    settings = "\n".join(
+        [
+            "",
+            "[tool.mutmut]",
+            'source_paths = ["src"]',
+            f"only_mutate = {_toml_list(mutated)}",
+            # mutmut walks src/ without following symlinked folders: the Semgrep rules come in separately.
+            f"also_copy = {_toml_list(['src/hubguard/semgrep_rules', *sorted(mirrored - {'src'})])}",
+            f"pytest_add_cli_args_test_selection = {_toml_list(list(_TEST_SELECTION))}",
+            'pytest_add_cli_args = ["-p", "no:cacheprovider", "-W", "ignore"]',
+            "",
+        ]
+    )
+    project = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    target = WORK / "pyproject.toml"
+    if not target.exists() or target.read_text(encoding="utf-8") != project + settings:
+        target.write_text(project + settings, encoding="utf-8")
+
+
+def _tracked_top_level() -> set[str]:
+    """What the tests may read from the repository (mutmut runs them from a copy of it)."""
+    listing = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    return {path.split("/", 1)[0] for path in listing.decode().split("\0") if path}
+
+
+def _toml_list(items: list[str]) -> str:
+    return "[" + ", ".join(f'"{item}"' for item in items) + "]"
+
+
+def group_patterns(groups: list[str]) -> list[str]:
+    """mutmut's names for every mutant of ``groups``."""
+    return [f"{module_name(file)}.*" for group in groups for file in group_files(group)]
+
+
+def surviving_mutants(groups: list[str], equivalents: dict[str, str]) -> list[str]:
+    _, survivors, _ = score_groups(mutant_statuses(), groups, equivalents)
+    return [name for name, _ in survivors]
+
+
+def run_mutmut(names: list[str], jobs: int, minutes: float) -> None:
+    command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *names]
+    process = subprocess.Popen(command, cwd=WORK, start_new_session=True)
+    try:
+        process.wait(timeout=minutes * 60)
+    except subprocess.TimeoutExpired:
+        print(f"\ntime limit of {minutes:g} minutes reached: stopping; unreached mutants count as unchecked")
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    except KeyboardInterrupt:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise
+
+
+def mutant_statuses() -> dict[str, str]:
+    """Every mutant's verdict from the last runs, as ``mutmut results`` prints them."""
+    if not (WORK / "mutants").is_dir():
+        return {}
+    output = subprocess.run(
+        [sys.executable, "-m", "mutmut", "results", "--all", "true"],
+        cwd=WORK,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    statuses = {}
+    for line in output.splitlines():
+        name, colon, status = line.strip().rpartition(": ")
+        if colon and "__mutmut_" in name:
+            statuses[name] = status
+    return statuses
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    if args.list:
+        for group in GROUPS:
+            print(f"{group}: {' '.join(group_files(group))}")
+        return 0
+    equivalents = read_equivalents()
+    if not _has_tools():
+        _reexec_in_own_venv(argv)
+    if args.named:
+        return 0 if run_named(read_named_mutants(), args.jobs) else 1
+    prepare_workdir()
+    names = surviving_mutants(args.modules, equivalents) if args.survivors else group_patterns(args.modules)
+    if names and not args.report_only:
+        run_mutmut(names, args.jobs, args.time_limit)
+    scores, survivors, stale = score_groups(mutant_statuses(), args.modules, equivalents)
+    print()
+    if survivors:
+        print("surviving mutants (kill them with a test, or list them in tools/equivalent-mutants.txt):")
+        print("\n".join(f"  {name}: {status}" for name, status in survivors))
+    if stale:
+        print("entries in tools/equivalent-mutants.txt that no longer survive (remove them):")
+        print("\n".join(f"  {name}" for name in stale))
+    print(format_scores(scores))
+    print(f"command: python3 tools/mutation.py --modules {','.join(args.modules)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
