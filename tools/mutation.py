@@ -89,7 +89,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default 2)")
     parser.add_argument("--report-only", action="store_true", help="print the scores of the last run, run nothing")
     parser.add_argument(
-        "--survivors", action="store_true", help="rerun only the mutants that survived the last run (after new tests)"
+        "--survivors", action="store_true", help="rerun only the mutants that survived or went unchecked last time"
     )
     parser.add_argument("--named", action="store_true", help="run the hand-written mutants of tools/named-mutants.toml")
     return parser.parse_args(argv)
@@ -303,9 +303,14 @@ def group_patterns(groups: list[str]) -> list[str]:
     return [f"{module_name(file)}.*" for group in groups for file in group_files(group)]
 
 
-def surviving_mutants(groups: list[str], equivalents: dict[str, str]) -> list[str]:
-    _, survivors, _ = score_groups(mutant_statuses(), groups, equivalents)
-    return [name for name, _ in survivors]
+def unsettled_mutants(groups: list[str], equivalents: dict[str, str]) -> list[str]:
+    """The mutants of ``groups`` that survived the last run or were never checked (time limit, changed code)."""
+    modules = {module_name(file) for group in groups for file in group_files(group)}
+    return [
+        name
+        for name, status in mutant_statuses().items()
+        if mutant_module(name) in modules and status not in _KILLED and name not in equivalents
+    ]
 
 
 def run_mutmut(names: list[str], jobs: int, minutes: float) -> None:
@@ -359,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.named:
         return 0 if run_named(read_named_mutants(), args.jobs) else 1
     prepare_workdir()
-    names = surviving_mutants(args.modules, equivalents) if args.survivors else group_patterns(args.modules)
+    names = unsettled_mutants(args.modules, equivalents) if args.survivors else group_patterns(args.modules)
     if names and not args.report_only:
         run_mutmut(names, args.jobs, args.time_limit)
     scores, survivors, stale = score_groups(mutant_statuses(), args.modules, equivalents)

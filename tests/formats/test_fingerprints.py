@@ -87,3 +87,26 @@ def test_unreadable_outside_root_or_non_utf8_files_get_no_fingerprint(tmp_path: 
     assert cache.primary_location_line_hash("missing.py", 1) is None
     assert cache.primary_location_line_hash("../outside.py", 1) is None
     assert cache.primary_location_line_hash("latin1.py", 1) is None
+
+
+def test_the_last_bmp_character_is_one_code_unit_and_the_first_beyond_it_two() -> None:
+    assert list(_utf16_code_units("\uffff\U00010000")) == [0xFFFF, 0xD800, 0xDC00]
+
+
+def test_a_leading_line_feed_is_a_line_of_its_own() -> None:
+    hashes = line_hashes("\nx = 1\n")
+    assert sorted(hashes) == [1, 2, 3]
+    assert hashes[2] == line_hashes("y\nx = 1\n")[2]  # the first line's content does not shift the second
+
+
+def test_line_content_hash_reads_one_line_only(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("x = load(a)\ny = 1\n", encoding="utf-8")
+    (tmp_path / "b.py").write_text("x  =  load(a)\r\nz = 2\n", encoding="utf-8")
+    cache = FingerprintCache(tmp_path, texts={"stdin.py": "w = 0\nx = load(a)\n"})
+    first = cache.line_content_hash("a.py", 1)
+    assert first == line_hashes("x = load(a)")[1].partition(":")[0]
+    assert cache.line_content_hash("b.py", 1) == first  # spaces and the line ending do not count
+    assert cache.line_content_hash("stdin.py", 2) == first
+    assert cache.line_content_hash("a.py", 2) != first
+    assert [cache.line_content_hash("a.py", line) for line in (0, 3)] == [None, None]
+    assert cache.line_content_hash("missing.py", 1) is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,7 @@ def test_a_content_sha256_is_an_immutable_key_too(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("key", [("huggingface", "org/repo", "main"), ("org/repo", SHA[:39]), ("sha256:abc",)])
 def test_a_key_without_an_immutable_part_is_refused(tmp_path: Path, key: tuple[str, ...]) -> None:
-    with pytest.raises(ValueError, match="commit SHA or a content SHA-256"):
+    with pytest.raises(ValueError, match="^cache keys must contain a commit SHA or a content SHA-256$"):
         ResultCache(tmp_path).put("outcome", key, {})
     assert not any(tmp_path.iterdir())
 
@@ -75,6 +76,14 @@ def test_an_unwritable_cache_costs_the_entry_not_the_scan(tmp_path: Path) -> Non
     cache = ResultCache(blocker / "cache")
     cache.put("outcome", KEY, {"a": 1})  # no exception
     assert cache.get("outcome", KEY) is None
+
+
+def test_an_entry_is_written_beside_its_final_place_then_renamed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-temp-folder"))  # never used: not atomic
+    ResultCache(tmp_path / "cache").put("outcome", KEY, {"a": 1})
+    assert ResultCache(tmp_path / "cache").get("outcome", KEY) == {"a": 1}
 
 
 def test_a_failed_replace_leaves_no_temporary_file(tmp_path: Path) -> None:

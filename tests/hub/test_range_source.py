@@ -96,3 +96,44 @@ def test_the_deadline_holds_for_reads_served_from_the_repeat_cache(http: HttpCli
     with pytest.raises(SourceError, match="no time left"):
         weights.read(0, 30)  # the same span: no request needed, but the budget is spent
     assert isinstance(weights.failure, HubTimeout)
+
+
+@pytest.mark.parametrize("content_range", ["bytes 0-4/1048576", "bytes 1-3/1048576"])
+def test_a_content_range_off_at_either_end_is_refused(
+    http: HttpClient, url: str, fake_hub: FakeHub, content_range: str
+) -> None:
+    fake_hub.fault(r"\.bin", "headers", headers={"Content-Range": content_range})
+    weights = source(http, url)
+    with pytest.raises(SourceError):
+        weights.read(0, 4)
+    assert weights.failure is not None
+    assert weights.failure.reason == f"pytorch_model.bin: the hub answered a different range ('{content_range}')"
+
+
+def test_a_changed_file_size_is_refused_and_named(http: HttpClient, url: str, fake_hub: FakeHub) -> None:
+    fake_hub.fault(r"\.bin", "headers", headers={"Content-Range": "bytes 0-3/2000000"})
+    weights = source(http, url)
+    with pytest.raises(SourceError):
+        weights.read(0, 4)
+    assert weights.failure is not None
+    assert weights.failure.reason == "pytorch_model.bin: the file size changed to 2000000 bytes"
+
+
+def test_an_unknown_total_size_in_content_range_is_accepted(http: HttpClient, url: str, fake_hub: FakeHub) -> None:
+    fake_hub.fault(r"\.bin", "headers", headers={"Content-Range": "bytes 0-3/*"})
+    assert source(http, url).read(0, 4) == WEIGHTS[:4]
+
+
+def test_a_budget_of_exactly_the_wanted_bytes_is_enough(http: HttpClient, url: str) -> None:
+    weights = source(http, url, byte_budget=4)
+    assert weights.read(8, 4) == WEIGHTS[8:12]
+    assert weights.bytes_read == 4
+
+
+def test_a_short_body_is_reported_with_what_arrived(http: HttpClient, url: str, fake_hub: FakeHub) -> None:
+    fake_hub.fault(r"\.bin", "wrong_length", length_delta=-10)
+    weights = source(http, url)
+    with pytest.raises(SourceError):
+        weights.read(0, 100)
+    assert weights.failure is not None
+    assert weights.failure.reason == "pytorch_model.bin: received 90 of 100 bytes"

@@ -73,7 +73,6 @@ def line_hashes(text: str) -> dict[int, str]:
             current = _LF
         hasher.output_if_line_ends_here()
         if line_start:
-            line_start = False
             line_number += 1
             hasher.line_numbers[hasher.index] = line_number
         line_start = current == _LF
