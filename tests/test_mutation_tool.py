@@ -42,6 +42,13 @@ def test_every_group_names_existing_source_files(tool: ModuleType) -> None:
         assert all((ROOT / file).is_file() and file.startswith("src/hubguard/") for file in files)
 
 
+def test_a_file_belongs_to_one_group_only(tool: ModuleType) -> None:
+    files = [file for group in tool.GROUPS for file in tool.group_files(group)]
+    assert len(files) == len(set(files))
+    assert "src/hubguard/static/suppression.py" in tool.group_files("suppressions")
+    assert "src/hubguard/static/suppression.py" not in tool.group_files("static")
+
+
 def test_mutant_names_map_to_their_module(tool: ModuleType) -> None:
     assert tool.module_name("src/hubguard/hub/cache.py") == "hubguard.hub.cache"
     assert tool.mutant_module("hubguard.hub.cache.xǁResultCacheǁget__mutmut_3") == "hubguard.hub.cache"

@@ -48,7 +48,12 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "suppressions": ("src/hubguard/static/suppression.py", "src/hubguard/filters/suppressions.py"),
     "fingerprints": ("src/hubguard/formats/fingerprints.py",),
     "range-reads": ("src/hubguard/hub/range_source.py",),
-    "cache-keys": ("src/hubguard/hub/cache.py", "src/hubguard/hub/scanners.py"),
+    "cache-keys": (
+        "src/hubguard/cache_files.py",
+        "src/hubguard/hub/cache.py",
+        "src/hubguard/hub/scanners.py",
+        "src/hubguard/static/cache.py",
+    ),
     "pickle-vm": ("src/hubguard/inspectors/pickle_vm.py",),
     "policy": ("src/hubguard/inspectors/policy.py",),
     "static": ("src/hubguard/static/*.py",),
@@ -104,7 +109,12 @@ def _module_list(text: str) -> list[str]:
 
 
 def group_files(group: str) -> list[str]:
-    return sorted(str(path.relative_to(ROOT)) for pattern in GROUPS[group] for path in ROOT.glob(pattern))
+    """The files of ``group``; a file two groups match belongs to the first (static/*.py leaves out
+    static/suppression.py and static/cache.py)."""
+    earlier = list(GROUPS)[: list(GROUPS).index(group)]
+    claimed = {path for name in earlier for pattern in GROUPS[name] for path in ROOT.glob(pattern)}
+    paths = {path for pattern in GROUPS[group] for path in ROOT.glob(pattern)} - claimed
+    return sorted(str(path.relative_to(ROOT)) for path in paths)
 
 
 def module_name(source_file: str) -> str:

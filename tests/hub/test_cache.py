@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from hubguard.hub.cache import ResultCache, default_cache_dir
+from hubguard.cache_files import default_cache_dir
+from hubguard.hub.cache import ResultCache
 
 SHA = "86f7e437faa5a7fce15d1ddcb9eaeaea377667b8"
 KEY = ("huggingface", "model", "org/repo", SHA, "rules-v1")
