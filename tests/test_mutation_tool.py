@@ -28,7 +28,9 @@ def test_modules_default_to_every_group_and_accept_a_subset(tool: ModuleType) ->
 
 
 @pytest.mark.parametrize("value", ["revision", "revisions,nope", ""])
-def test_an_unknown_module_group_is_a_usage_error(tool: ModuleType, value: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_unknown_module_group_is_a_usage_error(
+    tool: ModuleType, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit) as exit_info:
         tool.parse_args(["--modules", value])
     assert exit_info.value.code == 2
@@ -96,7 +98,10 @@ def test_scores_count_equivalents_apart_and_report_survivors_and_stale_entries(t
     score = scores["revisions"]
     assert (score.killed, score.survived, score.equivalent, score.unchecked, score.total) == (2, 2, 1, 1, 6)
     assert score.percent() == 50.0
-    assert survivors == [("hubguard.revisions.x_a__mutmut_3", "survived"), ("hubguard.revisions.x_a__mutmut_5", "no tests")]
+    assert survivors == [
+        ("hubguard.revisions.x_a__mutmut_3", "survived"),
+        ("hubguard.revisions.x_a__mutmut_5", "no tests"),
+    ]
     assert stale == ["hubguard.revisions.x_a__mutmut_1", "hubguard.revisions.x_gone__mutmut_1"]
     assert "revisions" in tool.format_scores(scores) and "50.0%" in tool.format_scores(scores)
 

@@ -88,7 +88,9 @@ class Score:
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--modules", type=_module_list, default=list(GROUPS), help="comma-separated groups (see --list)")
+    parser.add_argument(
+        "--modules", type=_module_list, default=list(GROUPS), help="comma-separated groups (see --list)"
+    )
     parser.add_argument("--list", action="store_true", help="print the module groups and their files, then exit")
     parser.add_argument("--time-limit", type=float, default=30.0, metavar="MINUTES", help="stop mutating after this")
     parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default 2)")
