@@ -17,7 +17,7 @@ Score = killed / (total - equivalent). Timeouts count as killed (the suite notic
 survived. Equivalent mutants are listed with a reason in ``tools/equivalent-mutants.txt``.
 
 ``--named`` runs the hand-written mutants of ``tools/named-mutants.toml`` instead (behaviours mutmut's
-operators cannot reach): each is applied to a copy of src/ that the fast suite then imports first.
+operators cannot reach): each is applied to a copy of src/ that its listed tests then import first.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ import signal
 import subprocess
 import sys
 import venv
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -256,14 +255,17 @@ def format_scores(scores: dict[str, Score]) -> str:
 
 
 def _has_tools() -> bool:
-    if importlib.util.find_spec("mutmut") is None or importlib.util.find_spec("hubguard") is None:
-        return False
+    """mutmut, and hubguard installed from this checkout (an editable install)."""
     spec = importlib.util.find_spec("hubguard")
-    return spec is not None and spec.origin is not None and Path(spec.origin).is_relative_to(ROOT / "src")
+    if importlib.util.find_spec("mutmut") is None or spec is None or spec.origin is None:
+        return False
+    return Path(spec.origin).is_relative_to(ROOT / "src")
 
 
 def _reexec_in_own_venv(argv: list[str]) -> None:
     python = STATE / "venv" / "bin" / "python"
+    if Path(sys.prefix).resolve() == (STATE / "venv").resolve():
+        raise SystemExit("mutmut or hubguard is missing from .mutation/venv: delete that folder and run again")
     if not python.exists():
         print("creating .mutation/venv with hubguard[test,mutation] ...", flush=True)
         venv.create(STATE / "venv", with_pip=True)
@@ -388,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         print("entries in tools/equivalent-mutants.txt that no longer survive (remove them):")
         print("\n".join(f"  {name}" for name in stale))
     print(format_scores(scores))
-    print(f"command: python3 tools/mutation.py --modules {','.join(args.modules)}")
+    print(f"command: python3 tools/mutation.py {' '.join(argv)}".rstrip())
     return 0
 
 
