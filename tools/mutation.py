@@ -329,7 +329,9 @@ def unsettled_mutants(groups: list[str], equivalents: dict[str, str]) -> list[st
 
 def run_mutmut(names: list[str], jobs: int, minutes: float) -> None:
     command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *names]
-    process = subprocess.Popen(command, cwd=WORK, start_new_session=True)
+    # The copy mutmut tests lies inside this checkout; git must not see it as part of the checkout's repository.
+    env = os.environ | {"GIT_CEILING_DIRECTORIES": str(WORK)}
+    process = subprocess.Popen(command, cwd=WORK, env=env, start_new_session=True)
     try:
         process.wait(timeout=minutes * 60)
     except subprocess.TimeoutExpired:
