@@ -35,3 +35,22 @@ def test_risky_keywords_and_values_from_sink_modules_in_prose_or_data_do_not_nee
     text = 'import torch\n"""Pass ``trust_remote_code=True`` to ...."""\nmask = torch.ones(3)\nout = mask(x)\n'
     assert screen_text(text, code_only=True) is None  # mask is a tensor, not a loader
     assert screen_text('AutoModel.from_pretrained(name, **{"trust_remote_code": flag})\n', code_only=True)
+
+
+def test_imports_and_aliases_count_only_where_they_begin_a_line() -> None:
+    aliased = "from torch import load as tload\nstate = tload('f')\n"
+    assert screen_text(aliased, code_only=True) is not None
+    assert screen_text("    " + aliased.replace("\n", "\n    "), code_only=True) is not None  # indented
+    in_prose = "note = 'from torch import load as tload'; state = tload('f')\n"
+    assert screen_text(in_prose, code_only=True) is None
+    assigned = "import torch as t\nfn = t.load\nfn('f')\n"
+    assert screen_text(assigned, code_only=True) is not None
+    assert screen_text("x == t.load\nimport torch as t\nfn('f')\n", code_only=True) is None
+
+
+def test_an_import_quoted_on_an_earlier_line_does_not_swallow_a_real_one() -> None:
+    text = 'doc = "from a import (b"\nfrom torch import load as tload\nclose = ")"\nstate = tload("f")\n'
+    assert screen_text(text, code_only=True) is not None
+    [finding] = analyze_bytes(text.encode(), "train.py", Config()).findings
+    assert finding.rule_id == "HG301" and finding.location.region is not None
+    assert finding.location.region.start_line == 4

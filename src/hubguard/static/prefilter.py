@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from hubguard.static.catalogue import GENERIC_KEYWORD_CHECKS, SINK_ROOT_MODULES, SINKS
@@ -28,10 +29,13 @@ _ATTRIBUTE_CALL = re.compile(rf"\.\s*(?:{_LEAF_PATTERN})\s*\(")
 _LEAF = re.compile(rf"(?:{_LEAF_PATTERN})\Z")
 _RISKY = re.compile(r"\b(?:" + "|".join(sorted(_RISKY_KEYWORDS)) + r")\b")
 _RISKY_STRING = re.compile(r"""(?P<q>["'])(?:""" + "|".join(sorted(_RISKY_KEYWORDS)) + r")(?P=q)")  # a dict key
-_FROM_IMPORT = re.compile(r"^[ \t]*from[ \t]+([\w.]+)[ \t]+import[ \t]*(\([^)]*\)|[^\n#\\]*(?:\\\n[^\n#\\]*)*)", re.M)
+# Each of these starts with a literal (which the regex engine finds fast) and is kept only where what comes
+# before it on its line is indentation: ``^[ \t]*from ...`` tried at every position costs several times more.
+_FROM_IMPORT = re.compile(r"from[ \t]+([\w.]+)[ \t]+import[ \t]*(\([^)]*\)|[^\n#\\]*(?:\\\n[^\n#\\]*)*)")
 _ALIAS = re.compile(r"(\w+)(?:\s+as\s+(\w+))?")
-_IMPORT_AS = re.compile(r"^[ \t]*import[ \t]+([\w.]+)[ \t]+as[ \t]+(\w+)", re.M)
-_ASSIGNED_REFERENCE = re.compile(r"^[ \t]*(\w+)[ \t]*=[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:#[^\n]*)?$", re.M)
+_IMPORT_AS = re.compile(r"import[ \t]+([\w.]+)[ \t]+as[ \t]+(\w+)")
+_ASSIGNED_VALUE = re.compile(r"=[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:#[^\n]*)?$", re.M)
+_ASSIGNED_TARGET = re.compile(r"[ \t]*(\w+)[ \t]*")
 # String literals and comments, to be dropped before looking for call sites; f-strings are kept (see _code).
 _STRINGS_AND_COMMENTS = re.compile(
     r'''"""(?:\\.|[^\\])*?"""|\'\'\'(?:\\.|[^\\])*?\'\'\'|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\#[^\n]*''', re.S
@@ -42,18 +46,41 @@ def might_contain_sinks(data: bytes) -> bool:
     return _BYTES.search(data) is not None
 
 
+def _line_starts(text: str, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` that begin a line (after indentation). One that does not is no match at all:
+    the search goes on from its next character, so it cannot swallow a real one (``"from a import (`` in a
+    string must not hide the imports below it)."""
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        start = match.start()
+        if text[text.rfind("\n", 0, start) + 1 : start].strip(" \t"):
+            position = start + 1
+        else:
+            yield match
+            position = match.end()
+
+
+def _assigned_references(text: str) -> Iterator[tuple[str, str]]:
+    """(target, value) of each line ``target = dotted.name``."""
+    for match in _ASSIGNED_VALUE.finditer(text):
+        start = match.start()
+        target = _ASSIGNED_TARGET.fullmatch(text, text.rfind("\n", 0, start) + 1, start)
+        if target is not None:
+            yield target[1], match[1]
+
+
 def _names_from_sink_modules(text: str) -> set[str]:
     """Names a call through which could reach a sink: imported from a sink module under a sink's final name
     (``from torch import load as tload``), or assigned such a name or a sink module's attribute of that name
     (``tload = torch.load``, ``fn = tload``), a few assignments deep."""
     names: set[str] = set()
-    for module, imported in _FROM_IMPORT.findall(text):
+    for module, imported in (match.groups() for match in _line_starts(text, _FROM_IMPORT)):
         if module.split(".")[0] in SINK_ROOT_MODULES:
             names.update(alias or name for name, alias in _ALIAS.findall(imported) if name != "as" and _LEAF.match(name))
-    modules = set(SINK_ROOT_MODULES) | {alias for module, alias in _IMPORT_AS.findall(text)
-                                        if module.split(".")[0] in SINK_ROOT_MODULES}
+    modules = set(SINK_ROOT_MODULES) | {match[2] for match in _line_starts(text, _IMPORT_AS)
+                                        if match[1].split(".")[0] in SINK_ROOT_MODULES}
     references = [(target, value.partition(".")[0], value.rpartition(".")[2])
-                  for target, value in _ASSIGNED_REFERENCE.findall(text)]
+                  for target, value in _assigned_references(text)]
     for _ in range(3):
         names.update(target for target, root, last in references
                      if root in names or (root in modules and _LEAF.match(last)))
