@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
@@ -131,33 +131,69 @@ def _decode(data: dict[str, Any]) -> ScanResult:
             Location.from_json(item["location"]),
             Level(item["level"]),
             tuple(Location.from_json(related) for related in item["related"]),
-            bool(item["suppressed"]),
-            dict(item["properties"]),
+            _bool(item["suppressed"]),
+            _dict(item["properties"]),
         )
         for item in data["findings"]
     ]
     notifications = [
-        Notification(_string(item["message"]), item["path"], Level(item["level"]), _string(item["kind"]))
+        Notification(
+            _string(item["message"]), _optional_string(item["path"]), Level(item["level"]), _string(item["kind"])
+        )
         for item in data["notifications"]
     ]
-    references = [
-        HubReference(
-            **item
-            | {"location": Location.from_json(item["location"]), "revision_state": RevisionState(item["revision_state"])}
-        )
-        for item in data["references"]
-    ]
+    references = [_reference(item) for item in data["references"]]
     suppressions = [
         SuppressionComment(
-            Location.from_json(item["location"]), frozenset(map(_string, item["rules"])), set(map(_string, item["used"]))
+            Location.from_json(item["location"]), frozenset(_strings(item["rules"])), set(_strings(item["used"]))
         )
         for item in data["suppressions"]
     ]
     return ScanResult(findings, notifications, references, files_scanned=1, suppressions=suppressions)
 
 
+# A corrupt or hand-edited entry must decode to a miss, never to a different result: each field's type is
+# checked, since bool("false"), dict([("a", 1)]) or a string's characters as a rule list would all decode.
+# get() turns the TypeError into a miss, so it carries no message.
 def _string(value: object) -> str:
     if not isinstance(value, str):
-        raise TypeError("not a string")
+        raise TypeError
+    return value
+
+
+_SCALAR_TYPES: dict[str, type | tuple[type, ...]] = {"str": str, "str | None": (str, type(None)), "bool": bool}
+# HubReference's plain fields and their types (location and revision_state are decoded on their own).
+_REFERENCE_SCALARS = {
+    field.name: _SCALAR_TYPES[field.type] for field in fields(HubReference) if field.type in _SCALAR_TYPES
+}
+
+
+def _reference(item: dict[str, Any]) -> HubReference:
+    for name, expected in _REFERENCE_SCALARS.items():
+        if name in item and not isinstance(item[name], expected):
+            raise TypeError(name)
+    location, state = Location.from_json(item["location"]), RevisionState(item["revision_state"])
+    return HubReference(**item | {"location": location, "revision_state": state})
+
+
+def _optional_string(value: object) -> str | None:
+    return None if value is None else _string(value)
+
+
+def _strings(value: object) -> list[str]:
+    if not isinstance(value, list):
+        raise TypeError
+    return [_string(item) for item in value]
+
+
+def _bool(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError
+    return value
+
+
+def _dict(value: object) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise TypeError
     return value
 
