@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
-from hubguard.hub.errors import HubTimeout
-from hubguard.hub.http import HttpClient
+from hubguard.hub.errors import AccessDenied, EntryNotFound, HubError, HubTimeout
+from hubguard.hub.http import HttpClient, HttpResponse
 from hubguard.hub.range_source import HttpRangeSource
 from hubguard.hub.transport import Deadline
 from hubguard.inspectors.sources import SourceError
@@ -22,7 +23,7 @@ def url(fake_hub: FakeHub) -> str:
     return f"{fake_hub.url}/org/repo/resolve/{sha}/pytorch_model.bin"
 
 
-def source(http: HttpClient, url: str, deadline: float = 5.0, **options: int) -> HttpRangeSource:
+def source(http: HttpClient, url: str, deadline: float = 5.0, **options: Any) -> HttpRangeSource:
     return HttpRangeSource(http, url, len(WEIGHTS), name="pytorch_model.bin", deadline=Deadline(deadline), **options)
 
 
@@ -137,3 +138,93 @@ def test_a_short_body_is_reported_with_what_arrived(http: HttpClient, url: str, 
         weights.read(0, 100)
     assert weights.failure is not None
     assert weights.failure.reason == "pytorch_model.bin: received 90 of 100 bytes"
+
+
+def test_a_redirect_is_shown_to_the_guard_before_it_is_followed(http: HttpClient, url: str, fake_hub: FakeHub) -> None:
+    shown: list[str] = []
+
+    def refuse(target: str) -> None:
+        shown.append(target)
+        raise HubError(f"pytorch_model.bin: refused redirect to {target}")
+
+    fake_hub.fault(r"\.bin", "redirect", location="http://127.0.0.1:9/elsewhere.bin", times=1)
+    weights = source(http, url, redirect_guard=refuse)
+    with pytest.raises(SourceError, match="refused redirect"):
+        weights.read(0, 4)
+    assert shown == ["http://127.0.0.1:9/elsewhere.bin"]
+    assert len(fake_hub.requests) == 1  # the redirect itself; its target was never asked
+
+
+def test_an_error_status_is_reported_by_the_default_status_error(http: HttpClient, url: str, fake_hub: FakeHub) -> None:
+    fake_hub.fault(r"\.bin", "status", status=404)
+    weights = source(http, url)
+    with pytest.raises(SourceError):
+        weights.read(0, 4)
+    assert isinstance(weights.failure, EntryNotFound)
+    assert weights.failure.reason == "pytorch_model.bin: not found (HTTP 404)"
+
+
+def test_an_error_status_is_reported_by_the_given_status_error(http: HttpClient, url: str, fake_hub: FakeHub) -> None:
+    seen: list[tuple[int, str]] = []
+
+    def hub_specific(response: HttpResponse, what: str) -> HubError:
+        seen.append((response.status, what))
+        return AccessDenied(f"{what}: gated repository")
+
+    fake_hub.fault(r"\.bin", "status", status=403)
+    weights = source(http, url, status_error=hub_specific)
+    with pytest.raises(SourceError, match="gated repository"):
+        weights.read(0, 4)
+    assert seen == [(403, "pytorch_model.bin")]
+
+
+@pytest.mark.parametrize(("offset", "length"), [(-1, 5), (5, -1), (-3, -3)])
+def test_a_negative_offset_or_length_is_refused_without_a_request(
+    http: HttpClient, url: str, fake_hub: FakeHub, offset: int, length: int
+) -> None:
+    weights = source(http, url)
+    with pytest.raises(SourceError) as refused:
+        weights.read(offset, length)
+    assert str(refused.value) == f"pytorch_model.bin: invalid read at {offset} of {length} bytes"
+    assert fake_hub.requests == []
+
+
+def test_an_empty_read_is_empty_without_a_request(http: HttpClient, url: str, fake_hub: FakeHub) -> None:
+    assert source(http, url).read(10, 0) == b""
+    assert fake_hub.requests == []
+
+
+def test_a_spent_deadline_names_the_file(http: HttpClient, url: str) -> None:
+    weights = source(http, url, deadline=0.0)
+    with pytest.raises(SourceError):
+        weights.read(0, 4)
+    assert isinstance(weights.failure, HubTimeout)
+    assert weights.failure.reason.startswith("pytorch_model.bin: no time left")
+
+
+@pytest.mark.parametrize(
+    ("offset", "length", "cached"),
+    [
+        (len(WEIGHTS) - 100, 10, True),  # a small span far into the file
+        (0, 64 * 1024, True),  # exactly the largest span kept
+        (0, 64 * 1024 + 1, False),
+    ],
+)
+def test_which_repeated_spans_are_served_without_a_request(
+    http: HttpClient, url: str, fake_hub: FakeHub, offset: int, length: int, cached: bool
+) -> None:
+    weights = source(http, url)
+    assert weights.read(offset, length) == WEIGHTS[offset : offset + length]
+    assert weights.read(offset, length) == WEIGHTS[offset : offset + length]
+    assert len(fake_hub.requests) == (1 if cached else 2)
+
+
+def test_the_repeat_cache_keeps_the_32_latest_spans(http: HttpClient, url: str, fake_hub: FakeHub) -> None:
+    weights = source(http, url)
+    for offset in range(0, 33 * 8, 8):  # 33 spans: the first is evicted
+        assert weights.read(offset, 4) == WEIGHTS[offset : offset + 4]
+    fake_hub.reset_log()
+    assert weights.read(8, 4) == WEIGHTS[8:12]  # the second is still kept
+    assert fake_hub.requests == []
+    assert weights.read(0, 4) == WEIGHTS[:4]
+    assert len(fake_hub.requests) == 1
