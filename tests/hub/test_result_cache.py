@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -68,3 +69,18 @@ def test_rules_version_ignores_bytecode(package_copy: Path) -> None:
     (package_copy / "hub" / "__pycache__").mkdir()
     (package_copy / "hub" / "__pycache__" / "analysis.cpython-311.pyc").write_bytes(b"\0" * 16)
     assert rules_version() == before
+
+
+def test_rules_version_follows_rules_behind_a_symlinked_folder(package_copy: Path, tmp_path: Path) -> None:
+    """In a source checkout semgrep_rules is a symlink to the repository's semgrep-rules/ folder."""
+    rules = tmp_path / "semgrep-rules"
+    shutil.move(package_copy / "semgrep_rules", rules)
+    (package_copy / "semgrep_rules").symlink_to(rules, target_is_directory=True)
+    before = rules_version()
+    rule = rules / "download-execute.yaml"
+    rule.write_bytes(rule.read_bytes() + b"\n# changed\n")
+    assert rules_version() != before
+
+
+def test_rules_version_is_16_hex_digits(package_copy: Path) -> None:
+    assert re.fullmatch(r"[0-9a-f]{16}", rules_version())
