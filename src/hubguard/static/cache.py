@@ -171,7 +171,7 @@ _REFERENCE_SCALARS = {
 def _reference(item: dict[str, Any]) -> HubReference:
     for name, expected in _REFERENCE_SCALARS.items():
         if name in item and not isinstance(item[name], expected):
-            raise TypeError(name)
+            raise TypeError
     location, state = Location.from_json(item["location"]), RevisionState(item["revision_state"])
     return HubReference(**item | {"location": location, "revision_state": state})
 
