@@ -137,3 +137,20 @@ def test_every_reference_field_has_its_type_checked() -> None:
     """A field added to HubReference with a type the decoder does not know would decode unchecked."""
     checked = set(static_cache._REFERENCE_SCALARS) | {"location", "revision_state"}
     assert checked == {field.name for field in fields(HubReference)}
+
+
+def test_an_entry_of_another_format_is_a_miss(cache: StaticCache) -> None:
+    key = cache.key("app.py", b"x")
+    cache.put(key, full_result())
+    entry = stored(cache, key)
+    assert entry["format"] == 2
+    cache._path(key).write_text(json.dumps(entry | {"format": 1}))  # same fields, older meaning
+    assert cache.get(key) is None
+
+
+def test_entries_are_spread_over_folders_named_by_the_keys_first_two_digits(cache: StaticCache, tmp_path: Path) -> None:
+    key = cache.key("app.py", b"x")
+    cache.put(key, full_result())
+    assert [path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*.json")] == [
+        f"static/{key[:2]}/{key}.json"
+    ]
