@@ -154,3 +154,10 @@ def test_entries_are_spread_over_folders_named_by_the_keys_first_two_digits(cach
     assert [path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*.json")] == [
         f"static/{key[:2]}/{key}.json"
     ]
+
+
+def test_a_file_name_that_is_not_utf8_has_its_own_key(cache: StaticCache) -> None:
+    """os.fsdecode turns undecodable bytes of a POSIX file name into lone surrogates."""
+    name = "caf\udce9.py"
+    assert cache.key(name, b"x") == cache.key(name, b"x")
+    assert cache.key(name, b"x") not in {cache.key("caf\udce8.py", b"x"), cache.key("café.py", b"x")}
