@@ -9,6 +9,11 @@ from types import ModuleType
 
 import pytest
 
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -48,7 +53,35 @@ def test_a_file_belongs_to_one_group_only(tool: ModuleType) -> None:
     files = [file for group in tool.GROUPS for file in tool.group_files(group)]
     assert len(files) == len(set(files))
     assert "src/hubguard/static/suppression.py" in tool.group_files("suppressions")
-    assert "src/hubguard/static/suppression.py" not in tool.group_files("static")
+    assert "src/hubguard/static/suppression.py" not in tool.group_files("static-input")
+
+
+def test_the_static_groups_cover_every_static_module(tool: ModuleType) -> None:
+    grouped = {file for group in tool.GROUPS for file in tool.group_files(group)}
+    static = {str(path.relative_to(ROOT)) for path in (ROOT / "src/hubguard/static").glob("*.py")}
+    assert static <= grouped
+
+
+def test_every_group_names_existing_tests(tool: ModuleType) -> None:
+    for name, group in tool.GROUPS.items():
+        assert group.tests and all((ROOT / path).exists() for path in group.tests), name
+
+
+def test_a_group_work_folder_mutates_only_its_files_and_runs_only_its_tests(
+    tool: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One mutmut work folder per group: mutmut generates mutants for every file it may mutate, so a folder
+    shared by all groups made a run of one group mutate (and time out on) all of them."""
+    monkeypatch.setattr(tool, "STATE", tmp_path)
+    work = tool.prepare_workdir("pickle-vm")
+    assert work == tmp_path / "groups" / "pickle-vm"
+    settings = tomllib.loads((work / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
+    assert settings["only_mutate"] == ["src/hubguard/inspectors/pickle_vm.py"]
+    selection = settings["pytest_add_cli_args_test_selection"]
+    assert selection[: len(tool.GROUPS["pickle-vm"].tests)] == list(tool.GROUPS["pickle-vm"].tests)
+    assert selection[-2:] == ["-m", "not slow"] and "tests/static" not in selection
+    assert (work / "src").resolve() == ROOT / "src" and not (work / "bench").exists()
+    assert tool.prepare_workdir("policy") != work
 
 
 def test_mutant_names_map_to_their_module(tool: ModuleType) -> None:

@@ -7,11 +7,12 @@
     python3 tools/mutation.py --named                          # the hand-written mutants must all die
 
 From a fresh clone it makes its own virtualenv (``.mutation/venv``, with the ``test`` and ``mutation``
-extras) unless the running interpreter already has both. mutmut works in ``.mutation/work`` (out of git):
-the first run measures which tests reach which function over the fast suite, later runs reuse that and
-the verdicts of unchanged functions. Each mutant runs only the tests that reach its function, two at a
-time, so a group fits the time bound on two cores; past ``--time-limit`` the run stops and the mutants
-not reached are reported as unchecked.
+extras) unless the running interpreter already has both. Each group has its own mutmut work folder,
+``.mutation/groups/<group>`` (out of git), holding only that group's mutants: the first run measures which
+of the group's tests reach which function, later runs reuse that and the verdicts of unchanged functions.
+Each mutant runs only the tests that reach its function, fastest first, two mutants at a time, so a group
+fits half an hour on two cores; past ``--time-limit`` (for all the groups asked for together) the run
+stops and the mutants not reached are reported as unchecked.
 
 Score = killed / (total - equivalent). Timeouts count as killed (the suite noticed); "no tests" counts as
 survived. Equivalent mutants are listed with a reason in ``tools/equivalent-mutants.txt``.
@@ -30,39 +31,85 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import venv
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 STATE = ROOT / ".mutation"
-WORK = STATE / "work"
 EQUIVALENTS = ROOT / "tools" / "equivalent-mutants.txt"
 NAMED = ROOT / "tools" / "named-mutants.toml"
 
-# Group name -> source files (globs relative to the repository root). Static analysis is last: it is the
-# largest group and the one under the heaviest change.
-GROUPS: dict[str, tuple[str, ...]] = {
-    "revisions": ("src/hubguard/revisions.py",),
-    "suppressions": ("src/hubguard/static/suppression.py", "src/hubguard/filters/suppressions.py"),
-    "fingerprints": ("src/hubguard/formats/fingerprints.py",),
-    "range-reads": ("src/hubguard/hub/range_source.py",),
-    "cache-keys": (
-        "src/hubguard/cache_files.py",
-        "src/hubguard/hub/cache.py",
-        "src/hubguard/hub/scanners.py",
-        "src/hubguard/static/cache.py",
+# Group name -> the source files it mutates (globs relative to the repository root) and the tests that pin
+# them. Each group has its own mutmut work folder holding only its own mutants, and its mutants meet only its
+# own tests (those that reach the mutated function, fastest first): a group's run fits the time bound on two
+# cores, and a mutant that only a distant end-to-end test would notice counts as surviving.
+_STATIC_TESTS = ("tests/static", "tests/fuzz/test_sources.py", "tests/fuzz/test_notebooks.py", "tests/cli", "tests/fix")
+_INSPECTOR_TESTS = (
+    "tests/inspectors",
+    "tests/fuzz/test_model_pickles.py",
+    "tests/fuzz/test_model_archives.py",
+    "tests/test_model_command.py",
+)
+
+
+@dataclass(frozen=True)
+class Group:
+    files: tuple[str, ...]
+    tests: tuple[str, ...]
+
+
+GROUPS: dict[str, Group] = {
+    "revisions": Group(("src/hubguard/revisions.py",), ("tests/test_revisions.py", "tests/static", "tests/hub")),
+    "suppressions": Group(
+        ("src/hubguard/static/suppression.py", "src/hubguard/filters/suppressions.py"), ("tests/static", "tests/cli")
     ),
-    "pickle-vm": ("src/hubguard/inspectors/pickle_vm.py",),
-    "policy": ("src/hubguard/inspectors/policy.py",),
-    "static": ("src/hubguard/static/*.py",),
+    "fingerprints": Group(("src/hubguard/formats/fingerprints.py",), ("tests/formats",)),
+    "range-reads": Group(("src/hubguard/hub/range_source.py",), ("tests/hub",)),
+    "cache-keys": Group(
+        (
+            "src/hubguard/cache_files.py",
+            "src/hubguard/hub/cache.py",
+            "src/hubguard/hub/scanners.py",
+            "src/hubguard/static/cache.py",
+        ),
+        ("tests/hub", "tests/static", "tests/closure"),
+    ),
+    "pickle-vm": Group(("src/hubguard/inspectors/pickle_vm.py",), _INSPECTOR_TESTS),
+    "policy": Group(("src/hubguard/inspectors/policy.py",), _INSPECTOR_TESTS),
+    # The static pass, split by stage so that each part fits the time bound.
+    "static-checks": Group(("src/hubguard/static/checks.py", "src/hubguard/static/catalogue.py"), _STATIC_TESTS),
+    "static-values": Group(
+        ("src/hubguard/static/calls.py", "src/hubguard/static/values.py", "src/hubguard/static/bindings.py"),
+        _STATIC_TESTS,
+    ),
+    "static-paths": Group(
+        (
+            "src/hubguard/static/local_paths.py",
+            "src/hubguard/static/tree_constants.py",
+            "src/hubguard/static/hub_urls.py",
+            "src/hubguard/static/shell_commands.py",
+        ),
+        _STATIC_TESTS,
+    ),
+    "static-engine": Group(
+        (
+            "src/hubguard/static/engine.py",
+            "src/hubguard/static/analyzer.py",
+            "src/hubguard/static/positions.py",
+            "src/hubguard/static/jsonpos.py",
+            "src/hubguard/static/notebook.py",
+        ),
+        _STATIC_TESTS,
+    ),
+    "static-input": Group(("src/hubguard/static/*.py",), _STATIC_TESTS),
 }
 # Top-level entries the work directory does not mirror: its own pyproject.toml, and bench/ (only slow tests
 # read it, and its .work/ may hold gigabytes).
 _NOT_MIRRORED = {"pyproject.toml", "bench"}
-# Slow tests (virtualenvs, pre-commit, whole-tree scans) reach no core function that faster tests miss; the
-# tool's own test reads src/ as written, not as mutmut rewrites it.
-_TEST_SELECTION = ("tests", "-m", "not slow", "--ignore=tests/test_mutation_tool.py")
+# Slow tests (virtualenvs, pre-commit, whole-tree scans) reach no core function that faster tests miss.
+_NOT_SLOW = ("-m", "not slow")
 _KILLED = {"killed", "timeout", "caught by type check", "segfault"}
 _UNCHECKED = {"not checked", "check was interrupted by user", "skipped"}
 _PYTEST_FAILED = {1, 2}  # tests failed; collection failed (a mutant that breaks an import)
@@ -113,8 +160,8 @@ def group_files(group: str) -> list[str]:
     """The files of ``group``; a file two groups match belongs to the first (static/*.py leaves out
     static/suppression.py and static/cache.py)."""
     earlier = list(GROUPS)[: list(GROUPS).index(group)]
-    claimed = {path for name in earlier for pattern in GROUPS[name] for path in ROOT.glob(pattern)}
-    paths = {path for pattern in GROUPS[group] for path in ROOT.glob(pattern)} - claimed
+    claimed = {path for name in earlier for pattern in GROUPS[name].files for path in ROOT.glob(pattern)}
+    paths = {path for pattern in GROUPS[group].files for path in ROOT.glob(pattern)} - claimed
     return sorted(str(path.relative_to(ROOT)) for path in paths)
 
 
@@ -273,33 +320,38 @@ def _reexec_in_own_venv(argv: list[str]) -> None:
     os.execv(python, [str(python), str(Path(__file__).resolve()), *argv])
 
 
-def prepare_workdir() -> None:
-    """``.mutation/work`` mirrors the repository through symlinks, with a pyproject.toml that adds mutmut's
-    settings to the project's own (pytest options and markers included)."""
-    WORK.mkdir(parents=True, exist_ok=True)
+def workdir(group: str) -> Path:
+    return STATE / "groups" / group
+
+
+def prepare_workdir(group: str) -> Path:
+    """``.mutation/groups/<group>`` mirrors the repository through symlinks, with a pyproject.toml that adds mutmut's
+    settings for ``group`` to the project's own (pytest options and markers included)."""
+    work = workdir(group)
+    work.mkdir(parents=True, exist_ok=True)
     mirrored = _tracked_top_level() - _NOT_MIRRORED
     for name in mirrored:
-        link = WORK / name
+        link = work / name
         if not link.is_symlink():
             link.symlink_to(ROOT / name)
-    mutated = [file for group in GROUPS for file in group_files(group)]
     settings = "\n".join(
         [
             "",
             "[tool.mutmut]",
             'source_paths = ["src"]',
-            f"only_mutate = {_toml_list(mutated)}",
+            f"only_mutate = {_toml_list(group_files(group))}",
             # mutmut walks src/ without following symlinked folders: the Semgrep rules come in separately.
             f"also_copy = {_toml_list(['src/hubguard/semgrep_rules', *sorted(mirrored - {'src'})])}",
-            f"pytest_add_cli_args_test_selection = {_toml_list(list(_TEST_SELECTION))}",
+            f"pytest_add_cli_args_test_selection = {_toml_list([*GROUPS[group].tests, *_NOT_SLOW])}",
             'pytest_add_cli_args = ["-p", "no:cacheprovider", "-W", "ignore"]',
             "",
         ]
     )
     project = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    target = WORK / "pyproject.toml"
+    target = work / "pyproject.toml"
     if not target.exists() or target.read_text(encoding="utf-8") != project + settings:
         target.write_text(project + settings, encoding="utf-8")
+    return work
 
 
 def _tracked_top_level() -> set[str]:
@@ -312,30 +364,29 @@ def _toml_list(items: list[str]) -> str:
     return "[" + ", ".join(f'"{item}"' for item in items) + "]"
 
 
-def group_patterns(groups: list[str]) -> list[str]:
-    """mutmut's names for every mutant of ``groups``."""
-    return [f"{module_name(file)}.*" for group in groups for file in group_files(group)]
+def group_patterns(group: str) -> list[str]:
+    """mutmut's names for every mutant of ``group``."""
+    return [f"{module_name(file)}.*" for file in group_files(group)]
 
 
-def unsettled_mutants(groups: list[str], equivalents: dict[str, str]) -> list[str]:
-    """The mutants of ``groups`` that survived the last run or were never checked (time limit, changed code)."""
-    modules = {module_name(file) for group in groups for file in group_files(group)}
+def unsettled_mutants(group: str, equivalents: dict[str, str]) -> list[str]:
+    """The mutants of ``group`` that survived the last run or were never checked (time limit, changed code)."""
     return [
         name
-        for name, status in mutant_statuses().items()
-        if mutant_module(name) in modules and status not in _KILLED and name not in equivalents
+        for name, status in mutant_statuses(group).items()
+        if status not in _KILLED and name not in equivalents
     ]
 
 
-def run_mutmut(names: list[str], jobs: int, minutes: float) -> None:
+def run_mutmut(work: Path, names: list[str], jobs: int, seconds: float) -> None:
     command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *names]
     # The copy mutmut tests lies inside this checkout; git must not see it as part of the checkout's repository.
-    env = os.environ | {"GIT_CEILING_DIRECTORIES": str(WORK)}
-    process = subprocess.Popen(command, cwd=WORK, env=env, start_new_session=True)
+    env = os.environ | {"GIT_CEILING_DIRECTORIES": str(work)}
+    process = subprocess.Popen(command, cwd=work, env=env, start_new_session=True)
     try:
-        process.wait(timeout=minutes * 60)
+        process.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
-        print(f"\ntime limit of {minutes:g} minutes reached: stopping; unreached mutants count as unchecked")
+        print("\ntime limit reached: stopping; unreached mutants count as unchecked")
         os.killpg(process.pid, signal.SIGINT)
         try:
             process.wait(timeout=60)
@@ -348,21 +399,23 @@ def run_mutmut(names: list[str], jobs: int, minutes: float) -> None:
         raise
 
 
-def mutant_statuses() -> dict[str, str]:
-    """Every mutant's verdict from the last runs, as ``mutmut results`` prints them."""
-    if not (WORK / "mutants").is_dir():
+def mutant_statuses(group: str) -> dict[str, str]:
+    """The verdicts of ``group``'s mutants from its last runs, as ``mutmut results`` prints them."""
+    work = workdir(group)
+    if not (work / "mutants").is_dir():
         return {}
     output = subprocess.run(
         [sys.executable, "-m", "mutmut", "results", "--all", "true"],
-        cwd=WORK,
+        cwd=work,
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+    modules = {module_name(file) for file in group_files(group)}
     statuses = {}
     for line in output.splitlines():
         name, colon, status = line.strip().rpartition(": ")
-        if colon and "__mutmut_" in name:
+        if colon and "__mutmut_" in name and mutant_module(name) in modules:
             statuses[name] = status
     return statuses
 
@@ -379,11 +432,17 @@ def main(argv: list[str] | None = None) -> int:
         _reexec_in_own_venv(argv)
     if args.named:
         return 0 if run_named(read_named_mutants(), args.jobs) else 1
-    prepare_workdir()
-    names = unsettled_mutants(args.modules, equivalents) if args.survivors else group_patterns(args.modules)
-    if names and not args.report_only:
-        run_mutmut(names, args.jobs, args.time_limit)
-    scores, survivors, stale = score_groups(mutant_statuses(), args.modules, equivalents)
+    deadline = time.monotonic() + args.time_limit * 60
+    statuses: dict[str, str] = {}
+    for group in args.modules:
+        work = prepare_workdir(group)
+        names = unsettled_mutants(group, equivalents) if args.survivors else group_patterns(group)
+        seconds_left = deadline - time.monotonic()
+        if names and not args.report_only and seconds_left > 0:
+            print(f"== {group}: {' '.join(group_files(group))}", flush=True)
+            run_mutmut(work, names, args.jobs, seconds_left)
+        statuses |= mutant_statuses(group)
+    scores, survivors, stale = score_groups(statuses, args.modules, equivalents)
     print()
     if survivors:
         print("surviving mutants (kill them with a test, or list them in tools/equivalent-mutants.txt):")
