@@ -22,7 +22,8 @@ from hubguard.findings import INTERNAL_ERROR, Finding, Level, ScanResult
 from hubguard.static.files import relative_path
 
 if TYPE_CHECKING:
-    from hubguard.filters import Baseline, ChangedLines
+    from hubguard.filters.baseline import Baseline
+    from hubguard.filters.changed_lines import ChangedLines
     from hubguard.pipeline import ScanOptions
 
 STDIN = Path("-")
@@ -302,7 +303,6 @@ def _check_scan_arguments(args: argparse.Namespace) -> None:
 
 
 def _scan(args: argparse.Namespace, console: Console, err_console: Console) -> int:
-    from hubguard.filters import Baseline, BaselineError, DiffError, lines_changed_since, write_baseline
     from hubguard.pipeline import ScanOptions, run_scan
 
     _check_scan_arguments(args)
@@ -316,16 +316,15 @@ def _scan(args: argparse.Namespace, console: Console, err_console: Console) -> i
         display = relative_path(stdin_path, root) if args.stdin_filename else "<stdin>"
         stdin = (display, sys.stdin.buffer.read())
         texts[display] = stdin[1].decode("utf-8", errors="replace")
-    try:
-        baseline = Baseline.load(args.baseline) if args.baseline is not None else None
-        changed = lines_changed_since(args.diff_base, root) if args.diff_base else None
-    except (BaselineError, DiffError) as error:
-        raise ConfigError(f"--diff-base {args.diff_base}: {error}" if isinstance(error, DiffError) else str(error))
+    baseline = _load_baseline(args.baseline) if args.baseline is not None else None
+    changed = _changed_lines(args.diff_base, root) if args.diff_base else None
     options = ScanOptions(
         list(args.paths), root, config, progress=not args.quiet, verbose=_debug(args.verbose), stdin=stdin
     )
     result = run_scan(options)
     if args.write_baseline is not None:
+        from hubguard.filters.baseline import write_baseline
+
         count = write_baseline(args.write_baseline, result.findings, root, texts)
         err_console.print(f"hubguard: wrote {count} findings to the baseline {args.write_baseline}", markup=False)
         return EXIT_INTERNAL if exit_code(result, None) == EXIT_INTERNAL else EXIT_OK
@@ -335,6 +334,24 @@ def _scan(args: argparse.Namespace, console: Console, err_console: Console) -> i
             return exit_code(result, config.fail_on)  # stdout holds the patch and nothing else
     hidden = _filter(result, baseline, changed, root, texts)
     return _report(result, args, config, root, console, err_console, hidden, texts)
+
+
+def _load_baseline(path: Path) -> Baseline:
+    from hubguard.filters.baseline import Baseline, BaselineError
+
+    try:
+        return Baseline.load(path)
+    except BaselineError as error:
+        raise ConfigError(str(error)) from None
+
+
+def _changed_lines(base: str, root: Path) -> ChangedLines:
+    from hubguard.filters.changed_lines import DiffError, lines_changed_since
+
+    try:
+        return lines_changed_since(base, root)
+    except DiffError as error:
+        raise ConfigError(f"--diff-base {base}: {error}") from None
 
 
 def _filter(

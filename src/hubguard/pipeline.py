@@ -25,7 +25,7 @@ from hubguard.filters.suppressions import (
     unused_suppression_findings,
 )
 from hubguard.rules import REMOTE_PASS_PREFIX
-from hubguard.static import analyze_bytes, scan_paths
+from hubguard.static.engine import analyze_bytes, scan_paths
 
 
 @dataclass

@@ -7,7 +7,7 @@ from pathlib import Path
 from hubguard.config import Config
 from hubguard.findings import Finding
 from hubguard.fix import apply_fixes
-from hubguard.static import scan_paths
+from hubguard.static.engine import scan_paths
 from tests.fix.helpers import SHA
 
 SOURCE = """\

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from hubguard.config import Config
 from hubguard.findings import ScanResult
-from hubguard.static import analyze_bytes
+from hubguard.static.engine import analyze_bytes
 from tests.inspectors.strategies import fuzz_settings
 
 PER_EXAMPLE_SECONDS = 60.0  # generous (a shared, loaded machine): a hostile example takes well under a second

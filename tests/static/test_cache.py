@@ -15,7 +15,7 @@ from hubguard.config import Config
 from hubguard.findings import Level
 from hubguard.formats.json_report import build_report
 from hubguard.formats.context import ReportContext
-from hubguard.static import scan_paths
+from hubguard.static.engine import scan_paths
 
 LOADER = 'from transformers import AutoModel\nm = AutoModel.from_pretrained("org/x", trust_remote_code=True)\n'
 NOTEBOOK = json.dumps(

@@ -18,7 +18,7 @@ import pytest
 
 from hubguard.config import Config
 from hubguard.findings import Finding, ScanResult
-from hubguard.static import scan_paths
+from hubguard.static.engine import scan_paths
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
 CASE_FILES = sorted(p for p in CORPUS_DIR.rglob("*") if p.suffix in {".py", ".ipynb"})

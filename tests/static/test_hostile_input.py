@@ -19,7 +19,8 @@ import pytest
 
 from hubguard.config import Config
 from hubguard.findings import Level, ScanResult
-from hubguard.static import analyze_bytes, engine, scan_paths
+from hubguard.static import engine
+from hubguard.static.engine import analyze_bytes, scan_paths
 
 LOADER = 'from transformers import AutoModel\nm = AutoModel.from_pretrained("org/x", trust_remote_code=True)\n'
 DEEP_LINES = {

@@ -9,7 +9,7 @@ from pathlib import Path
 from hubguard.config import Config
 from hubguard.findings import Finding, Level
 from hubguard.fix import apply_fixes
-from hubguard.static import scan_paths
+from hubguard.static.engine import scan_paths
 from tests.fix.helpers import SHA
 
 CALLS = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hubguard.config import Config
-from hubguard.static import analyze_bytes
+from hubguard.static.engine import analyze_bytes
 from hubguard.static.prefilter import screen_text
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from hubguard.config import Config
 from hubguard.findings import RevisionState
-from hubguard.static import scan_paths
+from hubguard.static.engine import scan_paths
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
 

@@ -44,7 +44,7 @@ def _resolve(notification_path: str) -> Path:
 
 @pytest.mark.slow
 def test_scanning_the_stdlib_raises_nothing_and_reports_only_broken_files() -> None:
-    from hubguard.static import scan_paths
+    from hubguard.static.engine import scan_paths
 
     result = scan_paths(_stdlib_entries(), Config())
 
@@ -66,7 +66,7 @@ def _broken_stdlib_files() -> list[Path]:
 
 
 def test_broken_files_become_notifications_without_hiding_findings(tmp_path: Path) -> None:
-    from hubguard.static import scan_paths
+    from hubguard.static.engine import scan_paths
 
     broken: dict[str, bytes] = dict(SYNTHETIC_BROKEN)
     for path in _broken_stdlib_files():

@@ -12,17 +12,26 @@ PROBE = """
 import json, sys
 from hubguard.cli import main
 try:
-    main(sys.argv[1:])
+    main(sys.argv[2:])
 except SystemExit:
     pass
-print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in {"cyclonedx", "httpcore", "libcst"}
-                        or name.startswith(("hubguard.hub", "hubguard.remote_code", "hubguard.inspectors")))))
+watched = json.loads(sys.argv[1])
+print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in watched["packages"]
+                        or name.startswith(tuple(watched["modules"])))))
 """
+HEAVY = {"packages": ["cyclonedx", "httpcore", "libcst"], "modules": ["hubguard.hub", "hubguard.remote_code", "hubguard.inspectors"]}
+# Needed only by some scans: directory walks and exclude globs (pathspec), notebooks, baselines and --diff-base.
+OCCASIONAL = {
+    "packages": ["pathspec"],
+    "modules": ["hubguard.static.notebook", "hubguard.static.jsonpos", "hubguard.static.shell_commands",
+                "hubguard.filters.baseline", "hubguard.filters.changed_lines"],
+}
 
 
-def imported_by(*args: str, cwd: Path) -> list[str]:
+def imported_by(*args: str, cwd: Path, watched: dict[str, list[str]] = HEAVY) -> list[str]:
     completed = subprocess.run(
-        [sys.executable, "-c", PROBE, *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-c", PROBE, json.dumps(watched), *args], cwd=cwd, capture_output=True, text=True,
+        timeout=120, check=True,
     )
     return json.loads(completed.stdout.splitlines()[-1])
 
@@ -42,3 +51,20 @@ def test_the_probe_sees_what_an_inventory_imports(tmp_path: Path) -> None:
     (tmp_path / "empty.py").write_text("x = 1\n", encoding="utf-8")
     args = ["scan", "--offline", "--no-cache", "--format", "cyclonedx", "--output", str(tmp_path / "bom.json"), "."]
     assert any(name.startswith("cyclonedx") for name in imported_by(*args, cwd=tmp_path))
+
+
+def test_a_commit_hook_scan_of_named_files_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
+    """What pre-commit runs: a few named .py files, text report, no exclude globs, no notebook, no baseline."""
+    (tmp_path / "train.py").write_text("from transformers import AutoModel\nAutoModel.from_pretrained('org/x')\n")
+    (tmp_path / "util.py").write_text("import json\n")
+    args = ["scan", "--offline", "--no-cache", "--fail-on", "none", "train.py", "util.py"]
+    assert imported_by(*args, cwd=tmp_path, watched=OCCASIONAL) == []
+
+
+def test_the_probe_sees_the_occasional_imports_when_they_are_used(tmp_path: Path) -> None:
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "source": ["import torch\\n", "torch.load('x.pt')\\n"]}
+    notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "train.ipynb").write_text(json.dumps(notebook))
+    args = ["scan", "--offline", "--no-cache", "--exclude", "build", "--write-baseline", "baseline.json", "."]
+    imported = imported_by(*args, cwd=tmp_path, watched=OCCASIONAL)
+    assert {"pathspec", "hubguard.static.notebook", "hubguard.filters.baseline"} <= set(imported)

@@ -1,5 +1,1 @@
-"""Static pass: find risky model loads in the consumer's own code."""
-
-from hubguard.static.engine import analyze_bytes, scan_paths
-
-__all__ = ["analyze_bytes", "scan_paths"]
+"""Static pass: find risky model loads in the consumer's own code (the entry point is ``engine``)."""

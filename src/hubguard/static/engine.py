@@ -7,24 +7,26 @@ from collections.abc import Callable
 from dataclasses import replace
 from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hubguard.config import Config
 from hubguard.findings import INTERNAL_ERROR, Finding, Level, Location, Notification, Region, ScanResult, SuppressionComment
 from hubguard.static.analyzer import CallHit, ModuleAnalysis, analyze_module, region_of
-from hubguard.static.checks import Hit
 from hubguard.static.cache import StaticCache
+from hubguard.static.checks import Hit
 from hubguard.static.files import discover, relative_path
 from hubguard.static.lines import python_lines
-from hubguard.static.notebook import NotebookSource
 from hubguard.static.positions import Span
 from hubguard.static.prefilter import might_contain_sinks, screen_text
 from hubguard.static.progress import ProgressBar
 from hubguard.static.reading import NotRead, TooLarge, read_regular_file
-from hubguard.static.shell_commands import lm_eval_hits
 from hubguard.static.recovery import Parsed, parse_recovering
 from hubguard.static.sources import Source, UnreadableSource, read_source
-from hubguard.static.tree_constants import Imported, TreeConstants
 from hubguard.static.suppression import comment_span, suppressing_line, suppressions_by_line
+from hubguard.static.tree_constants import Imported, TreeConstants
+
+if TYPE_CHECKING:
+    from hubguard.static.notebook import NotebookSource
 
 _POOL_THRESHOLD = 64
 _CHUNK = 16
@@ -199,6 +201,10 @@ def _collect_shell_commands(
     assert notebook is not None
     if "lm_eval" not in notebook.raw and "lm-eval" not in notebook.raw:
         return
+    from hubguard.static.shell_commands import (
+        lm_eval_hits,  # notebooks that run lm-eval only
+    )
+
     for cell, first_line in zip(notebook.cells, notebook.first_lines):
         for shell in lm_eval_hits(cell.text):
             line = first_line + shell.line - 1

@@ -6,10 +6,12 @@ import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-
-import pathspec
+from typing import TYPE_CHECKING
 
 from hubguard.config import Config
+
+if TYPE_CHECKING:
+    import pathspec
 
 ANALYSED_SUFFIXES = frozenset({".py", ".pyi", ".ipynb"})
 SKIPPED_DIRS = frozenset(
@@ -47,6 +49,8 @@ def relative_path(path: Path, root: Path) -> str:
 @lru_cache(maxsize=64)
 def glob_spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     """``.gitignore``-style globs (``tests/**``, ``*.ipynb``, ``vendor``), the one matcher for every path setting."""
+    import pathspec  # imported when first needed: a commit's few named files usually need no pattern at all
+
     return pathspec.GitIgnoreSpec.from_lines(patterns)
 
 
@@ -87,7 +91,7 @@ class GitIgnore:
             lines = file.read_text(encoding="utf-8", errors="replace").splitlines()
         except OSError:
             return None
-        return pathspec.GitIgnoreSpec.from_lines(lines) or None
+        return glob_spec(tuple(lines)) or None
 
     def _spec(self, directory: Path) -> pathspec.GitIgnoreSpec | None:
         if directory not in self._specs:

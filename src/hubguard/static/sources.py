@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import tokenize
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from hubguard.static.notebook import NotebookError, NotebookSource, read_notebook
+if TYPE_CHECKING:
+    from hubguard.static.notebook import NotebookSource
 
 
 class UnreadableSource(Exception):
@@ -32,6 +34,8 @@ def read_source(relative: str, data: bytes) -> Source:
 
 
 def _read_notebook(data: bytes) -> Source:
+    from hubguard.static.notebook import NotebookError, read_notebook  # JSON positions: notebooks only
+
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
