@@ -9,7 +9,8 @@ Rows (targets in brackets):
    [>= 3x faster in wall time on 2 cores].
 3. A re-run on the unchanged transformers tree, result cache warm [<= 1 s].
 4. One commit touching 3 files through the real `pre-commit` in a 500-file repository [median <= 0.3 s]
-   (bench/bench_precommit.py builds the repositories; each run stages 3 freshly edited files).
+   (bench/bench_precommit.py builds the repositories; each run stages 3 freshly edited files). The same commit
+   through a do-nothing Python hook is printed beside it: what pre-commit and any Python hook cost by themselves.
 5. Peak memory of hubguard in any of the above [<= 200 MiB].
 
 Trees come from PyPI (`pip download`) into bench/.work/ (git-ignored); Bandit and Ruff are installed into
@@ -139,7 +140,7 @@ def table(title: str, files: int, rows: list[Measurement]) -> str:
 
 
 def precommit_medians(runs: int) -> tuple[float, float]:
-    """Medians of the hubguard hook and of a do-nothing hook (pre-commit's own share)."""
+    """Medians of the hubguard hook and of a do-nothing Python hook (what any Python hook pays)."""
     sys.path.insert(0, str(BENCH_DIR))
     import bench_precommit
 
@@ -195,7 +196,7 @@ def main() -> int:
     if not options.skip_precommit:
         hook, nothing = precommit_medians(options.precommit_runs)
         summary["pre-commit, 3 staged files, median s (target <= 0.3)"] = hook
-        summary["pre-commit, same commit, do-nothing hook, median s"] = nothing
+        summary["pre-commit, same commit, do-nothing Python hook, median s"] = nothing
     summary["hubguard peak MiB, any row (target <= 200)"] = max(
         row.peak_mib for measured in rows.values() for row in measured if row.tool.startswith("hubguard")
     )

@@ -11,11 +11,6 @@ from typing import Any
 from hubguard.findings import Level
 from hubguard.rules import RULES
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 
 class ConfigError(Exception):
     """A configuration problem the user must fix; the CLI prints it and exits 2."""
@@ -181,6 +176,10 @@ def load_config(explicit: Path | None, start: Path) -> Config:
 
 
 def _document(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib  # imported when a configuration file is there to read
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
@@ -199,6 +198,14 @@ def _table(path: Path, document: dict[str, Any]) -> dict[str, Any]:
     return table
 
 
+def _mentions_hubguard(pyproject: Path) -> bool:
+    """Whether ``pyproject`` can hold a ``[tool.hubguard]`` table; most projects' cannot, and need no TOML parse."""
+    try:
+        return b"hubguard" in pyproject.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"cannot read {pyproject}: {error.strerror or error}") from None
+
+
 def find_config(start: Path) -> Path | None:
     """The nearest ``hubguard.toml``, or ``pyproject.toml`` with a ``[tool.hubguard]`` table, at or above
     ``start``; the search stops at the repository root (the directory holding ``.git``)."""
@@ -210,7 +217,7 @@ def find_config(start: Path) -> Path | None:
         if dedicated.is_file():
             return dedicated
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and "hubguard" in _document(pyproject).get("tool", {}):
+        if pyproject.is_file() and _mentions_hubguard(pyproject) and "hubguard" in _document(pyproject).get("tool", {}):
             return pyproject
         if (candidate / ".git").exists():
             return None

@@ -77,6 +77,21 @@ def test_bad_configuration_exits_2_with_a_clear_message(
     assert "Traceback" not in err
 
 
+def test_a_pyproject_without_hubguard_settings_is_not_ours_to_judge(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It is not parsed (a commit hook saves the TOML parser), so another tool's broken TOML is not our error;
+    settings further up are not looked for past the repository root either way."""
+    (tmp_path / ".git").mkdir(exist_ok=True)
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff\nline-length = 120\n")
+    (tmp_path / "bad.py").write_text(VULNERABLE)
+    assert main(["scan", "--offline", "--fail-on", "none", "bad.py"]) == 0
+    assert "not valid TOML" not in capsys.readouterr().err
+    (tmp_path / "pyproject.toml").write_text("[tool.ruff\n# hubguard settings below\n")
+    assert main(["scan", "--offline", "bad.py"]) == 2
+    assert "not valid TOML" in capsys.readouterr().err
+
+
 def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scan", "--offline", "missing.py"]) == 2
     assert main(["scan", "--offline", "--select", "HG9"]) == 2

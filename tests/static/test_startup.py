@@ -20,11 +20,13 @@ print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in wa
                         or name.startswith(tuple(watched["modules"])))))
 """
 HEAVY = {"packages": ["cyclonedx", "httpcore", "libcst"], "modules": ["hubguard.hub", "hubguard.remote_code", "hubguard.inspectors"]}
-# Needed only by some scans: directory walks and exclude globs (pathspec), notebooks, baselines and --diff-base.
+# Needed only by some scans: directory walks and exclude globs (pathspec), a configuration file to parse,
+# notebooks, baselines and --diff-base, machine-readable reports.
 OCCASIONAL = {
-    "packages": ["pathspec"],
+    "packages": ["pathspec", "tomllib", "tomli"],
     "modules": ["hubguard.static.notebook", "hubguard.static.jsonpos", "hubguard.static.shell_commands",
-                "hubguard.filters.baseline", "hubguard.filters.changed_lines"],
+                "hubguard.filters.baseline", "hubguard.filters.changed_lines", "hubguard.formats.sarif",
+                "hubguard.formats.json_report", "hubguard.formats.github"],
 }
 
 
@@ -54,7 +56,10 @@ def test_the_probe_sees_what_an_inventory_imports(tmp_path: Path) -> None:
 
 
 def test_a_commit_hook_scan_of_named_files_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
-    """What pre-commit runs: a few named .py files, text report, no exclude globs, no notebook, no baseline."""
+    """What pre-commit runs: a few named .py files, text report, no exclude globs, no notebook, no baseline, and
+    a pyproject.toml without hubguard settings."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "demo"\n')
     (tmp_path / "train.py").write_text("from transformers import AutoModel\nAutoModel.from_pretrained('org/x')\n")
     (tmp_path / "util.py").write_text("import json\n")
     args = ["scan", "--offline", "--no-cache", "--fail-on", "none", "train.py", "util.py"]
@@ -65,6 +70,10 @@ def test_the_probe_sees_the_occasional_imports_when_they_are_used(tmp_path: Path
     cell = {"cell_type": "code", "metadata": {}, "outputs": [], "source": ["import torch\\n", "torch.load('x.pt')\\n"]}
     notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
     (tmp_path / "train.ipynb").write_text(json.dumps(notebook))
+    (tmp_path / "pyproject.toml").write_text("[tool.hubguard]\nfail-on = 'error'\n")
     args = ["scan", "--offline", "--no-cache", "--exclude", "build", "--write-baseline", "baseline.json", "."]
-    imported = imported_by(*args, cwd=tmp_path, watched=OCCASIONAL)
-    assert {"pathspec", "hubguard.static.notebook", "hubguard.filters.baseline"} <= set(imported)
+    imported = set(imported_by(*args, cwd=tmp_path, watched=OCCASIONAL))
+    assert {"pathspec", "hubguard.static.notebook", "hubguard.filters.baseline"} <= imported
+    assert imported & {"tomllib", "tomli"}
+    args = ["scan", "--offline", "--no-cache", "--format", "json", "--output", "report.json", "train.ipynb"]
+    assert "hubguard.formats.json_report" in imported_by(*args, cwd=tmp_path, watched=OCCASIONAL)
