@@ -146,3 +146,12 @@ def test_every_named_mutant_still_applies_once(tool: ModuleType) -> None:
         assert mutant.tests and all((ROOT / path).exists() for path in mutant.tests), mutant.id
         # On failure: the code moved; rewrite the entry in tools/named-mutants.toml to mutate it where it is now.
         assert tool.mutated_source(mutant) != (ROOT / mutant.file).read_text(encoding="utf-8")
+
+
+def test_fail_under_needs_every_group_judged_in_full_and_at_the_score(tool: ModuleType) -> None:
+    full = tool.Score(killed=9, survived=1, equivalent=2)
+    assert tool.meets({"a": full}, 90.0)
+    assert not tool.meets({"a": full}, 90.1)
+    assert not tool.meets({"a": full, "b": tool.Score(killed=5, unchecked=1)}, 50.0)
+    assert not tool.meets({"a": tool.Score()}, 0.0)  # a group with no mutants at all was not run
+    assert tool.parse_args(["--fail-under", "100"]).fail_under == 100.0

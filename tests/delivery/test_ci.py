@@ -19,8 +19,12 @@ def test_run_calls_the_lowest_versions_job_after_the_suite() -> None:
 
 def test_lowest_job_installs_the_lowest_allowed_versions_and_runs_the_suite_in_parallel() -> None:
     assert "pip install -q uv" in LOWEST  # uv comes from PyPI like everything else
-    assert "--resolution lowest-direct -e '.[test]'" in LOWEST
+    assert "--resolution lowest-direct -e '.[test,mutation]'" in LOWEST
     assert re.search(r"\.venv-lowest/bin/python -m pytest -n auto -q .*--ignore=tests/delivery/test_precommit\.py", LOWEST)
+
+
+def test_lowest_job_runs_the_mutation_script_at_mutmuts_floor_and_fails_below_full_score() -> None:
+    assert re.search(r"\.venv-lowest/bin/python tools/mutation\.py --modules \w[\w-]* --fail-under 100 ", LOWEST)
 
 
 def test_transformers_job_pins_the_newest_release_and_runs_the_online_path() -> None:
