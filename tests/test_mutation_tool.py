@@ -80,6 +80,7 @@ def test_a_group_work_folder_mutates_only_its_files_and_runs_only_its_tests(
     selection = settings["pytest_add_cli_args_test_selection"]
     assert selection[: len(tool.GROUPS["pickle-vm"].tests)] == list(tool.GROUPS["pickle-vm"].tests)
     assert selection[-2:] == ["-m", "not slow"] and "tests/static" not in selection
+    assert settings["process_isolation"] == "forkserver"  # mutants must not inherit the reach run's caches
     assert (work / "src").resolve() == ROOT / "src" and not (work / "bench").exists()
     assert tool.prepare_workdir("policy") != work
 

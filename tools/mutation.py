@@ -350,6 +350,10 @@ def prepare_workdir(group: str) -> Path:
             f"also_copy = {_toml_list(['src/hubguard/semgrep_rules', *sorted(mirrored - {'src'})])}",
             f"pytest_add_cli_args_test_selection = {_toml_list([*GROUPS[group].tests, *_NOT_SLOW])}",
             'pytest_add_cli_args = ["-p", "no:cacheprovider", "-W", "ignore"]',
+            # Mutants run in children of a server that only collected the tests. Forked from mutmut's main
+            # process instead, they inherit what the reach measurement left in memory (functools caches in
+            # hubguard and in tests) and replay results the original code computed: mutants seem to survive.
+            'process_isolation = "forkserver"',
             "",
         ]
     )
