@@ -169,21 +169,27 @@ CONFIG_FILE = "hubguard.toml"
 
 def load_config(explicit: Path | None, start: Path) -> Config:
     """Settings from ``explicit`` or the nearest configuration at or above ``start``; defaults if none."""
-    path = explicit if explicit is not None else find_config(start)
-    if path is None:
+    found = (explicit, _document(explicit, _read(explicit))) if explicit is not None else find_config(start)
+    if found is None:
         return Config()
-    return config_from_table(_table(path, _document(path)), path)
+    path, document = found
+    return config_from_table(_table(path, document), path)
 
 
-def _document(path: Path) -> dict[str, Any]:
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def _document(path: Path, data: bytes) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib  # imported when a configuration file is there to read
     else:  # pragma: no cover - exercised on Python 3.10 only
         import tomli as tomllib
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ConfigError(f"cannot read {path}: {error.strerror or error}") from None
+        return tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path} is not valid TOML: {error}") from None
 
@@ -198,27 +204,23 @@ def _table(path: Path, document: dict[str, Any]) -> dict[str, Any]:
     return table
 
 
-def _mentions_hubguard(pyproject: Path) -> bool:
-    """Whether ``pyproject`` can hold a ``[tool.hubguard]`` table; most projects' cannot, and need no TOML parse."""
-    try:
-        return b"hubguard" in pyproject.read_bytes()
-    except OSError as error:
-        raise ConfigError(f"cannot read {pyproject}: {error.strerror or error}") from None
-
-
-def find_config(start: Path) -> Path | None:
+def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
     """The nearest ``hubguard.toml``, or ``pyproject.toml`` with a ``[tool.hubguard]`` table, at or above
-    ``start``; the search stops at the repository root (the directory holding ``.git``)."""
+    ``start``, and its parsed document; the search stops at the repository root (the directory holding ``.git``).
+    A ``pyproject.toml`` that never mentions hubguard is not parsed: most projects' do not, and a commit hook
+    saves the TOML parser."""
     directory = start.resolve()
     if directory.is_file():
         directory = directory.parent
     for candidate in (directory, *directory.parents):
         dedicated = candidate / CONFIG_FILE
         if dedicated.is_file():
-            return dedicated
+            return dedicated, _document(dedicated, _read(dedicated))
         pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and _mentions_hubguard(pyproject) and "hubguard" in _document(pyproject).get("tool", {}):
-            return pyproject
+        if pyproject.is_file() and b"hubguard" in (data := _read(pyproject)):
+            document = _document(pyproject, data)
+            if "hubguard" in document.get("tool", {}):
+                return pyproject, document
         if (candidate / ".git").exists():
             return None
     return None
