@@ -9,19 +9,23 @@ from __future__ import annotations
 import ast
 import json
 import re
+import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
 import pytest
 
 from hubguard.config import Config
-from hubguard.findings import Finding, ScanResult
+from hubguard.findings import Finding, HubReference, ScanResult
 from hubguard.static.engine import scan_paths
 
 CORPUS_DIR = Path(__file__).resolve().parents[1] / "corpus"
 CASE_FILES = sorted(p for p in CORPUS_DIR.rglob("*") if p.suffix in {".py", ".ipynb"})
+# Every finding's message and properties and every hub reference, one line each, per case file: what the
+# annotations do not say. Rewrite it after an intended change with `python tests/static/test_corpus.py --update`.
+SNAPSHOT = CORPUS_DIR / "findings.snapshot"
 STATIC_RULES = {"HG101", "HG102", "HG201", "HG301"}
 MIN_CASES = 575
 REQUIRED_ROWS = {
@@ -260,3 +264,58 @@ def test_corpus_size_and_coverage() -> None:
     assert {(rule, level) for rule in STATIC_RULES for level in ("error", "warning")} <= levels
     assert {("HG201", "note"), ("HG301", "note")} <= levels
     assert any(key[4] for case in cases for key in case.expected), "no suppression case"
+
+
+def snapshot_lines(path: Path) -> list[str]:
+    """What ``path`` reports beyond its annotations: messages, properties, and the references it hands the
+    remote pass, one line each in report order."""
+    result = _scan(path)
+    name = _case_id(path)
+    lines = []
+    for finding in result.findings:
+        line, column, rule_id, level, suppressed = _key(finding)
+        state = " suppressed" if suppressed else ""
+        properties = json.dumps(finding.properties, sort_keys=True)
+        message = json.dumps(finding.message)  # one line, whatever the scanned code put in it
+        lines.append(f"{name}:{line}:{column}: {rule_id} {level}{state} {message} {properties}")
+    for reference in result.references:
+        lines.append(f"{name}:{_reference_position(reference)}: reference {_reference_fields(reference)}")
+    return lines
+
+
+def _reference_position(reference: HubReference) -> str:
+    region = reference.location.region
+    return "?" if region is None else f"{region.start_line}:{region.start_column}"
+
+
+def _reference_fields(reference: HubReference) -> str:
+    fields = {key: value for key, value in asdict(reference).items() if key != "location"}
+    return json.dumps(fields, sort_keys=True, default=str)
+
+
+def _read_snapshot() -> dict[str, list[str]]:
+    entries: dict[str, list[str]] = {}
+    for line in SNAPSHOT.read_text(encoding="utf-8").splitlines():
+        entries.setdefault(line.split(":", 1)[0], []).append(line)
+    return entries
+
+
+@pytest.mark.parametrize("path", CASE_FILES, ids=_case_id)
+def test_corpus_messages_properties_and_references_match_the_snapshot(path: Path) -> None:
+    expected = _read_snapshot().get(_case_id(path), [])
+    actual = snapshot_lines(path)
+    assert actual == expected, (
+        f"{_case_id(path)} reports differently from tests/corpus/findings.snapshot; if the change is intended, "
+        "run `python tests/static/test_corpus.py --update` and review the diff"
+    )
+
+
+def test_the_snapshot_names_only_case_files() -> None:
+    assert set(_read_snapshot()) <= {_case_id(path) for path in CASE_FILES}
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--update"]:
+        sys.exit("usage: python tests/static/test_corpus.py --update")
+    SNAPSHOT.write_text("".join(f"{line}\n" for path in CASE_FILES for line in snapshot_lines(path)), encoding="utf-8")
+    print(f"wrote {SNAPSHOT}")
