@@ -7,7 +7,7 @@ deserialization, C = download only). The analysis reads this table and nothing e
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
 from functools import lru_cache
 
@@ -64,19 +64,9 @@ CHECKPOINT_PREFIXES = (
 )
 _MODEL = Arg("pretrained_model_name_or_path", 0)
 
-def _checkpoint_loader(names: tuple[str, ...], checkpoint: Arg, tables: str) -> Sink:
-    """A12: an OpenMMLab loader. ``tables`` is whose name tables expand ``open-mmlab://`` names: mmengine, mmcv,
-    or openmmlab (the codebase's own choice)."""
-    return Sink(
-        "A12",
-        names,
-        OPENMMLAB_CHECKS,
-        hub="openmmlab",
-        repo_type=tables,
-        repo=checkpoint,
-        revision_style="checkpoint",
-        library=tables,
-    )
+# A12, OpenMMLab checkpoint loaders: each row below adds its names, the checkpoint argument, and whose name tables
+# expand open-mmlab:// names (kept as repo_type and library): mmengine, mmcv, or openmmlab (the codebase's own).
+_CHECKPOINT_LOADER = Sink("A12", (), OPENMMLAB_CHECKS, hub="openmmlab", revision_style="checkpoint")
 
 
 SINKS: tuple[Sink, ...] = (
@@ -465,42 +455,62 @@ SINKS: tuple[Sink, ...] = (
         revision_style="unpinnable",
         library="nemo",
     ),
-    _checkpoint_loader(
-        ("mmengine.runner.load_checkpoint", "mmengine.runner.checkpoint.load_checkpoint"),
-        Arg("filename", 1),
-        "mmengine",
+    replace(
+        _CHECKPOINT_LOADER,
+        names=("mmengine.runner.load_checkpoint", "mmengine.runner.checkpoint.load_checkpoint"),
+        repo=Arg("filename", 1),
+        repo_type="mmengine",
+        library="mmengine",
     ),
-    _checkpoint_loader(
-        (
+    replace(
+        _CHECKPOINT_LOADER,
+        names=(
             "mmengine.runner.CheckpointLoader.load_checkpoint",
             "mmengine.runner.checkpoint.CheckpointLoader.load_checkpoint",
             "mmengine.runner.checkpoint._load_checkpoint",
         ),
-        Arg("filename", 0),
-        "mmengine",
+        repo=Arg("filename", 0),
+        repo_type="mmengine",
+        library="mmengine",
     ),
-    _checkpoint_loader(
-        ("mmengine.runner.Runner", "mmengine.runner.FlexibleRunner", "mmengine.runner.runner.Runner"),
-        Arg("load_from"),
-        "mmengine",
+    replace(
+        _CHECKPOINT_LOADER,
+        names=("mmengine.runner.Runner", "mmengine.runner.FlexibleRunner", "mmengine.runner.runner.Runner"),
+        repo=Arg("load_from"),
+        repo_type="mmengine",
+        library="mmengine",
     ),
-    _checkpoint_loader(
-        ("mmcv.runner.load_checkpoint", "mmcv.runner.checkpoint.load_checkpoint"), Arg("filename", 1), "mmcv"
+    replace(
+        _CHECKPOINT_LOADER,
+        names=("mmcv.runner.load_checkpoint", "mmcv.runner.checkpoint.load_checkpoint"),
+        repo=Arg("filename", 1),
+        repo_type="mmcv",
+        library="mmcv",
     ),
-    _checkpoint_loader(
-        (
+    replace(
+        _CHECKPOINT_LOADER,
+        names=(
             "mmcv.runner.CheckpointLoader.load_checkpoint",
             "mmcv.runner.checkpoint.CheckpointLoader.load_checkpoint",
             "mmcv.runner.checkpoint._load_checkpoint",
         ),
-        Arg("filename", 0),
-        "mmcv",
+        repo=Arg("filename", 0),
+        repo_type="mmcv",
+        library="mmcv",
     ),
-    _checkpoint_loader(  # init_detector, init_model, init_recognizer, ...: (config, checkpoint=None, ...)
-        tuple(f"{codebase}.apis.init_*" for codebase in OPENMMLAB_CODEBASES), Arg("checkpoint", 1), "openmmlab"
+    replace(  # init_detector, init_model, init_recognizer, ...: (config, checkpoint=None, ...)
+        _CHECKPOINT_LOADER,
+        names=tuple(f"{codebase}.apis.init_*" for codebase in OPENMMLAB_CODEBASES),
+        repo=Arg("checkpoint", 1),
+        repo_type="openmmlab",
+        library="openmmlab",
     ),
-    _checkpoint_loader(  # DetInferencer, MMSegInferencer, ...: (model, weights=None, ...)
-        ("mmdet.apis.*Inferencer", "mmseg.apis.*Inferencer", "mmdet3d.apis.*Inferencer"), Arg("weights", 1), "openmmlab"
+    replace(  # DetInferencer, MMSegInferencer, ...: (model, weights=None, ...)
+        _CHECKPOINT_LOADER,
+        names=("mmdet.apis.*Inferencer", "mmseg.apis.*Inferencer", "mmdet3d.apis.*Inferencer"),
+        repo=Arg("weights", 1),
+        repo_type="openmmlab",
+        library="openmmlab",
     ),
     # --- C. download only -------------------------------------------------------------------
     Sink(
