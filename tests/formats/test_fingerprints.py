@@ -110,3 +110,11 @@ def test_line_content_hash_reads_one_line_only(tmp_path: Path) -> None:
     assert cache.line_content_hash("a.py", 2) != first
     assert [cache.line_content_hash("a.py", line) for line in (0, 3)] == [None, None]
     assert cache.line_content_hash("missing.py", 1) is None
+
+
+def test_the_occurrence_count_counts_earlier_lines_only() -> None:
+    """Line 2's window (98 NULs, then "ab") hashes like the file's first two characters alone: a count that also
+    counted windows no line starts at would call line 2 the second occurrence of its hash."""
+    hashes = line_hashes("ab\n" + "\x00" * 98 + "ab\n")
+    assert hashes[2] == "e67:1"
+    assert [entry.split(":")[1] for entry in hashes.values()] == ["1", "1", "1"]
