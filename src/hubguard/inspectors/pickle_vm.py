@@ -8,6 +8,7 @@ import codecs
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from hubguard.inspectors.budget import Budget
 from hubguard.inspectors.pickle_reader import PickleReader, Truncated
@@ -273,13 +274,10 @@ def _stack_global(vm: PickleVM) -> None:
     vm.push(Opaque("unresolvable import"))
 
 
-def _ext(width: str) -> Callable[[PickleVM], None]:
-    def handler(vm: PickleVM) -> None:
-        code = vm.unpack(width)
-        vm.record(ImportEvent(None, None, "EXT", vm.op_start, f"extension code {code}"))
-        vm.push(Opaque(f"extension code {code}"))
-
-    return handler
+def _ext(width: str, vm: PickleVM) -> None:
+    code = vm.unpack(width)
+    vm.record(ImportEvent(None, None, "EXT", vm.op_start, f"extension code {code}"))
+    vm.push(Opaque(f"extension code {code}"))
 
 
 def _inst(vm: PickleVM) -> None:
@@ -395,48 +393,33 @@ def _memoize(vm: PickleVM) -> None:
     vm.memo_put(len(vm.memo), vm.top())
 
 
-def _put(index_reader: Callable[[PickleVM], int]) -> Callable[[PickleVM], None]:
-    def handler(vm: PickleVM) -> None:
-        index = index_reader(vm)
-        if index < 0:
-            raise Malformed("negative memo index")
-        vm.memo_put(index, vm.top())
-
-    return handler
+def _put(index_reader: Callable[[PickleVM], int], vm: PickleVM) -> None:
+    index = index_reader(vm)
+    if index < 0:
+        raise Malformed("negative memo index")
+    vm.memo_put(index, vm.top())
 
 
-def _get(index_reader: Callable[[PickleVM], int]) -> Callable[[PickleVM], None]:
-    def handler(vm: PickleVM) -> None:
-        vm.push(vm.memo_get(index_reader(vm)))
-
-    return handler
+def _get(index_reader: Callable[[PickleVM], int], vm: PickleVM) -> None:
+    vm.push(vm.memo_get(index_reader(vm)))
 
 
-def _push(producer: Callable[[PickleVM], object]) -> Callable[[PickleVM], None]:
-    def handler(vm: PickleVM) -> None:
-        vm.push(producer(vm))
-
-    return handler
+def _push(producer: Callable[[PickleVM], object], vm: PickleVM) -> None:
+    vm.push(producer(vm))
 
 
-def _tuple_of(count: int) -> Callable[[PickleVM], None]:
-    def handler(vm: PickleVM) -> None:
-        items = [vm.pop() for _ in range(count)]
-        vm.push(tuple(reversed(items)))
-
-    return handler
+def _tuple_of(count: int, vm: PickleVM) -> None:
+    items = [vm.pop() for _ in range(count)]
+    vm.push(tuple(reversed(items)))
 
 
-def _long(length_reader: Callable[[PickleVM], int]) -> Callable[[PickleVM], object]:
-    def producer(vm: PickleVM) -> object:
-        length = length_reader(vm)
-        data = vm.payload(length, "bytes")
-        if isinstance(data, Blob):
-            return Opaque("huge integer")
-        assert isinstance(data, bytes)
-        return int.from_bytes(data, "little", signed=True)
-
-    return producer
+def _long(length_reader: Callable[[PickleVM], int], vm: PickleVM) -> object:
+    length = length_reader(vm)
+    data = vm.payload(length, "bytes")
+    if isinstance(data, Blob):
+        return Opaque("huge integer")
+    assert isinstance(data, bytes)
+    return int.from_bytes(data, "little", signed=True)
 
 
 def _line_long(vm: PickleVM) -> int:
@@ -448,16 +431,13 @@ def _unicode_line(vm: PickleVM) -> str:
     return vm.reader.readline().decode("raw-unicode-escape")
 
 
-def _str_payload(length_reader: Callable[[PickleVM], int]) -> Callable[[PickleVM], object]:
-    def producer(vm: PickleVM) -> object:
-        data = vm.payload(length_reader(vm), "str")
-        return data.decode("latin-1") if isinstance(data, bytes) else data
-
-    return producer
+def _str_payload(length_reader: Callable[[PickleVM], int], vm: PickleVM) -> object:
+    data = vm.payload(length_reader(vm), "str")
+    return data.decode("latin-1") if isinstance(data, bytes) else data
 
 
-def _bytes_payload(length_reader: Callable[[PickleVM], int]) -> Callable[[PickleVM], object]:
-    return lambda vm: vm.payload(length_reader(vm), "bytes")
+def _bytes_payload(length_reader: Callable[[PickleVM], int], vm: PickleVM) -> object:
+    return vm.payload(length_reader(vm), "bytes")
 
 
 def _u1(vm: PickleVM) -> int:
@@ -486,68 +466,68 @@ _HANDLERS: dict[int, Callable[[PickleVM], None]] = {
     ord("0"): _pop,
     ord("1"): _pop_mark,
     ord("2"): lambda vm: vm.push(vm.top()),
-    ord("F"): _push(lambda vm: float(vm.line())),
-    ord("I"): _push(lambda vm: _decimal(vm.line())),
-    ord("J"): _push(lambda vm: vm.unpack("<i")),
-    ord("K"): _push(_u1),
-    ord("L"): _push(_line_long),
-    ord("M"): _push(lambda vm: vm.unpack("<H")),
-    ord("N"): _push(lambda vm: None),
+    ord("F"): partial(_push, lambda vm: float(vm.line())),
+    ord("I"): partial(_push, lambda vm: _decimal(vm.line())),
+    ord("J"): partial(_push, lambda vm: vm.unpack("<i")),
+    ord("K"): partial(_push, _u1),
+    ord("L"): partial(_push, _line_long),
+    ord("M"): partial(_push, lambda vm: vm.unpack("<H")),
+    ord("N"): partial(_push, lambda vm: None),
     ord("P"): _persid,
     ord("Q"): _binpersid,
     ord("R"): _reduce,
-    ord("S"): _push(lambda vm: _quoted(vm.reader.readline())),
-    ord("T"): _push(_str_payload(_i4)),
-    ord("U"): _push(_str_payload(_u1)),
-    ord("V"): _push(_unicode_line),
-    ord("X"): _push(lambda vm: vm.text(_u4(vm))),
+    ord("S"): partial(_push, lambda vm: _quoted(vm.reader.readline())),
+    ord("T"): partial(_push, partial(_str_payload, _i4)),
+    ord("U"): partial(_push, partial(_str_payload, _u1)),
+    ord("V"): partial(_push, _unicode_line),
+    ord("X"): partial(_push, lambda vm: vm.text(_u4(vm))),
     ord("a"): _append,
     ord("b"): _build,
     ord("c"): _global,
     ord("d"): _dict,
-    ord("}"): _push(lambda vm: PDict()),
+    ord("}"): partial(_push, lambda vm: PDict()),
     ord("e"): _appends,
-    ord("g"): _get(_line_int),
-    ord("h"): _get(_u1),
+    ord("g"): partial(_get, _line_int),
+    ord("h"): partial(_get, _u1),
     ord("i"): _inst,
-    ord("j"): _get(_u4),
+    ord("j"): partial(_get, _u4),
     ord("l"): lambda vm: vm.push(vm.pop_mark()),
-    ord("]"): _push(lambda vm: []),
+    ord("]"): partial(_push, lambda vm: []),
     ord("o"): _obj,
-    ord("p"): _put(_line_int),
-    ord("q"): _put(_u1),
-    ord("r"): _put(_u4),
+    ord("p"): partial(_put, _line_int),
+    ord("q"): partial(_put, _u1),
+    ord("r"): partial(_put, _u4),
     ord("s"): _setitem,
     ord("t"): lambda vm: vm.push(tuple(vm.pop_mark())),
-    ord(")"): _push(lambda vm: ()),
+    ord(")"): partial(_push, lambda vm: ()),
     ord("u"): _setitems,
-    ord("G"): _push(lambda vm: struct.unpack(">d", vm.reader.read(8))[0]),
+    ord("G"): partial(_push, lambda vm: struct.unpack(">d", vm.reader.read(8))[0]),
     0x80: _proto,
     0x81: _newobj,
-    0x82: _ext("<B"),
-    0x83: _ext("<H"),
-    0x84: _ext("<i"),
-    0x85: _tuple_of(1),
-    0x86: _tuple_of(2),
-    0x87: _tuple_of(3),
-    0x88: _push(lambda vm: True),
-    0x89: _push(lambda vm: False),
-    0x8A: _push(_long(_u1)),
-    0x8B: _push(_long(_i4)),
-    ord("B"): _push(_bytes_payload(_u4)),
-    ord("C"): _push(_bytes_payload(_u1)),
-    0x8C: _push(lambda vm: vm.text(_u1(vm))),
-    0x8D: _push(lambda vm: vm.text(_u8(vm))),
-    0x8E: _push(_bytes_payload(_u8)),
-    0x8F: _push(lambda vm: PSet()),
+    0x82: partial(_ext, "<B"),
+    0x83: partial(_ext, "<H"),
+    0x84: partial(_ext, "<i"),
+    0x85: partial(_tuple_of, 1),
+    0x86: partial(_tuple_of, 2),
+    0x87: partial(_tuple_of, 3),
+    0x88: partial(_push, lambda vm: True),
+    0x89: partial(_push, lambda vm: False),
+    0x8A: partial(_push, partial(_long, _u1)),
+    0x8B: partial(_push, partial(_long, _i4)),
+    ord("B"): partial(_push, partial(_bytes_payload, _u4)),
+    ord("C"): partial(_push, partial(_bytes_payload, _u1)),
+    0x8C: partial(_push, lambda vm: vm.text(_u1(vm))),
+    0x8D: partial(_push, lambda vm: vm.text(_u8(vm))),
+    0x8E: partial(_push, partial(_bytes_payload, _u8)),
+    0x8F: partial(_push, lambda vm: PSet()),
     0x90: _additems,
     0x91: lambda vm: vm.push(PSet(vm.pop_mark())),
     0x92: _newobj_ex,
     0x93: _stack_global,
     0x94: _memoize,
     0x95: _frame,
-    0x96: _push(_bytes_payload(_u8)),
-    0x97: _push(lambda vm: Opaque("out-of-band buffer")),
+    0x96: partial(_push, partial(_bytes_payload, _u8)),
+    0x97: partial(_push, lambda vm: Opaque("out-of-band buffer")),
     0x98: lambda vm: None,
 }
 
