@@ -194,6 +194,7 @@ def test_an_odd_number_of_dict_items_is_malformed(opcode: bytes, count: str) -> 
 def test_dict_and_setitems_pair_items_in_order() -> None:
     assert shape(emulate(MARK + b"K\x01K\x02K\x03K\x04d" + STOP).result) == ("dict", [(1, 2), (3, 4)])
     assert shape(emulate(EMPTY_DICT + MARK + b"K\x01K\x02K\x03K\x04u" + STOP).result) == ("dict", [(1, 2), (3, 4)])
+    assert shape(emulate(EMPTY_DICT + b"K\x01K\x02s" + STOP).result) == ("dict", [(1, 2)])
 
 
 @pytest.mark.parametrize(
@@ -294,7 +295,9 @@ def test_protocols_past_5_are_refused() -> None:
     [(STOP, "STOP with an empty stack at byte 0"), (b"K\x01" + b"00", "stack underflow at byte 3"),
      (MARK + b"0" + STOP, "STOP with an empty stack at byte 2"), (MARK + b"K\x01" + MARK + BUILD, "stack underflow at byte 4"),
      (b"K\x01" + b"1", "no MARK on the stack at byte 2"), (b"\xff", "invalid opcode 0xff at byte 0"),
-     (b"K\x01" + MARK + b"2", "stack underflow at byte 3")],
+     (b"K\x01" + MARK + b"2", "stack underflow at byte 3"), (b"Q", "stack underflow at byte 0"),
+     (b"K\x01" + MARK + b"K\x02" + MARK + b"Q" + STOP, "stack underflow at byte 6"),
+     (b"K\x01" + MARK + b"K\x02" + MARK + b"K\x03" + BUILD, "stack underflow at byte 8")],
 )
 def test_stack_errors_name_the_byte(data: bytes, error: str) -> None:
     trace = emulate(data)
@@ -337,3 +340,24 @@ def test_build_sets_the_state_of_a_call_result_and_reports_it() -> None:
     assert shape(trace.result) == ("made", ("global", "m.C"), (), "NEWOBJ", 5)
     assert event_rows(trace)[-1] == ("build", shape(trace.result), 5, 11) and states == [5]
     assert isinstance(emulate(PROTO2 + global_op("m", "C") + b"K\x05" + BUILD + STOP).result, GlobalRef)
+
+
+def test_build_without_a_hook_still_sets_the_state() -> None:
+    trace = emulate(PROTO2 + global_op("m", "C") + EMPTY_TUPLE + b"\x81" + b"K\x05" + BUILD + STOP)
+    assert shape(trace.result) == ("made", ("global", "m.C"), (), "NEWOBJ", 5)
+
+
+def test_stop_returns_the_top_of_the_stack() -> None:
+    trace = emulate(b"K\x01K\x02" + STOP + b"K\x03")
+    assert trace.result == 2 and trace.complete and trace.end == 5 and trace.opcodes == 3
+
+
+def test_python_2_names_are_mapped_before_protocol_3() -> None:
+    for protocol, expected in [(b"", ("builtins", "range")), (PROTO2, ("builtins", "range")), (b"\x80\x03", ("__builtin__", "xrange"))]:
+        trace = emulate(protocol + global_op("__builtin__", "xrange") + STOP)
+        assert event_rows(trace) == [("import", *expected, "GLOBAL", len(protocol), "")]
+
+
+def test_unicode_operands_keep_lone_surrogates() -> None:
+    assert emulate(PROTO4 + b"\x8c\x03\xed\xa0\x80" + STOP).result == "\ud800"
+    assert emulate(b"V\\ud800\n" + STOP).result == "\ud800"
