@@ -207,6 +207,12 @@ def test_protocol_0_integers_and_booleans(line: bytes, value: int) -> None:
     assert typed(result) == typed(value)
 
 
+def test_protocol_0_integers_with_leading_zeros_are_decoded() -> None:
+    """``int(text, 0)`` refuses them; the emulator still reads an integer rather than stopping as malformed."""
+    trace = emulate(b"I010\n" + STOP)
+    assert trace.complete and type(trace.result) is int
+
+
 @pytest.mark.parametrize(
     "line,text",
     [(b"S'a\\nb\\x41'", "a\nbA"), (b"S\"it's\"", "it's"), (b"S'\\xe9\xe9'", "\xe9\xe9"), (b"S''", ""),
@@ -280,6 +286,8 @@ def test_frames_larger_than_the_pickle_limit_are_refused() -> None:
     assert (over.error, over.error_kind) == ("FRAME of 65 bytes", "limit")
     at_limit = emulate(PROTO4 + frame(64) + STOP, limits)
     assert (at_limit.error, at_limit.error_kind) == ("pickle stream larger than 64 bytes", "limit")
+    unsigned = emulate(PROTO4 + frame(2**64 - 1) + STOP, limits)
+    assert (unsigned.error, unsigned.error_kind) == (f"FRAME of {2**64 - 1} bytes", "limit")
     framed = emulate(PROTO4 + frame(3) + b"K\x01" + STOP)
     assert framed.complete and framed.result == 1 and framed.frame_crossings == []
 
