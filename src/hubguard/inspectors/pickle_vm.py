@@ -57,10 +57,10 @@ class PickleVM:
         start: int,
         budget: Budget,
         *,
-        file_frames: bool = False,
-        build_hook: BuildHook | None = None,
-        reader: PickleReader | None = None,
-        nesting: int = 0,
+        file_frames: bool,
+        build_hook: BuildHook | None,
+        reader: PickleReader | None,
+        nesting: int,
     ) -> None:
         limits = budget.limits
         if reader is None:
