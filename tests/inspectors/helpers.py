@@ -8,7 +8,16 @@ from collections.abc import Callable
 from hubguard.inspectors import BytesSource, FileVerdict, Limits, inspect_source
 from hubguard.inspectors.budget import Budget
 from hubguard.inspectors.pickle_values import (
-    Blob, BuildEvent, CallEvent, GlobalRef, ImportEvent, Made, Opaque, PDict, Persistent, PSet,
+    Blob,
+    BuildEvent,
+    CallEvent,
+    GlobalRef,
+    ImportEvent,
+    Made,
+    Opaque,
+    PDict,
+    Persistent,
+    PSet,
 )
 from hubguard.inspectors.pickle_vm import PickleTrace, run_pickle
 from hubguard.inspectors.verdicts import DEFAULT_LIMITS, Verdict

@@ -7,19 +7,33 @@ Plain data is pickled with ``pickle.dumps`` and its emulated result must equal t
 from __future__ import annotations
 
 import pickle
-import struct
 
 import pytest
 
-from tests.inspectors.fixtures import (
-    BUILD, EMPTY_DICT, EMPTY_LIST, EMPTY_TUPLE, MARK, PROTO2, PROTO4, SETITEM, STOP, TUPLE1, binget, binput,
-    frame, global_op, inst_op, stack_global, unicode,
-)
-from tests.inspectors.helpers import concrete, emulate, event_rows, shape, typed
 from hubguard.inspectors import BytesSource, Limits
 from hubguard.inspectors.budget import Budget
 from hubguard.inspectors.pickle_values import GlobalRef, PDict
 from hubguard.inspectors.pickle_vm import run_pickle
+from tests.inspectors.fixtures import (
+    BUILD,
+    EMPTY_DICT,
+    EMPTY_LIST,
+    EMPTY_TUPLE,
+    MARK,
+    PROTO2,
+    PROTO4,
+    SETITEM,
+    STOP,
+    TUPLE1,
+    binget,
+    binput,
+    frame,
+    global_op,
+    inst_op,
+    stack_global,
+    unicode,
+)
+from tests.inspectors.helpers import concrete, emulate, event_rows, shape, typed
 
 PROTOCOLS = range(pickle.HIGHEST_PROTOCOL + 1)
 PLAIN_VALUES: list[object] = [
@@ -110,7 +124,8 @@ def test_obj_calls_the_first_item_above_the_mark_with_the_rest() -> None:
         ("call", callee, (1, 2), "OBJ", 32),
     ]
     assert shape(trace.result) == ("made", callee, (1, 2), "OBJ", None)
-    assert shape(emulate(MARK + global_op("m", "C") + b"o" + STOP).result) == ("made", ("global", "m.C"), (), "OBJ", None)
+    class_only = emulate(MARK + global_op("m", "C") + b"o" + STOP)
+    assert shape(class_only.result) == ("made", ("global", "m.C"), (), "OBJ", None)
 
 
 def test_obj_without_a_class_is_malformed() -> None:
@@ -140,7 +155,8 @@ def test_extension_codes_are_unresolvable_imports(opcode: bytes, code: int) -> N
 def test_stack_global_of_non_strings_is_an_unresolvable_import() -> None:
     for operands, detail in [(b"K\x01" + unicode("n"), "int/str"), (unicode("m") + b"K\x01", "str/int")]:
         trace = emulate(PROTO4 + operands + b"\x93" + STOP)
-        assert event_rows(trace) == [("import", None, None, "STACK_GLOBAL", len(operands) + 2, f"STACK_GLOBAL operands {detail}")]
+        offset = len(operands) + 2
+        assert event_rows(trace) == [("import", None, None, "STACK_GLOBAL", offset, f"STACK_GLOBAL operands {detail}")]
         assert shape(trace.result) == ("opaque", "unresolvable import")
 
 
@@ -250,7 +266,8 @@ def test_operands_over_the_inline_limit_become_blobs(operand: bytes, kind: str) 
 def test_integers_over_the_inline_limit_are_opaque() -> None:
     limits = Limits(inline_payload_bytes=2)
     assert shape(emulate(PROTO2 + b"\x8a\x03\x01\x02\x03" + STOP, limits).result) == ("opaque", "huge integer")
-    assert shape(emulate(PROTO2 + b"\x8b\x03\x00\x00\x00\x01\x02\x03" + STOP, limits).result) == ("opaque", "huge integer")
+    long4 = emulate(PROTO2 + b"\x8b\x03\x00\x00\x00\x01\x02\x03" + STOP, limits)
+    assert shape(long4.result) == ("opaque", "huge integer")
     assert emulate(PROTO2 + b"\x8b\x02\x00\x00\x00\x01\x80" + STOP, limits).result == -(2**15) + 1
     trace = emulate(PROTO2 + b"\x8b\xfe\xff\xff\xff" + STOP)
     assert (trace.error, trace.error_kind) == ("negative length at byte 2", "malformed")
@@ -301,7 +318,8 @@ def test_protocols_past_5_are_refused() -> None:
 @pytest.mark.parametrize(
     "data,error",
     [(STOP, "STOP with an empty stack at byte 0"), (b"K\x01" + b"00", "stack underflow at byte 3"),
-     (MARK + b"0" + STOP, "STOP with an empty stack at byte 2"), (MARK + b"K\x01" + MARK + BUILD, "stack underflow at byte 4"),
+     (MARK + b"0" + STOP, "STOP with an empty stack at byte 2"),
+     (MARK + b"K\x01" + MARK + BUILD, "stack underflow at byte 4"),
      (b"K\x01" + b"1", "no MARK on the stack at byte 2"), (b"\xff", "invalid opcode 0xff at byte 0"),
      (b"K\x01" + MARK + b"2", "stack underflow at byte 3"), (b"Q", "stack underflow at byte 0"),
      (b"K\x01" + MARK + b"K\x02" + MARK + b"Q" + STOP, "stack underflow at byte 6"),
@@ -344,7 +362,9 @@ def test_every_opcode_is_charged_to_the_file_budget() -> None:
 def test_build_sets_the_state_of_a_call_result_and_reports_it() -> None:
     states: list[object] = []
     data = PROTO2 + global_op("m", "C") + EMPTY_TUPLE + b"\x81" + b"K\x05" + BUILD + STOP
-    trace = run_pickle(BytesSource("s", data), 0, Budget(Limits()), build_hook=lambda vm, made, state: states.append(state))
+    trace = run_pickle(
+        BytesSource("s", data), 0, Budget(Limits()), build_hook=lambda vm, made, state: states.append(state)
+    )
     assert shape(trace.result) == ("made", ("global", "m.C"), (), "NEWOBJ", 5)
     assert event_rows(trace)[-1] == ("build", shape(trace.result), 5, 11) and states == [5]
     assert isinstance(emulate(PROTO2 + global_op("m", "C") + b"K\x05" + BUILD + STOP).result, GlobalRef)
@@ -361,7 +381,8 @@ def test_stop_returns_the_top_of_the_stack() -> None:
 
 
 def test_python_2_names_are_mapped_before_protocol_3() -> None:
-    for protocol, expected in [(b"", ("builtins", "range")), (PROTO2, ("builtins", "range")), (b"\x80\x03", ("__builtin__", "xrange"))]:
+    mapped, kept = ("builtins", "range"), ("__builtin__", "xrange")
+    for protocol, expected in [(b"", mapped), (PROTO2, mapped), (b"\x80\x03", kept)]:
         trace = emulate(protocol + global_op("__builtin__", "xrange") + STOP)
         assert event_rows(trace) == [("import", *expected, "GLOBAL", len(protocol), "")]
 
