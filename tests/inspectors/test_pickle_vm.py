@@ -14,6 +14,7 @@ from hubguard.inspectors import BytesSource, Limits
 from hubguard.inspectors.budget import Budget
 from hubguard.inspectors.pickle_values import GlobalRef, PDict
 from hubguard.inspectors.pickle_vm import run_pickle
+from hubguard.inspectors.sources import SourceError
 from tests.inspectors.fixtures import (
     BUILD,
     EMPTY_DICT,
@@ -33,7 +34,7 @@ from tests.inspectors.fixtures import (
     stack_global,
     unicode,
 )
-from tests.inspectors.helpers import concrete, emulate, event_rows, shape, typed
+from tests.inspectors.helpers import CountingSource, concrete, emulate, event_rows, shape, typed
 
 PROTOCOLS = range(pickle.HIGHEST_PROTOCOL + 1)
 PLAIN_VALUES: list[object] = [
@@ -276,7 +277,25 @@ def test_integers_over_the_inline_limit_are_opaque() -> None:
 def test_eight_byte_lengths_are_unsigned() -> None:
     for opcode in (b"\x8d", b"\x8e", b"\x96"):
         trace = emulate(PROTO4 + opcode + b"\xff" * 8 + STOP)
-        assert trace.error_kind == "truncated", trace.error
+        assert (trace.error, trace.error_kind) == ("the data ends in the middle of an opcode", "truncated")
+
+
+def test_a_source_that_fails_is_an_io_error() -> None:
+    class FailingSource(CountingSource):
+        def read(self, offset: int, length: int) -> bytes:
+            raise SourceError("the disk went away")
+
+    trace = run_pickle(FailingSource("broken.pkl", b"N."), 0, Budget(Limits()), file_frames=False)
+    assert (trace.error, trace.error_kind) == ("the disk went away", "io")
+
+
+def test_frames_are_transparent_unless_read_as_a_file() -> None:
+    """An operand that overruns its frame: ``pickle.loads`` reads it on; a file read skips the frame's rest."""
+    data = PROTO4 + frame(2) + b"J" + b"\x07\x00\x00\x00" + STOP
+    default = emulate(data)
+    assert (default.result, default.complete, default.frame_crossings) == (7, True, [12])
+    as_file = run_pickle(BytesSource("sample.pkl", data), 0, Budget(Limits()), file_frames=True)
+    assert (as_file.error_kind, as_file.frame_crossings) == ("truncated", [12])
 
 
 def test_memo_opcodes_of_every_width() -> None:
