@@ -13,6 +13,7 @@ import pytest
 from hubguard.inspectors import BytesSource, Limits
 from hubguard.inspectors.budget import Budget
 from hubguard.inspectors.pickle_values import GlobalRef, PDict
+from hubguard.inspectors.pickle_reader import PickleReader
 from hubguard.inspectors.pickle_vm import run_pickle
 from hubguard.inspectors.sources import SourceError
 from tests.inspectors.fixtures import (
@@ -409,3 +410,13 @@ def test_python_2_names_are_mapped_before_protocol_3() -> None:
 def test_unicode_operands_keep_lone_surrogates() -> None:
     assert emulate(PROTO4 + b"\x8c\x03\xed\xa0\x80" + STOP).result == "\ud800"
     assert emulate(b"V\\ud800\n" + STOP).result == "\ud800"
+
+
+def test_the_next_pickle_of_a_stream_reuses_the_reader_and_what_it_fetched() -> None:
+    source = CountingSource("stream.pkl", b"K\x01.K\x02.")
+    budget = Budget(Limits())
+    reader = PickleReader(source, 0, budget.limits)
+    first = run_pickle(source, 0, budget, reader=reader)
+    second = run_pickle(source, first.end, budget, reader=reader)
+    assert (first.result, second.result, second.end) == (1, 2, 6)
+    assert source.reads == [(0, 6)]
