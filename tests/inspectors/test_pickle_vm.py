@@ -418,5 +418,5 @@ def test_the_next_pickle_of_a_stream_reuses_the_reader_and_what_it_fetched() -> 
     reader = PickleReader(source, 0, budget.limits)
     first = run_pickle(source, 0, budget, reader=reader)
     second = run_pickle(source, first.end, budget, reader=reader)
-    assert (first.result, second.result, second.end) == (1, 2, 6)
+    assert (first.result, second.result, second.start, second.end) == (1, 2, 3, 6)
     assert source.reads == [(0, 6)]
