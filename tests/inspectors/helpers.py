@@ -130,7 +130,7 @@ def concrete(value: object, built: dict[int, object] | None = None) -> object:
     if isinstance(value, Made):
         assert isinstance(value.callee, GlobalRef) and isinstance(value.args, tuple), value
         constructor = _CONSTRUCTORS[(value.callee.module, value.callee.name)]
-        return constructor(*concrete(value.args, built))  # type: ignore[arg-type]
+        return constructor(*concrete(value.args, built))
     assert value is None or type(value) in (bool, int, float, str, bytes), value
     return value
 
