@@ -12,7 +12,6 @@ import re
 import sys
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from functools import cache
 from pathlib import Path
 
 import pytest
@@ -133,8 +132,9 @@ def _key(finding: Finding) -> Key:
     return (region.start_line, region.start_column, finding.rule_id, finding.level.value, finding.suppressed)
 
 
-@cache
 def _scan(path: Path) -> ScanResult:
+    """A fresh scan for every test that asks (no memo): each test that checks a file must run the code it checks,
+    or mutation testing credits only the first of them."""
     return scan_paths([path], Config())
 
 
