@@ -156,3 +156,12 @@ def test_fail_under_needs_every_group_judged_in_full_and_at_the_score(tool: Modu
     assert not tool.meets({"a": full, "b": tool.Score(killed=5, unchecked=1)}, 50.0)
     assert not tool.meets({"a": tool.Score()}, 0.0)  # a group with no mutants at all was not run
     assert tool.parse_args(["--fail-under", "100"]).fail_under == 100.0
+
+
+def test_a_survivors_rerun_forgets_which_tests_reach_what(tool: ModuleType, tmp_path: Path) -> None:
+    stats = tmp_path / "mutants" / "mutmut-stats.json"
+    stats.parent.mkdir()
+    stats.write_text("{}")
+    tool.forget_reach(tmp_path)
+    assert not stats.exists()
+    tool.forget_reach(tmp_path)  # nothing measured yet is fine too

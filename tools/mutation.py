@@ -409,6 +409,13 @@ def run_mutmut(work: Path, names: list[str], jobs: int, seconds: float) -> None:
         raise
 
 
+def forget_reach(work: Path) -> None:
+    """Make mutmut measure again which tests reach which function: it re-measures only tests it has not seen, so
+    an existing test that now reaches a function (it was changed, or what it calls was) would never meet the
+    survivors there."""
+    (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
+
+
 def mutant_statuses(group: str) -> dict[str, str]:
     """The verdicts of ``group``'s mutants from its last runs, as ``mutmut results`` prints them."""
     work = workdir(group)
@@ -450,6 +457,8 @@ def main(argv: list[str] | None = None) -> int:
         seconds_left = deadline - time.monotonic()
         if names and not args.report_only and seconds_left > 0:
             print(f"== {group}: {' '.join(group_files(group))}", flush=True)
+            if args.survivors:
+                forget_reach(work)
             run_mutmut(work, names, args.jobs, seconds_left)
         statuses |= mutant_statuses(group)
     scores, survivors, stale = score_groups(statuses, args.modules, equivalents)
