@@ -99,3 +99,12 @@ def train_then_reload(model, train_dataset):
 callback = PushToHubCallback(output_dir=f"{MODEL_NAME}-finetuned-imdb")
 mask_filler = pipeline("fill-mask", model="distilbert-base-uncased-finetuned-imdb")  # expect-clean
 other_filler = pipeline("fill-mask", model="distilbert-base-uncased-finetuned-squad")  # expect: HG201@warning:model=
+
+
+def push_finetuned(trainer, run_name):
+    trainer.save_model(f"{run_name}-finetuned-imdb")
+    reloaded = AutoModelForCausalLM.from_pretrained("bert-base-cased-finetuned-imdb")  # expect-clean
+    upstream = AutoModelForCausalLM.from_pretrained("textattack/bert-finetuned-imdb")  # expect: HG201@warning:"textattack/bert-finetuned-imdb"
+    trainer.save_model(f"{run_name}-ft")
+    short_suffix = AutoModelForCausalLM.from_pretrained("bert-ft")  # expect: HG201@warning:"bert-ft"
+    return reloaded, upstream, short_suffix
