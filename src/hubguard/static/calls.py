@@ -264,8 +264,8 @@ class CallContext:
                 continue
             for text, complete in texts:
                 for url in hub_urls(text):
-                    if not complete and text.endswith(url.text):
-                        continue  # the unknown rest may start with its @revision
+                    if not complete and text.removesuffix("@").endswith(url.text):
+                        continue  # the unknown rest may start with its @revision, or be it
                     found.setdefault((id(bound.node), url.repo_type, url.repo_id, url.revision), (bound, url))
         return list(found.values())
 

@@ -21,5 +21,7 @@ joined_then_formatted = pd.read_parquet("hf://datasets/acme/" + f"reviews/{split
 joined_inside = pd.read_parquet(("hf://datasets/acme/reviews/" + split) + ".parquet")  # expect: HG201@warning:("hf://datasets/acme/reviews/"
 revision_at_run_time = pd.read_csv(f"hf://datasets/acme/reviews{args.at_revision}/train.csv")  # expect-clean
 joined_revision_at_run_time = pd.read_csv("hf://datasets/acme/reviews" + args.at_revision + "/train.csv")  # expect-clean
+revision_after_at = pd.read_csv(f"hf://datasets/acme/reviews@{args.revision}/train.csv")  # expect-clean
+joined_revision_after_at = pd.read_csv("hf://datasets/acme/reviews@" + args.revision + "/train.csv")  # expect-clean
 padded = pd.read_csv(f"hf://datasets/acme/reviews/{split:>8}.csv")  # expect: HG201@warning:f"hf://datasets/acme/reviews/
 query = duckdb.sql(args.select + " FROM 'hf://datasets/acme/reviews/train.parquet'")  # missing: HG201@warning:args.select  # known-failure: only the known start of a built string is read, so a hub path after a run-time part goes unseen
