@@ -201,9 +201,7 @@ def _collect_shell_commands(
     assert notebook is not None
     if "lm_eval" not in notebook.raw and "lm-eval" not in notebook.raw:
         return
-    from hubguard.static.shell_commands import (
-        lm_eval_hits,  # notebooks that run lm-eval only
-    )
+    from hubguard.static.shell_commands import lm_eval_hits  # notebooks that run lm-eval only
 
     for cell, first_line in zip(notebook.cells, notebook.first_lines):
         for shell in lm_eval_hits(cell.text):
