@@ -45,13 +45,7 @@ NAMED = ROOT / "tools" / "named-mutants.toml"
 # them. Each group has its own mutmut work folder holding only its own mutants, and its mutants meet only its
 # own tests (those that reach the mutated function, fastest first): a group's run fits the time bound on two
 # cores, and a mutant that only a distant end-to-end test would notice counts as surviving.
-_STATIC_TESTS = (
-    "tests/static",
-    "tests/fuzz/test_sources.py",
-    "tests/fuzz/test_notebooks.py",
-    "tests/cli",
-    "tests/fix",
-)
+_STATIC_TESTS = ("tests/static", "tests/fuzz/test_sources.py", "tests/fuzz/test_notebooks.py", "tests/cli", "tests/fix")
 _INSPECTOR_TESTS = (
     "tests/inspectors",
     "tests/fuzz/test_model_pickles.py",
@@ -67,16 +61,11 @@ class Group:
 
 
 GROUPS: dict[str, Group] = {
-    "revisions": Group(
-        ("src/hubguard/revisions.py",), ("tests/test_revisions.py", "tests/static")
-    ),
+    "revisions": Group(("src/hubguard/revisions.py",), ("tests/test_revisions.py", "tests/static")),
     "suppressions": Group(
-        ("src/hubguard/static/suppression.py", "src/hubguard/filters/suppressions.py"),
-        ("tests/static", "tests/cli"),
+        ("src/hubguard/static/suppression.py", "src/hubguard/filters/suppressions.py"), ("tests/static", "tests/cli")
     ),
-    "fingerprints": Group(
-        ("src/hubguard/formats/fingerprints.py",), ("tests/formats",)
-    ),
+    "fingerprints": Group(("src/hubguard/formats/fingerprints.py",), ("tests/formats",)),
     "range-reads": Group(("src/hubguard/hub/range_source.py",), ("tests/hub",)),
     "cache-keys": Group(
         (
@@ -90,16 +79,9 @@ GROUPS: dict[str, Group] = {
     "pickle-vm": Group(("src/hubguard/inspectors/pickle_vm.py",), _INSPECTOR_TESTS),
     "policy": Group(("src/hubguard/inspectors/policy.py",), _INSPECTOR_TESTS),
     # The static pass, split by stage so that each part fits the time bound.
-    "static-checks": Group(
-        ("src/hubguard/static/checks.py", "src/hubguard/static/catalogue.py"),
-        _STATIC_TESTS,
-    ),
+    "static-checks": Group(("src/hubguard/static/checks.py", "src/hubguard/static/catalogue.py"), _STATIC_TESTS),
     "static-values": Group(
-        (
-            "src/hubguard/static/calls.py",
-            "src/hubguard/static/values.py",
-            "src/hubguard/static/bindings.py",
-        ),
+        ("src/hubguard/static/calls.py", "src/hubguard/static/values.py", "src/hubguard/static/bindings.py"),
         _STATIC_TESTS,
     ),
     "static-paths": Group(
@@ -111,22 +93,12 @@ GROUPS: dict[str, Group] = {
         ),
         _STATIC_TESTS,
     ),
-    "static-engine": Group(
-        ("src/hubguard/static/engine.py", "src/hubguard/static/analyzer.py"),
-        _STATIC_TESTS,
-    ),
+    "static-engine": Group(("src/hubguard/static/engine.py", "src/hubguard/static/analyzer.py"), _STATIC_TESTS),
     "static-positions": Group(
-        (
-            "src/hubguard/static/positions.py",
-            "src/hubguard/static/jsonpos.py",
-            "src/hubguard/static/notebook.py",
-        ),
+        ("src/hubguard/static/positions.py", "src/hubguard/static/jsonpos.py", "src/hubguard/static/notebook.py"),
         _STATIC_TESTS,
     ),
-    "static-prefilter": Group(
-        ("src/hubguard/static/prefilter.py", "src/hubguard/static/recovery.py"),
-        _STATIC_TESTS,
-    ),
+    "static-prefilter": Group(("src/hubguard/static/prefilter.py", "src/hubguard/static/recovery.py"), _STATIC_TESTS),
     "static-input": Group(("src/hubguard/static/*.py",), _STATIC_TESTS),
 }
 # Top-level entries the work directory does not mirror: its own pyproject.toml, and bench/ (only slow tests
@@ -136,10 +108,7 @@ _NOT_MIRRORED = {"pyproject.toml", "bench"}
 _NOT_SLOW = ("-m", "not slow")
 _KILLED = {"killed", "timeout", "caught by type check", "segfault"}
 _UNCHECKED = {"not checked", "check was interrupted by user", "skipped"}
-_PYTEST_FAILED = {
-    1,
-    2,
-}  # tests failed; collection failed (a mutant that breaks an import)
+_PYTEST_FAILED = {1, 2}  # tests failed; collection failed (a mutant that breaks an import)
 _ENTRY = re.compile(r"(?P<name>[\w.]+\.x\S*__mutmut_\d+)\s*\|\s*(?P<reason>\S.*)")
 
 
@@ -162,41 +131,16 @@ class Score:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--modules",
-        type=_module_list,
-        default=list(GROUPS),
-        help="comma-separated groups (see --list)",
+        "--modules", type=_module_list, default=list(GROUPS), help="comma-separated groups (see --list)"
     )
+    parser.add_argument("--list", action="store_true", help="print the module groups and their files, then exit")
+    parser.add_argument("--time-limit", type=float, default=30.0, metavar="MINUTES", help="stop mutating after this")
+    parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default 2)")
+    parser.add_argument("--report-only", action="store_true", help="print the scores of the last run, run nothing")
     parser.add_argument(
-        "--list",
-        action="store_true",
-        help="print the module groups and their files, then exit",
+        "--survivors", action="store_true", help="rerun only the mutants that survived or went unchecked last time"
     )
-    parser.add_argument(
-        "--time-limit",
-        type=float,
-        default=30.0,
-        metavar="MINUTES",
-        help="stop mutating after this",
-    )
-    parser.add_argument(
-        "--jobs", type=int, default=2, help="mutants tested at once (default 2)"
-    )
-    parser.add_argument(
-        "--report-only",
-        action="store_true",
-        help="print the scores of the last run, run nothing",
-    )
-    parser.add_argument(
-        "--survivors",
-        action="store_true",
-        help="rerun only the mutants that survived or went unchecked last time",
-    )
-    parser.add_argument(
-        "--named",
-        action="store_true",
-        help="run the hand-written mutants of tools/named-mutants.toml",
-    )
+    parser.add_argument("--named", action="store_true", help="run the hand-written mutants of tools/named-mutants.toml")
     parser.add_argument(
         "--fail-under",
         type=float,
@@ -210,9 +154,7 @@ def _module_list(text: str) -> list[str]:
     names = [name.strip() for name in text.split(",") if name.strip()]
     unknown = [name for name in names if name not in GROUPS]
     if unknown or not names:
-        raise argparse.ArgumentTypeError(
-            f"unknown module group {', '.join(unknown)}; choose from {', '.join(GROUPS)}"
-        )
+        raise argparse.ArgumentTypeError(f"unknown module group {', '.join(unknown)}; choose from {', '.join(GROUPS)}")
     return names
 
 
@@ -220,28 +162,14 @@ def group_files(group: str) -> list[str]:
     """The files of ``group``; a file two groups match belongs to the first (static/*.py leaves out
     static/suppression.py and static/cache.py)."""
     earlier = list(GROUPS)[: list(GROUPS).index(group)]
-    claimed = {
-        path
-        for name in earlier
-        for pattern in GROUPS[name].files
-        for path in ROOT.glob(pattern)
-    }
-    paths = {
-        path for pattern in GROUPS[group].files for path in ROOT.glob(pattern)
-    } - claimed
+    claimed = {path for name in earlier for pattern in GROUPS[name].files for path in ROOT.glob(pattern)}
+    paths = {path for pattern in GROUPS[group].files for path in ROOT.glob(pattern)} - claimed
     return sorted(str(path.relative_to(ROOT)) for path in paths)
 
 
 def module_name(source_file: str) -> str:
     """``src/hubguard/hub/cache.py`` -> ``hubguard.hub.cache`` (the prefix of its mutants' names)."""
-    return (
-        Path(source_file)
-        .relative_to("src")
-        .with_suffix("")
-        .as_posix()
-        .replace("/", ".")
-        .removesuffix(".__init__")
-    )
+    return Path(source_file).relative_to("src").with_suffix("").as_posix().replace("/", ".").removesuffix(".__init__")
 
 
 def mutant_module(mutant: str) -> str:
@@ -252,17 +180,13 @@ def mutant_module(mutant: str) -> str:
 def read_equivalents(path: Path = EQUIVALENTS) -> dict[str, str]:
     """Mutant name -> why it is equivalent, from lines ``<mutant name> | <reason>`` (``#`` starts a comment)."""
     entries: dict[str, str] = {}
-    for number, line in enumerate(
-        path.read_text(encoding="utf-8").splitlines(), start=1
-    ):
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         match = _ENTRY.fullmatch(line)
         if match is None:
-            raise ValueError(
-                f"{path.name}:{number}: expected '<mutant name> | <reason>', got {line!r}"
-            )
+            raise ValueError(f"{path.name}:{number}: expected '<mutant name> | <reason>', got {line!r}")
         if match["name"] in entries:
             raise ValueError(f"{path.name}:{number}: {match['name']} is listed twice")
         entries[match["name"]] = match["reason"]
@@ -285,10 +209,7 @@ def read_named_mutants(path: Path = NAMED) -> list[NamedMutant]:
     else:
         import tomli as tomllib
     entries = tomllib.loads(path.read_text(encoding="utf-8"))["mutant"]
-    mutants = [
-        NamedMutant(**entry | {"tests": tuple(entry.get("tests", ("tests",)))})
-        for entry in entries
-    ]
+    mutants = [NamedMutant(**entry | {"tests": tuple(entry.get("tests", ("tests",)))}) for entry in entries]
     ids = [mutant.id for mutant in mutants]
     if len(set(ids)) != len(ids):
         raise ValueError(f"{path.name}: mutant ids must be unique")
@@ -299,9 +220,7 @@ def mutated_source(mutant: NamedMutant) -> str:
     """``mutant.file`` with ``old`` replaced; ValueError unless ``old`` occurs exactly once."""
     text = (ROOT / mutant.file).read_text(encoding="utf-8")
     if text.count(mutant.old) != 1:
-        raise ValueError(
-            f"{mutant.id}: the text to mutate occurs {text.count(mutant.old)} times in {mutant.file}"
-        )
+        raise ValueError(f"{mutant.id}: the text to mutate occurs {text.count(mutant.old)} times in {mutant.file}")
     return text.replace(mutant.old, mutant.new)
 
 
@@ -317,39 +236,17 @@ def run_named(mutants: list[NamedMutant], jobs: int) -> bool:
             all_killed = False
             continue
         shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(
-            ROOT / "src",
-            copy / "src",
-            ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
-        )
+        shutil.copytree(ROOT / "src", copy / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
         (copy / mutant.file).write_text(text, encoding="utf-8")
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-x",
-            "-q",
-            "-n",
-            str(jobs),
-            "-p",
-            "no:cacheprovider",
-        ]
+        command = [sys.executable, "-m", "pytest", "-x", "-q", "-n", str(jobs), "-p", "no:cacheprovider"]
         command += ["-m", "not slow", *mutant.tests]
-        env = os.environ | {
-            "PYTHONPATH": str(copy / "src"),
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
+        env = os.environ | {"PYTHONPATH": str(copy / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
         _check_copy_is_imported(env, copy)
-        result = subprocess.run(
-            command, cwd=ROOT, env=env, capture_output=True, text=True
-        )
+        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
         killed = result.returncode in _PYTEST_FAILED
         all_killed &= killed
         summary = result.stdout.strip().splitlines()[-1:] or ["(no output)"]
-        print(
-            f"{'killed' if killed else 'SURVIVED':<9} {mutant.id}: {mutant.why} [{summary[0]}]",
-            flush=True,
-        )
+        print(f"{'killed' if killed else 'SURVIVED':<9} {mutant.id}: {mutant.why} [{summary[0]}]", flush=True)
     shutil.rmtree(copy, ignore_errors=True)
     return all_killed
 
@@ -357,15 +254,10 @@ def run_named(mutants: list[NamedMutant], jobs: int) -> bool:
 def _check_copy_is_imported(env: dict[str, str], copy: Path) -> None:
     """The mutated copy must shadow the installed package, or every mutant would survive unseen."""
     where = subprocess.run(
-        [sys.executable, "-c", "import hubguard; print(hubguard.__file__)"],
-        env=env,
-        capture_output=True,
-        text=True,
+        [sys.executable, "-c", "import hubguard; print(hubguard.__file__)"], env=env, capture_output=True, text=True
     ).stdout.strip()
     if not Path(where).is_relative_to(copy):
-        raise SystemExit(
-            f"the mutated copy is not what the tests import (they import {where or 'nothing'})"
-        )
+        raise SystemExit(f"the mutated copy is not what the tests import (they import {where or 'nothing'})")
 
 
 def score_groups(
@@ -373,9 +265,7 @@ def score_groups(
 ) -> tuple[dict[str, Score], list[tuple[str, str]], list[str]]:
     """Scores per group, the surviving mutants not listed as equivalent, and listed entries that no longer
     survive (killed since, or renamed because their function changed)."""
-    module_group = {
-        module_name(file): group for group in groups for file in group_files(group)
-    }
+    module_group = {module_name(file): group for group in groups for file in group_files(group)}
     scores = {group: Score() for group in groups}
     survivors: list[tuple[str, str]] = []
     for mutant, status in sorted(statuses.items()):
@@ -402,9 +292,7 @@ def score_groups(
 
 
 def format_scores(scores: dict[str, Score]) -> str:
-    lines = [
-        f"{'module':<14} {'killed':>7} {'total':>6} {'equiv.':>6} {'survived':>8} {'unchecked':>9}  score"
-    ]
+    lines = [f"{'module':<14} {'killed':>7} {'total':>6} {'equiv.':>6} {'survived':>8} {'unchecked':>9}  score"]
     for group, score in scores.items():
         percent = score.percent()
         shown = "n/a" if percent is None else f"{percent:.1f}%"
@@ -418,11 +306,7 @@ def format_scores(scores: dict[str, Score]) -> str:
 def _has_tools() -> bool:
     """mutmut, and hubguard installed from this checkout (an editable install)."""
     spec = importlib.util.find_spec("hubguard")
-    if (
-        importlib.util.find_spec("mutmut") is None
-        or spec is None
-        or spec.origin is None
-    ):
+    if importlib.util.find_spec("mutmut") is None or spec is None or spec.origin is None:
         return False
     return Path(spec.origin).is_relative_to(ROOT / "src")
 
@@ -430,16 +314,11 @@ def _has_tools() -> bool:
 def _reexec_in_own_venv(argv: list[str]) -> None:
     python = STATE / "venv" / "bin" / "python"
     if Path(sys.prefix).resolve() == (STATE / "venv").resolve():
-        raise SystemExit(
-            "mutmut or hubguard is missing from .mutation/venv: delete that folder and run again"
-        )
+        raise SystemExit("mutmut or hubguard is missing from .mutation/venv: delete that folder and run again")
     if not python.exists():
         print("creating .mutation/venv with hubguard[test,mutation] ...", flush=True)
         venv.create(STATE / "venv", with_pip=True)
-        subprocess.run(
-            [str(python), "-m", "pip", "install", "-q", "-e", f"{ROOT}[test,mutation]"],
-            check=True,
-        )
+        subprocess.run([str(python), "-m", "pip", "install", "-q", "-e", f"{ROOT}[test,mutation]"], check=True)
     os.execv(python, [str(python), str(Path(__file__).resolve()), *argv])
 
 
@@ -483,9 +362,7 @@ def prepare_workdir(group: str) -> Path:
 
 def _tracked_top_level() -> set[str]:
     """What the tests may read from the repository (mutmut runs them from a copy of it)."""
-    listing = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
-    ).stdout
+    listing = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
     return {path.split("/", 1)[0] for path in listing.decode().split("\0") if path}
 
 
@@ -508,15 +385,7 @@ def unsettled_mutants(group: str, equivalents: dict[str, str]) -> list[str]:
 
 
 def run_mutmut(work: Path, names: list[str], jobs: int, seconds: float) -> None:
-    command = [
-        sys.executable,
-        "-m",
-        "mutmut",
-        "run",
-        "--max-children",
-        str(jobs),
-        *names,
-    ]
+    command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(jobs), *names]
     # The copy mutmut tests lies inside this checkout; git must not see it as part of the checkout's repository.
     env = os.environ | {"GIT_CEILING_DIRECTORIES": str(work)}
     process = subprocess.Popen(command, cwd=work, env=env, start_new_session=True)
@@ -580,11 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     statuses: dict[str, str] = {}
     for group in args.modules:
         work = prepare_workdir(group)
-        names = (
-            unsettled_mutants(group, equivalents)
-            if args.survivors
-            else group_patterns(group)
-        )
+        names = unsettled_mutants(group, equivalents) if args.survivors else group_patterns(group)
         seconds_left = deadline - time.monotonic()
         if names and not args.report_only and seconds_left > 0:
             print(f"== {group}: {' '.join(group_files(group))}", flush=True)
@@ -595,14 +460,10 @@ def main(argv: list[str] | None = None) -> int:
     scores, survivors, stale = score_groups(statuses, args.modules, equivalents)
     print()
     if survivors:
-        print(
-            "surviving mutants (kill them with a test, or list them in tools/equivalent-mutants.txt):"
-        )
+        print("surviving mutants (kill them with a test, or list them in tools/equivalent-mutants.txt):")
         print("\n".join(f"  {name}: {status}" for name, status in survivors))
     if stale:
-        print(
-            "entries in tools/equivalent-mutants.txt that no longer survive (remove them):"
-        )
+        print("entries in tools/equivalent-mutants.txt that no longer survive (remove them):")
         print("\n".join(f"  {name}" for name in stale))
     print(format_scores(scores))
     print(f"command: python3 tools/mutation.py {' '.join(argv)}".rstrip())
@@ -612,8 +473,7 @@ def main(argv: list[str] | None = None) -> int:
 def meets(scores: dict[str, Score], percent: float) -> bool:
     """Every group judged in full (nothing unchecked) and at or above ``percent``."""
     return all(
-        score.unchecked == 0 and (score.percent() or 0.0) >= percent and score.total > 0
-        for score in scores.values()
+        score.unchecked == 0 and (score.percent() or 0.0) >= percent and score.total > 0 for score in scores.values()
     )
 
 
