@@ -28,18 +28,18 @@ def _real_directory(directory: str) -> str:
     return os.path.realpath(directory)
 
 
-def _resolved(path: Path) -> Path:
-    """``path.resolve()`` with one ``realpath`` per directory instead of one per file (a scan resolves
+def _resolved(path: Path) -> str:
+    """``str(path.resolve())`` with one ``realpath`` per directory instead of one per file (a scan resolves
     thousands of files in a few hundred directories)."""
     text = os.path.abspath(path)
     if os.path.islink(text):
-        return path.resolve()
-    return Path(_real_directory(os.path.dirname(text)), os.path.basename(text))
+        return str(path.resolve())
+    return os.path.join(_real_directory(os.path.dirname(text)), os.path.basename(text))
 
 
 def relative_path(path: Path, root: Path) -> str:
     """Root-relative POSIX path (what SARIF and GitHub expect); absolute when outside the root."""
-    resolved = _resolved(path)
+    resolved = Path(_resolved(path))
     try:
         return resolved.relative_to(root).as_posix()
     except ValueError:
@@ -81,6 +81,7 @@ class GitIgnore:
     def __init__(self, top: Path) -> None:
         self._top = top
         self._specs: dict[Path, pathspec.GitIgnoreSpec | None] = {}
+        self._chains: dict[Path, list[tuple[Path, pathspec.GitIgnoreSpec]]] = {}
         self._exclude = self._read(_info_exclude(top))
 
     @staticmethod
@@ -98,24 +99,42 @@ class GitIgnore:
             self._specs[directory] = self._read(directory / ".gitignore")
         return self._specs[directory]
 
+    def _chain(self, directory: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:
+        """The ``.gitignore`` files that rule on entries of ``directory``, deepest first (worked out once per
+        directory: a file's verdict then costs one check per ``.gitignore`` that exists, not one per level)."""
+        missing = []
+        while directory not in self._chains:
+            missing.append(directory)
+            if directory == self._top or directory == directory.parent:
+                chain: list[tuple[Path, pathspec.GitIgnoreSpec]] = []
+                break
+            directory = directory.parent
+        else:
+            chain = self._chains[directory]
+        for current in reversed(missing):
+            spec = self._spec(current)
+            chain = [(current, spec), *chain] if spec is not None else chain
+            self._chains[current] = chain
+        return chain
+
+    def rules_in(self, directory: Path) -> bool:
+        """Whether any rule could ignore an entry of ``directory`` (most directories have none)."""
+        return self._exclude is not None or bool(self._chain(directory))
+
     def ignored(self, path: Path, *, is_dir: bool) -> bool:
+        if path == self._top:
+            return False  # rules inside a tree never ignore the tree itself
         try:
-            path.relative_to(self._top)
+            from_top = path.relative_to(self._top).as_posix()
         except ValueError:
             return False
         suffix = "/" if is_dir else ""
-        directory = path.parent
-        while True:
-            spec = self._spec(directory)
-            if spec is not None:
-                verdict = spec.check_file(path.relative_to(directory).as_posix() + suffix).include
-                if verdict is not None:
-                    return verdict
-            if directory == self._top or directory == directory.parent:
-                break
-            directory = directory.parent
+        for directory, spec in self._chain(path.parent):
+            verdict = spec.check_file(path.relative_to(directory).as_posix() + suffix).include
+            if verdict is not None:
+                return verdict
         if self._exclude is not None:
-            return bool(self._exclude.match_file(path.relative_to(self._top).as_posix() + suffix))
+            return bool(self._exclude.match_file(from_top + suffix))
         return False
 
 
@@ -140,7 +159,7 @@ def discover(paths: Iterable[Path], root: Path, config: Config) -> Iterator[Path
     """Files to analyse, in a stable order; explicit files are taken whatever their suffix or .gitignore."""
     base = (config.base or root).resolve()
     _real_directory.cache_clear()  # directories may have changed since the last scan in this process
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for path in paths:
         if path.is_dir():
             gitignore = _gitignore_for(path.resolve()) if config.respect_gitignore else None
@@ -169,19 +188,34 @@ def _is_virtualenv(directory: str) -> bool:
 def _walk(directory: Path, base: Path, exclude: tuple[str, ...], gitignore: GitIgnore | None) -> Iterator[Path]:
     start = directory.resolve()
     for current, dirnames, filenames in os.walk(start):
+        here = Path(current)
+        ruled = gitignore if gitignore is not None and gitignore.rules_in(here) else None
         kept = []
         for name in sorted(dirnames):
-            full = Path(current, name)
+            full = here / name
             if name in SKIPPED_DIRS or name.endswith(".egg-info") or _is_virtualenv(str(full)) or full.is_symlink():
                 continue
-            if matches(exclude, full, base, is_dir=True) or (gitignore and gitignore.ignored(full, is_dir=True)):
+            if matches(exclude, full, base, is_dir=True) or (ruled is not None and ruled.ignored(full, is_dir=True)):
                 continue
             kept.append(name)
         dirnames[:] = kept
+        below = os.path.relpath(current, start)
+        prefix = _prefix_from(here, base) if exclude else None
         for name in sorted(filenames):
             if os.path.splitext(name)[1] not in ANALYSED_SUFFIXES:
                 continue
-            full = Path(current, name)
-            if matches(exclude, full, base) or (gitignore and gitignore.ignored(full, is_dir=False)):
+            # (a Path per file would cost more than the rest of the walk: most files need none)
+            if prefix is not None and glob_spec(exclude).match_file(prefix + name):
                 continue
-            yield directory / full.relative_to(start)
+            if ruled is not None and ruled.ignored(here / name, is_dir=False):
+                continue
+            yield Path(directory, below, name)
+
+
+def _prefix_from(directory: Path, base: Path) -> str | None:
+    """What ``directory``'s entries' paths relative to ``base`` start with (``""``, ``"a/b/"``); None outside it."""
+    try:
+        relative = directory.relative_to(base).as_posix()
+    except ValueError:
+        return None
+    return "" if relative == "." else relative + "/"
