@@ -141,8 +141,8 @@ class TreeConstants:
         """Dotted module names by every suffix (``src.pkg.config``, ``pkg.config``, ``config``)."""
         if self._by_suffix is None:
             self._by_suffix = {}
-            for file in self._files:
-                parts = list(Path(file).with_suffix("").parts)
+            for file in self._files:  # (strings, not Paths: thousands of files)
+                parts = os.path.splitext(file)[0].split(os.sep)
                 if parts[-1] == "__init__":
                     parts.pop()
                 for start in range(max(len(parts) - 6, 0), len(parts)):
