@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
-import subprocess
 import sys
-import traceback
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -19,7 +17,7 @@ from rich.console import Console
 from hubguard import __version__
 from hubguard.config import Config, ConfigError, load_config, parse_fail_on, parse_rule_list
 from hubguard.findings import INTERNAL_ERROR, Finding, Level, ScanResult
-from hubguard.static.files import relative_path
+from hubguard.static.files import relative_path, repository_root
 
 if TYPE_CHECKING:
     from hubguard.filters.baseline import Baseline
@@ -183,6 +181,8 @@ def _report_internal_error(error: Exception, arguments: list[str], err_console: 
         markup=False,
     )
     if _debug("--verbose" in arguments):
+        import traceback
+
         err_console.print(traceback.format_exc(), markup=False, end="")
     else:
         err_console.print(f"Run with --verbose (or {DEBUG_ENV}=1) to see the traceback.", markup=False)
@@ -231,14 +231,9 @@ def _start(paths: list[Path]) -> Path:
 def _root(start: Path) -> Path:
     """The repository holding ``start`` (finding paths are relative to it); else the current directory when it
     contains ``start``, else ``start``."""
-    try:
-        top = subprocess.run(
-            ["git", "rev-parse", "--show-toplevel"], cwd=start, capture_output=True, text=True, timeout=10, check=False
-        )
-        if top.returncode == 0 and top.stdout.strip():
-            return Path(top.stdout.strip()).resolve()
-    except (OSError, subprocess.SubprocessError):
-        pass
+    top = repository_root(start)
+    if top is not None:
+        return top
     cwd = Path.cwd().resolve()
     return cwd if start.is_relative_to(cwd) else start
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +91,8 @@ def _check_suppressions(result: ScanResult, options: ScanOptions) -> None:
 
 def _internal_error(stage: str, error: Exception, verbose: bool) -> Notification:
     if verbose:
+        import traceback  # only a failing run with --verbose prints one
+
         traceback.print_exc(file=sys.stderr)
     return Notification(
         f"internal error in {stage} ({type(error).__name__}: {error}); its findings are missing. Please report it.",
