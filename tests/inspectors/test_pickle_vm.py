@@ -218,17 +218,31 @@ def test_dict_and_setitems_pair_items_in_order() -> None:
 @pytest.mark.parametrize(
     "line,value",
     [(b"I00", False), (b"I01", True), (b"I0x1f", 31), (b"I-5", -5), (b"I 42 ", 42), (b"L123L", 123),
-     (b"L-7", -7), (b"L0x10L", 16), (b"L 9L ", 9)],
+     (b"L-7", -7), (b"L0x10L", 16), (b"L 9L", 9)],
 )
 def test_protocol_0_integers_and_booleans(line: bytes, value: int) -> None:
     result = emulate(line + b"\n" + STOP).result
     assert typed(result) == typed(value)
 
 
-def test_protocol_0_integers_with_leading_zeros_are_decoded() -> None:
-    """``int(text, 0)`` refuses them; the emulator still reads an integer rather than stopping as malformed."""
-    trace = emulate(b"I010\n" + STOP)
-    assert trace.complete and type(trace.result) is int
+@pytest.mark.parametrize(
+    "line",
+    [b"I010", b"I-010", b"I 010", b"I+1", b"I 1", b"I-0", b"I1_0", b"I0o17", b"I99999999999999999999",
+     b"I9223372036854775807", b"I-9223372036854775808", b"I0x7fffffffffffffff0", b"I077777777777777777777777",
+     b"I0x", b"I08", b"I\xd9\xa1", b"L010L", b"L 9L ", b"L9L0", b"L\xd9\xa1L"],
+)
+def test_protocol_0_integers_read_as_cpythons_unpickler_reads_them(line: bytes) -> None:
+    """C's strtol first (``010`` is octal 8, a two-character 0 or 1 is a bool), then Python's own syntax."""
+    data = line + b"\n" + STOP
+    try:
+        expected: object = pickle.loads(data)  # plain numbers: the reference unpickler builds nothing else
+    except ValueError:
+        expected = ValueError
+    trace = emulate(data)
+    if expected is ValueError:
+        assert trace.error_kind == "malformed" and not trace.complete
+    else:
+        assert trace.complete and typed(trace.result) == typed(expected)
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import _compat_pickle
 import codecs
+import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -205,16 +206,29 @@ def _py2_names(module: str, name: str, protocol: int | None) -> tuple[str, str]:
     return _compat_pickle.IMPORT_MAPPING.get(module, module), name
 
 
-def _decimal(text: str) -> int | bool:
-    stripped = text.strip()
-    if stripped == "00":
-        return False
-    if stripped == "01":
-        return True
-    try:
-        return int(stripped, 0)
-    except ValueError:
-        return int(stripped)
+# C's strtol with base 0: leading white space, a sign, then hexadecimal, octal or decimal digits.
+_STRTOL = re.compile(r"[ \t\n\v\f\r]*(?P<sign>[+-]?)(?P<digits>0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)")
+
+
+def _decimal(line: str) -> int | bool:
+    """INT's operand as CPython's unpickler reads it: C's ``strtol`` in base 0 (``010`` is 8, ``0x1f`` 31), a
+    bool when the line is two characters and the value 0 or 1 (``00``, ``01``, ``+1``); what ``strtol`` cannot
+    read whole, or a value beyond 64 bits, goes to Python's own syntax (``1_0``, ``0o17``, big numbers)."""
+    match = _STRTOL.fullmatch(line)
+    if match is not None:
+        digits = match["digits"]
+        base = 16 if digits[1:2] in ("x", "X") else 8 if len(digits) > 1 and digits[0] == "0" else 10
+        value = -int(digits, base) if match["sign"] == "-" else int(digits, base)
+        if -(2**63) <= value < 2**63:
+            return bool(value) if len(line) == 2 and value in (0, 1) else value
+    return _python_int(line)
+
+
+def _python_int(text: str) -> int:
+    """``int(text, 0)`` on ASCII only: the unpickler parses bytes, so other scripts' digits are no number."""
+    if not text.isascii():
+        raise ValueError("could not convert string to int")
+    return int(text, 0)
 
 
 def _quoted(raw: bytes) -> str:
@@ -423,8 +437,8 @@ def _long(length_reader: Callable[[PickleVM], int], vm: PickleVM) -> object:
 
 
 def _line_long(vm: PickleVM) -> int:
-    text = vm.line().strip()
-    return int(text[:-1] if text.endswith("L") else text, 0)
+    text = vm.line()
+    return _python_int(text.removesuffix("L"))  # only an L right before the newline is Python 2's suffix
 
 
 def _unicode_line(vm: PickleVM) -> str:
