@@ -3,6 +3,7 @@ paths findings are reported under."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -181,6 +182,16 @@ def test_a_git_file_may_name_its_git_directory_relative_to_the_worktree(tmp_path
     (tmp_path / "gitdir" / "info" / "exclude").write_text("scratch/\n")
     tree(tmp_path, "app.py", "scratch/a.py")
     (tmp_path / ".git").write_text("gitdir: gitdir\n")
+    assert walked(tmp_path) == ["app.py"]
+
+
+def test_a_git_file_naming_a_directory_in_bytes_that_are_not_utf8_is_followed(tmp_path: Path) -> None:
+    """Found by this file's tests: such a .git file stopped the whole scan with a UnicodeDecodeError."""
+    gitdir = os.fsencode(tmp_path) + b"/git\xff"
+    os.makedirs(gitdir + b"/info")
+    Path(os.fsdecode(gitdir + b"/info/exclude")).write_text("scratch/\n")
+    tree(tmp_path, "app.py", "scratch/a.py")
+    (tmp_path / ".git").write_bytes(b"gitdir: git\xff\n")
     assert walked(tmp_path) == ["app.py"]
 
 

@@ -143,12 +143,12 @@ def _info_exclude(top: Path) -> Path | None:
     if dot_git.is_dir():
         return dot_git / "info" / "exclude"
     if dot_git.is_file():  # a worktree: "gitdir: <path>", whose commondir holds info/exclude
-        try:
-            gitdir = Path(dot_git.read_text(encoding="utf-8").partition("gitdir:")[2].strip())
+        try:  # paths are bytes to git: undecodable ones are kept as the file system's (surrogateescape)
+            gitdir = Path(dot_git.read_text(encoding="utf-8", errors="surrogateescape").partition("gitdir:")[2].strip())
             gitdir = gitdir if gitdir.is_absolute() else top / gitdir
             common = gitdir / "commondir"
             if common.is_file():
-                gitdir = gitdir / common.read_text(encoding="utf-8").strip()
+                gitdir = gitdir / common.read_text(encoding="utf-8", errors="surrogateescape").strip()
             return gitdir / "info" / "exclude"
         except OSError:
             return None
