@@ -247,3 +247,16 @@ def test_an_internal_error_in_one_file_is_an_hg001_error(
     assert {f["path"] for f in report["findings"]} == {"a.py", "b.py"}
     [notification] = report["notifications"]
     assert notification["path"] == "a.py" and "internal error" in notification["message"].lower()
+
+
+def test_a_broken_git_file_that_is_not_utf8_does_not_stop_the_scan(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A worktree's .git file naming its git directory in bytes that are not UTF-8: the scan goes on, with the
+    directory holding it as the repository root."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / ".git").write_bytes(b"gitdir: \xff\n")
+    (tmp_path / "sub" / "app.py").write_text(VULNERABLE)
+    code, report = scan_json(tmp_path, capsys, "sub")
+    assert code == 1
+    assert {(f["path"], f["rule"]) for f in report["findings"]} == {("app.py", "HG101"), ("app.py", "HG201")}
