@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 
 from hubguard.static.progress import ProgressBar
@@ -44,3 +45,34 @@ def test_no_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     )
     assert completed.returncode == 1
     assert "scanning" not in completed.stderr and "\x1b" not in completed.stderr
+
+
+def test_a_scan_that_ends_as_the_delay_passes_shows_no_bar() -> None:
+    console, stream = _terminal()
+    bar = ProgressBar(1, delay=0, console=console)
+    bar.advance()
+    bar.close()
+    assert stream.getvalue() == ""
+
+
+def test_the_bar_counts_files_advanced_together_and_stops_for_good() -> None:
+    console, stream = _terminal()
+    bar = ProgressBar(10, delay=0, console=console)
+    bar.advance(3)
+    assert bar.done == 3 and "3/10" in stream.getvalue()
+    bar.close()
+    written = stream.getvalue()
+    bar.close()  # closing twice is harmless, and prints nothing more
+    assert stream.getvalue() == written
+
+
+def test_the_bar_goes_to_stderr_by_default(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # what a terminal would say
+    bar = ProgressBar(4, delay=0)
+    bar.advance()
+    bar.advance()
+    bar.close()
+    captured = capsys.readouterr()
+    assert "2/4" in captured.err and "scanning" in captured.err and captured.out == ""
