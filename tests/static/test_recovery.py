@@ -1,0 +1,78 @@
+"""Recovery after a statement Python rejects, in-process: which lines are skipped, where the error is reported,
+whether it is HG001 (the skipped text mentions a loader, or nests too deeply) or a notice, and that the
+statements around it are still analysed."""
+
+from __future__ import annotations
+
+from hubguard.config import Config
+from hubguard.findings import Level
+from hubguard.static.engine import analyze_bytes
+
+NOT_ANALYSED = "Not analysed ({}); the file mentions a model loader, so findings may be hidden here."
+TORCH_LOAD_MESSAGE = "torch.load is called without weights_only=True"
+
+
+def analysed(text: str) -> tuple[list[tuple[str, int, int, str]], list[str]]:
+    """(rule, line, column, message) of each finding, HG301's message cut to its start; and the notices."""
+    result = analyze_bytes(text.encode(), "broken.py", Config())
+    findings = []
+    for finding in result.findings:
+        region = finding.location.region
+        assert region is not None and finding.level is Level.WARNING
+        message = TORCH_LOAD_MESSAGE if finding.message.startswith(TORCH_LOAD_MESSAGE) else finding.message
+        findings.append((finding.rule_id, region.start_line, region.start_column, message))
+    return sorted(findings), [n.message for n in result.notifications]
+
+
+def test_a_statement_too_deep_for_the_parser_is_hg001_even_without_a_loader_in_it() -> None:
+    brackets = "x = " + "(" * 5000 + "1" + ")" * 5000 + "\n"
+    findings, notices = analysed("import torch\nx = 1\n" + brackets + "state = torch.load('x.pt')\n")
+    reason = "nests too deeply for Python's parser (too many nested parentheses), at line 3, column 205"
+    assert findings == [("HG001", 3, 205, NOT_ANALYSED.format(reason)), ("HG301", 4, 9, TORCH_LOAD_MESSAGE)]
+    assert notices == []
+
+
+def test_a_statement_the_parser_gives_up_on_without_a_position_is_reported_at_its_first_line() -> None:
+    unary = "x = " + "-" * 100_000 + "1\n"
+    findings, _ = analysed("import torch\n" + unary + "state = torch.load('x.pt')\n")
+    reason = "nests too deeply for Python's parser, at line 2, column 1"
+    assert findings == [("HG001", 2, 1, NOT_ANALYSED.format(reason)), ("HG301", 3, 9, TORCH_LOAD_MESSAGE)]
+
+
+def test_a_deep_statement_cut_short_at_a_new_statement_is_still_hg001() -> None:
+    findings, notices = analysed("import torch\nx = " + "(" * 5000 + "\ndef g():\n    return torch.load('x')\n")
+    reason = "nests too deeply for Python's parser (too many nested parentheses), at line 2, column 205"
+    assert findings == [("HG001", 2, 205, NOT_ANALYSED.format(reason)), ("HG301", 4, 12, TORCH_LOAD_MESSAGE)]
+    assert notices == []
+
+
+def test_a_statement_left_open_on_the_line_before_a_new_one_hides_nothing() -> None:
+    findings, notices = analysed("import torch\nx = (\ndef g(): return torch.load('x.pt')\n")
+    assert findings == [("HG301", 3, 17, TORCH_LOAD_MESSAGE)]
+    assert notices == ["syntax error: '(' was never closed, at line 2, column 5"]
+
+
+def test_only_the_skipped_lines_decide_between_hg001_and_a_notice() -> None:
+    before_it = "import torch\nstate = torch.load('a')\nx = (\ndef g():\n    pass\n"
+    findings, notices = analysed(before_it)
+    assert findings == [("HG301", 2, 9, TORCH_LOAD_MESSAGE)]
+    assert notices == ["syntax error: '(' was never closed, at line 3, column 5"]
+
+    on_its_last_line = "import torch\nstate = torch.load('a')\nx = [\n    torch.load(f),\ndef g():\n    pass\n"
+    findings, notices = analysed(on_its_last_line)
+    reason = "syntax error: '[' was never closed, at line 3, column 5 (lines 3-4 skipped)"
+    assert findings == [("HG001", 3, 5, NOT_ANALYSED.format(reason)), ("HG301", 2, 9, TORCH_LOAD_MESSAGE)]
+    assert notices == []
+
+    keyword_at_a_line_start = "import torch\noptions = dict(\ntrust_remote_code=True,\ndef g():\n    return torch.load('x')\n"
+    findings, notices = analysed(keyword_at_a_line_start)
+    reason = "syntax error: '(' was never closed, at line 2, column 15 (lines 2-3 skipped)"
+    assert findings == [("HG001", 2, 15, NOT_ANALYSED.format(reason)), ("HG301", 5, 12, TORCH_LOAD_MESSAGE)]
+
+
+def test_each_broken_statement_is_reported_once() -> None:
+    text = "import torch\n@register(1 +)\ndef g():\n    return torch.load('a')\ny = (1 +)\n"
+    findings, notices = analysed(text)
+    assert findings == [("HG301", 4, 12, TORCH_LOAD_MESSAGE)]
+    assert notices == ["syntax error: invalid syntax, at line 2, column 14", "syntax error: invalid syntax, at line 5, column 9"]
+
