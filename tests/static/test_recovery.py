@@ -76,3 +76,12 @@ def test_each_broken_statement_is_reported_once() -> None:
     assert findings == [("HG301", 4, 12, TORCH_LOAD_MESSAGE)]
     assert notices == ["syntax error: invalid syntax, at line 2, column 14", "syntax error: invalid syntax, at line 5, column 9"]
 
+
+def test_code_indented_before_the_first_statement_hides_nothing_after_it() -> None:
+    """Found while testing recovery: the indented lines belonged to no statement, so the whole file was given up."""
+    findings, notices = analysed("  # note\n\n    x = 1\nimport torch\nstate = torch.load('x.pt')\n")
+    assert findings == [("HG301", 5, 9, TORCH_LOAD_MESSAGE)]
+    assert notices == ["syntax error: unexpected indent, at line 3, column 4"]
+    findings, notices = analysed("    import torch\n    state = torch.load('x.pt')\nother = torch.load('y.pt')\n")
+    reason = "syntax error: unexpected indent, at line 1, column 4 (lines 1-2 skipped)"
+    assert findings == [("HG001", 1, 4, NOT_ANALYSED.format(reason))]

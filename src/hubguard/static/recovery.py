@@ -132,7 +132,8 @@ def top_level_statements(lines: list[str]) -> list[tuple[int, int]]:
     """(first, last) line of each top-level statement, decorators and ``else``/``except`` clauses included.
 
     Only strings, comments, backslash continuations and bracket depth are tracked: a statement starts on a
-    line that begins in column 0, outside any string or bracket, with something other than a comment.
+    line that begins in column 0, outside any string or bracket, with something other than a comment. Code
+    indented before the first such line (Python rejects it) is a statement of its own, so it hides nothing after.
     """
     starts: list[int] = []
     depth = 0
@@ -142,9 +143,12 @@ def top_level_statements(lines: list[str]) -> list[tuple[int, int]]:
     for number, line in enumerate(lines, start=1):
         if line_start and in_string is None and depth == 0:
             head = line.lstrip(" \t\f")
-            if head and head == line and not head.startswith(("#", "\r", "\n")):
-                if not (_CONTINUES_STATEMENT.match(head) or open_decorator) or not starts:
-                    starts.append(number)
+            code = bool(head) and not head.startswith(("#", "\r", "\n"))
+            if code and not starts:
+                starts.append(number)  # the first statement, even indented (then Python rejects it)
+            elif code and head == line and not (_CONTINUES_STATEMENT.match(head) or open_decorator):
+                starts.append(number)
+            if code and head == line:
                 open_decorator = head.startswith("@")
         in_string, depth, line_start = scan_line(line, in_string, depth)
     ends = [start - 1 for start in starts[1:]] + [len(lines)]
