@@ -4,8 +4,13 @@ statements around it are still analysed."""
 
 from __future__ import annotations
 
+import ast
+
+import pytest
+
 from hubguard.config import Config
 from hubguard.findings import Level
+from hubguard.static import recovery
 from hubguard.static.engine import analyze_bytes
 
 NOT_ANALYSED = "Not analysed ({}); the file mentions a model loader, so findings may be hidden here."
@@ -85,3 +90,21 @@ def test_code_indented_before_the_first_statement_hides_nothing_after_it() -> No
     findings, notices = analysed("    import torch\n    state = torch.load('x.pt')\nother = torch.load('y.pt')\n")
     reason = "syntax error: unexpected indent, at line 1, column 4 (lines 1-2 skipped)"
     assert findings == [("HG001", 1, 4, NOT_ANALYSED.format(reason))]
+
+
+def test_a_file_too_big_for_the_parser_s_memory_is_given_up_whole_as_hg001(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parser runs out of memory on the whole file (again once the statements are put back together),
+    though not on any statement alone: the file is not analysed, from its first line."""
+    real_parse = recovery.parse
+    whole = "import torch\n" + "x = [1, 2, 3]\n" * 50 + "state = torch.load('x.pt')\n"
+
+    def out_of_memory_on_long_texts(text: str | bytes) -> ast.Module:
+        if len(text) >= len(whole):
+            raise MemoryError
+        return real_parse(text)
+
+    monkeypatch.setattr(recovery, "parse", out_of_memory_on_long_texts)
+    findings, notices = analysed(whole)
+    reason = "nests too deeply for Python's parser, at line 1, column 1 (lines 1-52 skipped)"
+    assert findings == [("HG001", 1, 1, NOT_ANALYSED.format(reason))]
+    assert notices == []
