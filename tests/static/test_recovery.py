@@ -108,3 +108,48 @@ def test_a_file_too_big_for_the_parser_s_memory_is_given_up_whole_as_hg001(monke
     reason = "nests too deeply for Python's parser, at line 1, column 1 (lines 1-52 skipped)"
     assert findings == [("HG001", 1, 1, NOT_ANALYSED.format(reason))]
     assert notices == []
+
+
+# A file with one broken statement, and every kind of statement the scanner must keep whole around it.
+AROUND_A_BROKEN_STATEMENT = '''import torch
+broken = (1 +)  # a comment after a broken statement
+X = torch.load('x')
+@register  # a decorator and what it decorates are one statement
+def load_a():
+    return torch.load('a')
+if torch.cuda.is_available():
+    device = 'cuda'
+else:
+    b = torch.load('b')
+def load_c():
+    path = 'c'
+# a comment in column 0 inside a function
+
+    return torch.load(path)
+doc = """
+Usage:
+import this
+def not_a_statement(:
+"""
+total = 1 + \\
+2
+d = torch.load('d')
+tail = (1 +)
+'''
+LOADS_AROUND_IT = [(3, 5), (6, 12), (10, 9), (15, 12), (23, 5)]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+def test_statements_around_a_broken_one_are_kept_whole(newline: str) -> None:
+    findings, notices = analysed(AROUND_A_BROKEN_STATEMENT.replace("\n", newline))
+    assert findings == [("HG301", line, column, TORCH_LOAD_MESSAGE) for line, column in LOADS_AROUND_IT]
+    assert notices == ["syntax error: invalid syntax, at line 2, column 14", "syntax error: invalid syntax, at line 24, column 12"]
+
+
+def test_a_broken_first_line_or_a_stray_control_character_is_skipped_alone() -> None:
+    findings, notices = analysed("x = 1 +\nimport torch\nstate = torch.load('x')\n")
+    assert findings == [("HG301", 3, 9, TORCH_LOAD_MESSAGE)]
+    assert notices == ["syntax error: invalid syntax, at line 1, column 8"]
+    findings, notices = analysed("import torch\nstate = torch.load('a')\n\vx = 1\n")
+    assert findings == [("HG301", 2, 9, TORCH_LOAD_MESSAGE)]
+    assert notices == ["syntax error: invalid non-printable character U+000B, at line 3, column 1"]
