@@ -54,3 +54,19 @@ def test_an_import_quoted_on_an_earlier_line_does_not_swallow_a_real_one() -> No
     [finding] = analyze_bytes(text.encode(), "train.py", Config()).findings
     assert finding.rule_id == "HG301" and finding.location.region is not None
     assert finding.location.region.start_line == 4
+
+
+def test_lone_carriage_returns_end_lines_for_the_prefilter_as_for_python() -> None:
+    """Found while testing recovery: in a file with old Mac line endings a comment ran to the end of the file,
+    and imports and aliases were not at a line start, so the prefilter kept the file away from the analysis."""
+    for text in (
+        "import torch\n# a note\nstate = torch.load('x')\n",
+        "import os\nfrom torch import load as tload\nstate = tload('x')\n",
+        "import torch as t\nloader = t.load\nstate = loader('x')\n",
+    ):
+        old_mac = text.replace("\n", "\r")
+        assert screen_text(old_mac, code_only=True) is not None
+        findings = analyze_bytes(old_mac.encode(), "a.py", Config()).findings
+        assert [(f.rule_id, f.location.region.start_line if f.location.region else None) for f in findings] == [
+            ("HG301", 3)
+        ]

@@ -40,6 +40,8 @@ _ASSIGNED_TARGET = re.compile(r"[ \t]*(\w+)[ \t]*")
 _STRINGS_AND_COMMENTS = re.compile(
     r'''"""(?:\\.|[^\\])*?"""|\'\'\'(?:\\.|[^\\])*?\'\'\'|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\#[^\n]*''', re.S
 )
+# A lone carriage return ends a line for Python (old Mac files); the patterns above and below know only "\n".
+_LONE_CARRIAGE_RETURN = re.compile(r"\r(?!\n)")
 
 
 def might_contain_sinks(data: bytes) -> bool:
@@ -114,6 +116,8 @@ def screen_text(text: str, *, code_only: bool = False) -> TextHints | None:
     """Stage 2: None when no textual call site could be a sink. ``code_only``: call sites and risky keywords
     in string literals and comments do not count, except a string that is exactly a risky keyword (it may be a
     ``**{...}`` key)."""
+    if "\r" in text:
+        text = _LONE_CARRIAGE_RETURN.sub("\n", text)
     hints = TextHints(_spells_risky_keyword(text))
     if not code_only and hints.spells_risky_keyword:
         return hints
