@@ -112,7 +112,7 @@ def test_a_file_too_big_for_the_parser_s_memory_is_given_up_whole_as_hg001(monke
 
 # A file with one broken statement, and every kind of statement the scanner must keep whole around it.
 AROUND_A_BROKEN_STATEMENT = '''import torch
-broken = (1 +)  # a comment after a broken statement
+broken = (1 +)  # a comment after a broken statement (it's not code
 X = torch.load('x')
 @register  # a decorator and what it decorates are one statement
 def load_a():
@@ -139,7 +139,7 @@ tail = (1 +)
 LOADS_AROUND_IT = [(3, 5), (6, 12), (10, 9), (15, 12), (23, 5)]
 
 
-@pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
 def test_statements_around_a_broken_one_are_kept_whole(newline: str) -> None:
     findings, notices = analysed(AROUND_A_BROKEN_STATEMENT.replace("\n", newline))
     assert findings == [("HG301", line, column, TORCH_LOAD_MESSAGE) for line, column in LOADS_AROUND_IT]
