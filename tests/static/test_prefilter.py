@@ -70,3 +70,54 @@ def test_lone_carriage_returns_end_lines_for_the_prefilter_as_for_python() -> No
         assert [(f.rule_id, f.location.region.start_line if f.location.region else None) for f in findings] == [
             ("HG301", 3)
         ]
+
+
+CALL_SITES = [
+    # Calls through names imported from a sink module, as the module's final name or an alias.
+    "from torch import load as tl\nstate = tl('f')\n",
+    "from torch.serialization import load\nstate = load('f')\n",
+    "from torch import (\n    save,\n    load as tl,\n)\nstate = tl('f')\n",
+    "from torch import save, \\\n    load\nstate = load('f')\n",
+    "if True:\n    from torch import load as tl\n    state = tl ('f')\n",
+    # Calls through names assigned a sink module's function, or another such name.
+    "import torch.hub as th\nfetch = th.load\nfetch('a/b', 'm')\n",
+    "import torch\nfetch = torch.load  # the loader\nfetch('f')\n",
+    "from torch import load\nfetch = load\nstate = fetch('f')\n",
+    "import torch\na = torch.load\nb = a\nc = b\nd = c\nd('f')\n",
+    "import torch\n    fetch = torch.load\nfetch('f')\n",
+    # A risky keyword in code, whatever the call.
+    "build(name, trust_remote_code=flag)\n",
+]
+NO_CALL_SITES = [
+    "import json\njson.dump(config, stream)\n",
+    "from torch import ones as to\nx = to(3)\n",  # not a loader's name
+    "from mylib import load\nstate = load('f')\n",  # not a sink module
+    "from torch import load as tl\n# tl('f')\nnote = 'tl(f)'\n",  # the call only in a comment and a string
+    "import torch\nfetch = torch.ones\nfetch(3)\n",  # a sink module's function that loads nothing
+    "import torch\nself.fetch = torch.load\nfetch('f')\n",  # an attribute is not the name called
+    "import torch\nfetch = torch.load + 1\nfetch('f')\n",  # not a plain alias
+    "from torch import load as tl\nstate = tl\n",  # named, never called
+    "trust_remote_codes = 1\nmy_trust_remote_code = 2\n",  # words that only contain a risky keyword
+    "x = f +'m.from_pretrained(x)'\n",  # a string after a name ending in f is no f-string
+    "x = b'm.from_pretrained(x)'\ny = rb'm.load(x)'\n",
+    "import torch\nd = c\nc = b\nb = a\na = torch.load\nd('f')\n",  # an alias chain longer than three steps
+]
+
+
+def test_the_text_stage_lets_through_every_kind_of_call_site() -> None:
+    for text in CALL_SITES:
+        assert screen_text(text, code_only=True) is not None, text
+
+
+def test_the_text_stage_keeps_away_code_without_a_call_site() -> None:
+    for text in NO_CALL_SITES:
+        assert screen_text(text, code_only=True) is None, text
+
+
+def test_for_unparsable_text_any_mention_counts_even_in_comments() -> None:
+    """What decides HG001 for text that could not be analysed: a risky keyword or a loader call anywhere."""
+    assert screen_text("# pass trust_remote_code here\n") is not None
+    assert screen_text("'''Use AutoModel.from_pretrained(x).'''\n") is not None
+    assert screen_text("from torch import load as tl\n# tl('f')\n") is not None
+    assert screen_text("trust_remote_codes = 1\nimport torch\nx = torch.ones(3)\n") is None
+    assert screen_text("import torch\nx = torch.ones(3)\n") is None

@@ -105,12 +105,16 @@ def test_a_file_over_max_file_size_without_a_loader_is_a_notice_with_its_size(tm
     assert result.findings == []
 
 
-def test_a_file_at_max_file_size_is_analysed(tmp_path: Path) -> None:
-    text = LOADER + "#" * (KIB - len(LOADER) - 1) + "\n"
+def test_a_file_at_max_file_size_is_read_to_its_last_byte(tmp_path: Path) -> None:
+    call = "state = torch.load('w.pt')"  # no newline after it: a byte short, the call would not parse
+    text = "import torch\n" + "#" * (KIB - len("import torch\n") - len(call) - 1) + "\n" + call
     (tmp_path / "exact.py").write_text(text)
     assert len(text) == KIB
     result = scan(tmp_path, max_file_size=KIB)
-    assert [f.rule_id for f in result.findings] == ["HG301"] and result.notifications == []
+    assert [(f.rule_id, f.location.region.start_line if f.location.region else None) for f in result.findings] == [
+        ("HG301", 3)
+    ]
+    assert result.notifications == []
 
 
 @pytest.mark.parametrize(
