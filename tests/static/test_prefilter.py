@@ -56,6 +56,16 @@ def test_an_import_quoted_on_an_earlier_line_does_not_swallow_a_real_one() -> No
     assert finding.location.region.start_line == 4
 
 
+def test_form_feeds_are_spaces_for_the_prefilter_as_for_python() -> None:
+    """Found while testing the prefilter: an import or alias after a form feed was not at a line start."""
+    for text in (
+        "\ffrom torch import load as tl\nstate = tl('f')\n",
+        "import torch as t\n\floader =\ft.load\nstate = loader('x')\n",
+    ):
+        assert screen_text(text, code_only=True) is not None
+        assert [f.rule_id for f in analyze_bytes(text.encode(), "a.py", Config()).findings] == ["HG301"]
+
+
 def test_lone_carriage_returns_end_lines_for_the_prefilter_as_for_python() -> None:
     """Found while testing recovery: in a file with old Mac line endings a comment ran to the end of the file,
     and imports and aliases were not at a line start, so the prefilter kept the file away from the analysis."""

@@ -40,7 +40,8 @@ _ASSIGNED_TARGET = re.compile(r"[ \t]*(\w+)[ \t]*")
 _STRINGS_AND_COMMENTS = re.compile(
     r'''"""(?:\\.|[^\\])*?"""|\'\'\'(?:\\.|[^\\])*?\'\'\'|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'|\#[^\n]*''', re.S
 )
-# A lone carriage return ends a line for Python (old Mac files); the patterns above and below know only "\n".
+# To Python a lone carriage return ends a line (old Mac files) and a form feed is a space; the patterns here
+# know only "\n", and spaces and tabs.
 _LONE_CARRIAGE_RETURN = re.compile(r"\r(?!\n)")
 
 
@@ -116,8 +117,8 @@ def screen_text(text: str, *, code_only: bool = False) -> TextHints | None:
     """Stage 2: None when no textual call site could be a sink. ``code_only``: call sites and risky keywords
     in string literals and comments do not count, except a string that is exactly a risky keyword (it may be a
     ``**{...}`` key)."""
-    if "\r" in text:
-        text = _LONE_CARRIAGE_RETURN.sub("\n", text)
+    if "\r" in text or "\f" in text:
+        text = _LONE_CARRIAGE_RETURN.sub("\n", text).replace("\f", " ")
     hints = TextHints(_spells_risky_keyword(text))
     if not code_only and hints.spells_risky_keyword:
         return hints
