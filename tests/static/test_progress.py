@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from rich.console import Console
+from rich.text import Text
 
+from hubguard.static import progress
 from hubguard.static.progress import ProgressBar
 
 
@@ -76,3 +79,35 @@ def test_the_bar_goes_to_stderr_by_default(
     bar.close()
     captured = capsys.readouterr()
     assert "2/4" in captured.err and "scanning" in captured.err and captured.out == ""
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_bar_appears_once_the_scan_has_taken_a_second(monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = FakeClock()
+    monkeypatch.setattr(progress.time, "monotonic", clock)
+    console, stream = _terminal()
+    bar = ProgressBar(10, console=console)
+    clock.now += 0.999
+    bar.advance()
+    assert stream.getvalue() == ""
+    clock.now += 0.001  # one second, to the tick
+    bar.advance()
+    assert " 2/10" in stream.getvalue()
+    bar.close()
+
+
+def test_the_bar_shows_its_columns_and_is_erased_when_closed() -> None:
+    console, stream = _terminal()
+    bar = ProgressBar(10, delay=0, console=console)
+    bar.advance(5)
+    bar.close()
+    shown = Text.from_ansi(stream.getvalue()).plain
+    assert re.search(r"^scanning ━+╺?━* +5/10 0:00:0\d$", shown, re.MULTILINE), shown
+    assert stream.getvalue().endswith("\x1b[2K")  # the line it was on is cleared: nothing stays on the terminal

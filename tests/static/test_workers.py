@@ -155,12 +155,20 @@ def test_a_worker_answers_each_file_of_each_batch_until_told_to_stop(monkeypatch
     handlers: list[tuple[int, object]] = []
     monkeypatch.setattr(signal, "signal", lambda signum, handler: handlers.append((signum, handler)))
     parent, child = multiprocessing.Pipe()
-    first, second = jobs("a.py", "b.py"), jobs("c.py")
+    pinned_by_a_constant = (
+        "d.py",
+        b"from settings import REVISION\nfrom transformers import AutoModel\n"
+        b"m = AutoModel.from_pretrained('org/m', revision=REVISION)\n",
+        {"0:settings": {"REVISION": ("known", "main")}},  # what d.py imports from the scanned tree
+    )
+    first, second = jobs("a.py", "b.py"), [*jobs("c.py"), pinned_by_a_constant]
     parent.send(first)
     parent.send(second)
     parent.send(None)
     workers._serve(child, analyse_or_die, Config())
-    assert [parent.recv() for _ in range(3)] == [expected(job) for job in first + second]
+    answers = [parent.recv() for _ in range(4)]
+    assert answers == [expected(job) for job in first + second]
+    assert "'org/m' at 'main', a mutable" in answers[3].findings[0].message  # the imported constant was used
     assert not parent.poll()
     assert handlers == [(signal.SIGINT, signal.SIG_IGN)]
     parent.close()
