@@ -65,6 +65,17 @@ def test_a_dangling_symlink_or_a_vanished_file_is_a_notice(tmp_path: Path) -> No
     assert result.findings == []
 
 
+def test_a_file_that_fails_to_read_is_a_notice_and_the_scan_goes_on(tmp_path: Path) -> None:
+    """Found while testing reading: a symlink to /proc/self/mem (a regular file whose first read fails with EIO)
+    stopped the whole scan with an internal error."""
+    (tmp_path / "mem.py").symlink_to("/proc/self/mem")
+    (tmp_path / "real.py").write_text(LOADER)
+    result = scan(tmp_path)
+    # reported under the symlink's target, /proc/<pid>/mem
+    assert notices(result) == [(f"/proc/{os.getpid()}/mem", "cannot read file: Input/output error", Level.WARNING)]
+    assert [(f.location.path, f.rule_id) for f in result.findings] == [("real.py", "HG301")]
+
+
 def test_a_fifo_swapped_in_after_the_check_is_neither_waited_on_nor_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

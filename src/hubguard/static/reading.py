@@ -54,7 +54,10 @@ def read_regular_file(path: str, limit: int, mentions_loader: Callable[[bytes], 
         info = os.fstat(descriptor)
         if not stat.S_ISREG(info.st_mode):
             raise NotRead(f"{_kind(info.st_mode)}, not a regular file; not read")
-        data = stream.read(limit + 1)
+        try:
+            data = stream.read(limit + 1)
+        except OSError as error:  # a "regular" file that fails to read: /proc/self/mem, a disk error
+            raise NotRead(f"cannot read file: {error.strerror or error}") from None
         if len(data) > limit:
             size = max(info.st_size, len(data))
             raise TooLarge(size, limit, mentions_loader(data) or _rest_mentions(stream, data, mentions_loader))
