@@ -96,6 +96,7 @@ def test_more_workers_than_batches_start_only_as_many_as_needed_and_all_stop_cle
     results, advanced = run(job_list, workers_count=8, batch_size=2)
     assert results == [expected(job) for job in job_list] and advanced == 3
     assert [process.exitcode for process in forked.started] == [0, 0]  # told to stop, not killed
+    assert all(process.daemon for process in forked.started)  # so none outlives an interrupted scan
 
 
 @pytest.mark.parametrize("batch_size", [1, 3, 16])
