@@ -122,12 +122,10 @@ class GitIgnore:
         return self._exclude is not None or bool(self._chain(directory))
 
     def ignored(self, path: Path, *, is_dir: bool) -> bool:
+        """Whether git ignores ``path``, a path under ``top``."""
         if path == self._top:
             return False  # rules inside a tree never ignore the tree itself
-        try:
-            from_top = path.relative_to(self._top).as_posix()
-        except ValueError:
-            return False
+        from_top = path.relative_to(self._top).as_posix()
         suffix = "/" if is_dir else ""
         for directory, spec in self._chain(path.parent):
             verdict = spec.check_file(path.relative_to(directory).as_posix() + suffix).include
