@@ -134,9 +134,11 @@ def test_gitignore_files_deeper_ones_winning_and_info_exclude(tmp_path: Path) ->
 
 
 def test_gitignore_patterns_with_a_slash_are_relative_to_their_own_directory(tmp_path: Path) -> None:
-    git_repository(tmp_path, {"src/.gitignore": "/top.py\ndeep/*.py\n"})
-    tree(tmp_path, "top.py", "src/top.py", "src/sub/top.py", "src/deep/a.py", "deep/b.py")
-    assert walked(tmp_path) == ["top.py", "deep/b.py", "src/sub/top.py"]
+    git_repository(tmp_path, {"src/.gitignore": "/top.py\ndeep/*.py\nlocal.py/\n"})
+    tree(tmp_path, "top.py", "src/top.py", "src/sub/top.py", "src/deep/a.py", "deep/b.py", "src/local.py")
+    tree(tmp_path, "src/pkg/local.py/inside.py")  # a directory named like a module
+    # "local.py/" names directories only: the file src/local.py stays.
+    assert walked(tmp_path) == ["top.py", "deep/b.py", "src/local.py", "src/sub/top.py"]
 
 
 def test_info_exclude_applies_where_no_gitignore_decides(tmp_path: Path) -> None:
