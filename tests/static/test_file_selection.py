@@ -3,7 +3,10 @@ paths findings are reported under."""
 
 from __future__ import annotations
 
+import locale
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -220,3 +223,22 @@ def test_a_symlinked_file_is_reported_under_its_target(tmp_path: Path, monkeypat
     assert relative_path(tmp_path / "alias.py", tmp_path.resolve()) == "real/app.py"
     monkeypatch.chdir(tmp_path / "real")
     assert relative_path(Path("app.py"), tmp_path.resolve()) == "real/app.py"
+
+
+@contextmanager
+def ascii_locale() -> Iterator[None]:
+    """A machine whose locale is not UTF-8 (LANG=C without coercion)."""
+    previous = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        yield
+    finally:
+        locale.setlocale(locale.LC_CTYPE, previous)
+
+
+def test_gitignore_files_are_utf8_whatever_the_locale(tmp_path: Path) -> None:
+    git_repository(tmp_path, {".gitignore": ""})
+    (tmp_path / ".gitignore").write_text("café/\n", encoding="utf-8")
+    tree(tmp_path, "café/x.py", "app.py")
+    with ascii_locale():
+        assert walked(tmp_path) == ["app.py"]
