@@ -141,12 +141,12 @@ def _info_exclude(top: Path) -> Path | None:
     if dot_git.is_dir():
         return dot_git / "info" / "exclude"
     if dot_git.is_file():  # a worktree: "gitdir: <path>", whose commondir holds info/exclude
-        try:  # paths are bytes to git: undecodable ones are kept as the file system's (surrogateescape)
-            gitdir = Path(dot_git.read_text(encoding="utf-8", errors="surrogateescape").partition("gitdir:")[2].strip())
+        try:  # git writes paths as the file system's bytes
+            gitdir = Path(os.fsdecode(dot_git.read_bytes()).partition("gitdir:")[2].strip())
             gitdir = gitdir if gitdir.is_absolute() else top / gitdir
             common = gitdir / "commondir"
             if common.is_file():
-                gitdir = gitdir / common.read_text(encoding="utf-8", errors="surrogateescape").strip()
+                gitdir = gitdir / os.fsdecode(common.read_bytes()).strip()
             return gitdir / "info" / "exclude"
         except OSError:
             return None
