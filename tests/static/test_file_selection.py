@@ -183,10 +183,10 @@ def test_a_worktree_reads_info_exclude_from_its_common_git_directory(tmp_path: P
 
 
 def test_a_git_file_may_name_its_git_directory_relative_to_the_worktree(tmp_path: Path) -> None:
-    (tmp_path / "gitdir" / "info").mkdir(parents=True)
-    (tmp_path / "gitdir" / "info" / "exclude").write_text("scratch/\n")
+    (tmp_path / "the gitdir: here" / "info").mkdir(parents=True)  # a path may hold anything, "gitdir:" too
+    (tmp_path / "the gitdir: here" / "info" / "exclude").write_text("scratch/\n")
     tree(tmp_path, "app.py", "scratch/a.py")
-    (tmp_path / ".git").write_text("gitdir: gitdir\n")
+    (tmp_path / ".git").write_text("gitdir: the gitdir: here\n")
     assert walked(tmp_path) == ["app.py"]
 
 
