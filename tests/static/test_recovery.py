@@ -115,6 +115,7 @@ AROUND_A_BROKEN_STATEMENT = '''import torch
 broken = (1 +)  # a comment after a broken statement (it's not code
 X = torch.load('x')
 @register  # a decorator and what it decorates are one statement
+# even with a comment between them
 def load_a():
     return torch.load('a')
 if torch.cuda.is_available():
@@ -136,14 +137,14 @@ total = 1 + \\
 d = torch.load('d')
 tail = (1 +)
 '''
-LOADS_AROUND_IT = [(3, 5), (6, 12), (10, 9), (15, 12), (23, 5)]
+LOADS_AROUND_IT = [(3, 5), (7, 12), (11, 9), (16, 12), (24, 5)]
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
 def test_statements_around_a_broken_one_are_kept_whole(newline: str) -> None:
     findings, notices = analysed(AROUND_A_BROKEN_STATEMENT.replace("\n", newline))
     assert findings == [("HG301", line, column, TORCH_LOAD_MESSAGE) for line, column in LOADS_AROUND_IT]
-    assert notices == ["syntax error: invalid syntax, at line 2, column 14", "syntax error: invalid syntax, at line 24, column 12"]
+    assert notices == ["syntax error: invalid syntax, at line 2, column 14", "syntax error: invalid syntax, at line 25, column 12"]
 
 
 def test_a_broken_first_line_or_a_stray_control_character_is_skipped_alone() -> None:
