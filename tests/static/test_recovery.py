@@ -135,16 +135,19 @@ def not_a_statement(:
 total = 1 + \\
 2
 d = torch.load('d')
+value = dict(a=(1,
+2), b=torch.load('v'),
+)
 tail = (1 +)
 '''
-LOADS_AROUND_IT = [(3, 5), (7, 12), (11, 9), (16, 12), (24, 5)]
+LOADS_AROUND_IT = [(3, 5), (7, 12), (11, 9), (16, 12), (24, 5), (26, 7)]
 
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
 def test_statements_around_a_broken_one_are_kept_whole(newline: str) -> None:
     findings, notices = analysed(AROUND_A_BROKEN_STATEMENT.replace("\n", newline))
     assert findings == [("HG301", line, column, TORCH_LOAD_MESSAGE) for line, column in LOADS_AROUND_IT]
-    assert notices == ["syntax error: invalid syntax, at line 2, column 14", "syntax error: invalid syntax, at line 25, column 12"]
+    assert notices == ["syntax error: invalid syntax, at line 2, column 14", "syntax error: invalid syntax, at line 28, column 12"]
 
 
 def test_a_broken_first_line_or_a_stray_control_character_is_skipped_alone() -> None:
