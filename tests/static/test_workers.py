@@ -156,12 +156,10 @@ def test_a_worker_answers_each_file_of_each_batch_until_told_to_stop(monkeypatch
     handlers: list[tuple[int, object]] = []
     monkeypatch.setattr(signal, "signal", lambda signum, handler: handlers.append((signum, handler)))
     parent, child = multiprocessing.Pipe()
-    pinned_by_a_constant = (
-        "d.py",
-        b"from settings import REVISION\nfrom transformers import AutoModel\n"
-        b"m = AutoModel.from_pretrained('org/m', revision=REVISION)\n",
-        {"0:settings": {"REVISION": ("known", "main")}},  # what d.py imports from the scanned tree
-    )
+    source = b"from settings import REVISION\nfrom transformers import AutoModel\n"
+    source += b"m = AutoModel.from_pretrained('org/m', revision=REVISION)\n"
+    # what d.py imports from the scanned tree
+    pinned_by_a_constant = ("d.py", source, {"0:settings": {"REVISION": ("known", "main")}})
     first, second = jobs("a.py", "b.py"), [*jobs("c.py"), pinned_by_a_constant]
     parent.send(first)
     parent.send(second)
