@@ -242,3 +242,17 @@ def test_gitignore_files_are_utf8_whatever_the_locale(tmp_path: Path) -> None:
     tree(tmp_path, "café/x.py", "app.py")
     with ascii_locale():
         assert walked(tmp_path) == ["app.py"]
+
+
+def test_a_file_below_an_excluded_or_ignored_directory_cannot_be_re_included(tmp_path: Path) -> None:
+    """As git says: "It is not possible to re-include a file if a parent directory of that file is excluded"."""
+    git_repository(tmp_path, {".gitignore": "tmp/\n!tmp/keep.py\n"})
+    tree(tmp_path, "app.py", "generated/keep.py", "generated/other.py", "tmp/keep.py", "tmp/other.py")
+    config = Config(exclude=("generated/", "!generated/keep.py"), source=tmp_path / "pyproject.toml")
+    assert walked(tmp_path, config) == ["app.py"]
+
+
+def test_a_named_file_is_not_excluded_by_a_glob_for_directories(tmp_path: Path) -> None:
+    tree(tmp_path, "sub/cache.py")
+    config = Config(exclude=("cache.py/",), source=tmp_path / "pyproject.toml")
+    assert walked(tmp_path, config, tmp_path / "sub" / "cache.py") == ["sub/cache.py"]
