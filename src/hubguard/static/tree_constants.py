@@ -76,7 +76,7 @@ class TreeConstants:
                 continue
             assigned = self._summary(source)[1]
             names = raw_names.decode("utf-8", "replace")
-            wanted = tuple(sorted({name for name in _NAME.findall(names.strip("()")) if name in assigned}))
+            wanted = tuple(sorted({name for name in _NAME.findall(names) if name in assigned}))
             if wanted:
                 imports[import_key(dots, module or None)] = (source, wanted)
         return imports
