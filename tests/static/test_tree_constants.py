@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from hubguard.config import Config
 from hubguard.findings import Finding
 from hubguard.static.engine import scan_paths
@@ -80,3 +82,121 @@ def test_a_module_outside_the_scanned_paths_is_not_read(tmp_path: Path) -> None:
     result = scan_paths([root / "pkg" / "train.py"], Config(cache=False), root)
     train = by_line(result.findings, "pkg/train.py")
     assert sorted((rule, level) for rule, level, _ in train[3]) == [("HG101", "warning"), ("HG201", "note")]
+
+
+# A tree laid out like a project with a src/ package, scripts and tools beside it.
+PROJECT = {
+    "src/pkg/__init__.py": "DEFAULT_MODEL = 'org/package-default'\n",
+    "src/pkg/settings.py": (
+        "import os\n"
+        "TWICE = 'org/a'\n"
+        "TWICE = 'org/b'\n"
+        "TOKEN = os.environ.get('HF_TOKEN')\n"
+        "MODEL_ID = 'org/deep-model'\n"
+        "model_name = 'org/lower-case'\n"
+        "CHECKPOINTS = os.path.join(\n"
+        "    os.path.dirname(__file__), 'checkpoints'\n"
+        ")\n"
+    ),
+    "src/pkg/config.py": "MODEL_ID = 'org/pkg-config'\n",
+    "src/pkg/sub/__init__.py": "SUB_MODEL = 'org/sub-model'\n",
+    "src/pkg/sub/config.py": "MODEL_ID = 'org/sub-config'\n",
+    "src/pkg/sub/train.py": (
+        "from transformers import AutoModel\n"
+        "from ..config import MODEL_ID\n"
+        "from . import SUB_MODEL\n"
+        "parent = AutoModel.from_pretrained(MODEL_ID)\n"
+        "package = AutoModel.from_pretrained(SUB_MODEL)\n"
+    ),
+    "src/pkg/serve.py": "from transformers import AutoModel\nfrom .sub import SUB_MODEL\nm = AutoModel.from_pretrained(SUB_MODEL)\n",
+    "scripts/run.py": (
+        "\n"
+        "from pkg import DEFAULT_MODEL\n"
+        "from typing import TYPE_CHECKING\n"
+        "USAGE = 'from pkg.sub.config import MODEL_ID'\n"
+        "#from pkg.sub.config import MODEL_ID\n"
+        "from transformers import (AutoModel)\n"
+        "from pkg.settings import (model_name)\n"
+        "from pkg.settings import MODEL_ID, CHECKPOINTS, TWICE\n"
+        "from pkg.missing import OTHER\n"
+        "deep = AutoModel.from_pretrained(MODEL_ID)\n"
+        "package = AutoModel.from_pretrained(DEFAULT_MODEL)\n"
+        "local = AutoModel.from_pretrained(CHECKPOINTS, trust_remote_code=True)\n"
+        "lower = AutoModel.from_pretrained(model_name)\n"
+        "rebound = AutoModel.from_pretrained(TWICE)\n"
+    ),
+    "tools/config.py": "MODEL_ID = 'org/tools-config'\n",
+    "tools/evaluate.py": "from transformers import AutoModel\nfrom config import MODEL_ID\nm = AutoModel.from_pretrained(MODEL_ID)\n",
+    "other/evaluate.py": "from transformers import AutoModel\nfrom config import MODEL_ID\nm = AutoModel.from_pretrained(MODEL_ID)\n",
+}
+
+
+def project(root: Path) -> Path:
+    for relative, text in PROJECT.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text)
+    return root
+
+
+def test_an_absolute_import_finds_its_module_by_dotted_name_anywhere_in_the_tree(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    result = scan_paths([root], Config(cache=False), root)
+    run = by_line(result.findings, "scripts/run.py")
+    assert run[10] == [("HG201", "warning", "org/deep-model")]  # src/pkg/settings.py, though scripts/ has no pkg/
+    assert run[11] == [("HG201", "warning", "org/package-default")]  # from pkg import ...: src/pkg/__init__.py
+    assert run[12] == [("HG101", "error", "")]  # a local path spread over three lines of settings.py
+    assert run[13] == [("HG201", "note", "")]  # model_name is not named like a constant (PEP 8)
+    assert run[14] == [("HG201", "note", "")]  # TWICE is bound twice in settings.py
+    assert not result.notifications
+
+
+def test_a_relative_import_climbs_one_package_per_dot_and_a_bare_dot_is_the_package(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    result = scan_paths([root], Config(cache=False), root)
+    train = by_line(result.findings, "src/pkg/sub/train.py")
+    assert train[4] == [("HG201", "warning", "org/pkg-config")]  # ..config: src/pkg/config.py, not sub/config.py
+    assert train[5] == [("HG201", "warning", "org/sub-model")]  # from . import SUB_MODEL: sub/__init__.py
+    assert by_line(result.findings, "src/pkg/serve.py")[3] == [("HG201", "warning", "org/sub-model")]  # from .sub
+
+
+def test_a_script_s_own_directory_comes_first_and_an_ambiguous_module_resolves_to_nothing(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    result = scan_paths([root], Config(cache=False), root)
+    assert by_line(result.findings, "tools/evaluate.py")[3] == [("HG201", "warning", "org/tools-config")]
+    # other/ has no config.py, and the tree has two (tools/, src/pkg/) plus src/pkg/sub/: which one is meant is unknown
+    assert by_line(result.findings, "other/evaluate.py")[3] == [("HG201", "note", "")]
+
+
+def test_a_module_named_only_in_a_string_or_a_comment_is_not_a_dependency(tmp_path: Path) -> None:
+    root = project(tmp_path / "project")
+    config = Config(cache_dir=tmp_path / "cache")
+    scan_paths([root], config, root)
+    (root / "src/pkg/sub/config.py").write_text("MODEL_ID = 'org/renamed'\n")  # run.py names it in a string, a comment
+    assert scan_paths([root], config, root).stats["cache"]["misses"] == 0
+    (root / "src/pkg/settings.py").write_text(PROJECT["src/pkg/settings.py"].replace("org/deep-model", "org/renamed"))
+    edited = scan_paths([root], config, root)
+    assert edited.stats["cache"]["misses"] == 1
+    assert by_line(edited.findings, "scripts/run.py")[10] == [("HG201", "warning", "org/renamed")]
+
+
+def test_an_import_in_a_file_that_is_not_utf8_still_resolves(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    source = "# -*- coding: latin-1 -*-\nfrom transformers import AutoModel\nfrom pkg.settings import (MODEL_ID,  # modèle\n)\n"
+    (root / "scripts" / "latin.py").write_bytes((source + "m = AutoModel.from_pretrained(MODEL_ID)\n").encode("latin-1"))
+    result = scan_paths([root / "scripts" / "latin.py", root / "src"], Config(cache=False), root)
+    assert by_line(result.findings, "scripts/latin.py")[5] == [("HG201", "warning", "org/deep-model")]
+
+
+def test_a_constants_module_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (root / "src/pkg/settings.py").write_text(PROJECT["src/pkg/settings.py"] + "# padding\n" * 100)
+    result = scan_paths([root], Config(cache=False, max_file_size=800), root)
+    assert by_line(result.findings, "scripts/run.py")[10] == [("HG201", "note", "")]  # MODEL_ID: not known
+
+
+def test_a_scan_of_relative_paths_finds_modules_by_their_full_dotted_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = project(tmp_path)
+    (root / "main.py").write_text("from transformers import AutoModel\nfrom src.pkg.settings import MODEL_ID\nm = AutoModel.from_pretrained(MODEL_ID)\n")
+    monkeypatch.chdir(root)
+    result = scan_paths([Path("main.py"), Path("src")], Config(cache=False), root)
+    assert by_line(result.findings, "main.py")[3] == [("HG201", "warning", "org/deep-model")]

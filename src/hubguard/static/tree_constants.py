@@ -122,7 +122,10 @@ class TreeConstants:
         if level:
             for _ in range(level - 1):
                 directory = os.path.dirname(directory)
-            return self._existing(os.path.join(directory, *parts)) if parts else None
+            if not parts:  # ``from . import MODEL_ID``: a name the package's __init__.py assigns
+                package = os.path.join(directory, "__init__.py")
+                return package if package in self._files else None
+            return self._existing(os.path.join(directory, *parts))
         if parts[0] not in self._components:
             return None  # typing, torch, ...: no file or folder of the tree has that name
         sibling = self._existing(os.path.join(directory, *parts))  # a script's own directory comes first
