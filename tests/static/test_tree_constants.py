@@ -187,6 +187,14 @@ def test_an_import_in_a_file_that_is_not_utf8_still_resolves(tmp_path: Path) -> 
     assert by_line(result.findings, "scripts/latin.py")[5] == [("HG201", "warning", "org/deep-model")]
 
 
+def test_every_import_of_a_module_counts_and_a_form_feed_may_indent_one(tmp_path: Path) -> None:
+    (tmp_path / "config.py").write_text("MODEL_ID = 'org/m'\nREVISION = 'main'\n")
+    train = "from transformers import AutoModel\nfrom config import MODEL_ID\n\x0cfrom config import REVISION\n"
+    (tmp_path / "train.py").write_text(train + "m = AutoModel.from_pretrained(MODEL_ID, revision=REVISION)\n")
+    result = scan_paths([tmp_path], Config(cache=False), tmp_path)
+    assert by_line(result.findings, "train.py")[4] == [("HG201", "warning", "org/m")]  # at 'main', not unknown
+
+
 def test_a_constants_module_over_the_size_limit_is_not_read(tmp_path: Path) -> None:
     root = project(tmp_path)
     (root / "src/pkg/settings.py").write_text(PROJECT["src/pkg/settings.py"] + "# padding\n" * 100)

@@ -65,8 +65,8 @@ class TreeConstants:
         imports: Imports = {}
         directory = os.path.dirname(path)
         for match in _FROM_IMPORT.finditer(data):
-            if data[data.rfind(b"\n", 0, match.start()) + 1 : match.start()].strip(b" \t"):
-                continue  # not at the start of a line: ``x = "from a import B"``
+            if data[data.rfind(b"\n", 0, match.start()) + 1 : match.start()].strip():
+                continue  # not at the start of a line (a form feed may indent it): ``x = "from a import B"``
             raw_names = _NAMES.match(data, match.end())[0]  # type: ignore[index]
             if not (match[1] or match[2]) or not _CONSTANT_NAME.search(raw_names):
                 continue  # constants are named in capitals (PEP 8): ``from .config import MODEL_ID``
@@ -76,9 +76,11 @@ class TreeConstants:
                 continue
             assigned = self._summary(source)[1]
             names = raw_names.decode("utf-8", "replace")
-            wanted = tuple(sorted({name for name in _NAME.findall(names) if name in assigned}))
-            if wanted:
-                imports[import_key(dots, module or None)] = (source, wanted)
+            wanted = {name for name in _NAME.findall(names) if name in assigned}
+            if wanted:  # ``from .config import MODEL_ID`` and, further down, ``from .config import REVISION``
+                key = import_key(dots, module or None)
+                taken = imports[key][1] if key in imports else ()
+                imports[key] = (source, tuple(sorted(wanted.union(taken))))
         return imports
 
     def fingerprint(self, imports: Imports) -> dict[str, object]:
