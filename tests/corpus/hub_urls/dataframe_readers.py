@@ -29,3 +29,11 @@ pinned_files = load_dataset("parquet", data_files=f"hf://datasets/org/tabular@{S
 local_files = load_dataset("csv", data_files={"train": "data/train.csv", "test": "data/test.csv"})  # expect-clean
 model_file = pd.read_pickle("hf://org/pickled-frames/frame.pkl")  # expect: HG301@warning:pd.read_pickle HG201@warning:"hf://org/pickled-frames/frame.pkl"
 url = hf_hub_url("org/qa", "train.jsonl", repo_type="dataset")  # expect: HG201@warning:"org/qa"
+short_host = pd.read_csv("https://hf.co/datasets/org/qa/resolve/main/train.csv")  # expect: HG201@warning:"https://hf.co/datasets/org/qa/resolve/main/train.csv"
+short_host_pinned = pd.read_csv(f"https://hf.co/datasets/org/qa/resolve/{SHA}/train.csv")  # expect-clean
+
+
+def load_shards(extra_files, extra_split):
+    listed_with_run_time_parts = load_dataset("parquet", data_files=["hf://datasets/org/tabular/a.parquet", extra_files])  # expect: HG201@warning:data_files=
+    mapped_with_run_time_parts = load_dataset("parquet", data_files={"train": "hf://datasets/org/tabular/b.parquet", "extra": extra_split})  # expect: HG201@warning:data_files=
+    return listed_with_run_time_parts, mapped_with_run_time_parts
