@@ -136,16 +136,16 @@ def load_in_blocks(path, kind):
     with open(os.path.join(path, "README.md")) as readme:
         if not isdir(path):
             raise FileNotFoundError(path)
-        return AutoModel.from_pretrained(path), readme.read()  # expect-clean
+        return model, tokenizer, AutoModel.from_pretrained(path), readme.read()  # expect-clean
 
 
 def load_or_stop(path, interactive):
     if interactive:
         if not isdir(path):
-            exit(1)
+            exit(1)  # noqa: PLR1722
         return AutoModel.from_pretrained(path)  # expect-clean
     if not isdir(path):
-        quit()
+        quit()  # noqa: PLR1722
     return AutoModel.from_pretrained(path)  # expect-clean
 
 
