@@ -208,3 +208,9 @@ def test_a_scan_of_relative_paths_finds_modules_by_their_full_dotted_name(tmp_pa
     monkeypatch.chdir(root)
     result = scan_paths([Path("main.py"), Path("src")], Config(cache=False), root)
     assert by_line(result.findings, "main.py")[3] == [("HG201", "warning", "org/deep-model")]
+
+
+def test_a_package_init_outside_the_scanned_paths_is_not_read(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    result = scan_paths([root / "src/pkg/sub/train.py"], Config(cache=False), root)
+    assert by_line(result.findings, "src/pkg/sub/train.py")[5] == [("HG201", "note", "")]  # from . import SUB_MODEL
