@@ -9,7 +9,8 @@
 From a fresh clone it makes its own virtualenv (``.mutation/venv``, with the ``test`` and ``mutation``
 extras) unless the running interpreter already has both. Each group has its own mutmut work folder,
 ``.mutation/groups/<group>`` (out of git), holding only that group's mutants: the first run measures which
-of the group's tests reach which function, later runs reuse that and the verdicts of unchanged functions.
+of the group's tests reach which function. ``--survivors`` reruns the mutants that survived, then every mutant
+without a verdict (those of functions changed since, which mutmut regenerates as it starts).
 Each mutant runs only the tests that reach its function, fastest first, two mutants at a time, so a group
 fits half an hour on two cores; past ``--time-limit`` (for all the groups asked for together) the run
 stops and the mutants not reached are reported as unchecked.
@@ -412,6 +413,10 @@ def forget_reach(work: Path) -> None:
     (work / "mutants" / "mutmut-stats.json").unlink(missing_ok=True)
 
 
+def _unchecked(group: str) -> bool:
+    return any(status in _UNCHECKED for status in mutant_statuses(group).values())
+
+
 def mutant_statuses(group: str) -> dict[str, str]:
     """The verdicts of ``group``'s mutants from its last runs, as ``mutmut results`` prints them."""
     work = workdir(group)
@@ -450,12 +455,16 @@ def main(argv: list[str] | None = None) -> int:
     for group in args.modules:
         work = prepare_workdir(group)
         names = unsettled_mutants(group, equivalents) if args.survivors else group_patterns(group)
-        seconds_left = deadline - time.monotonic()
-        if names and not args.report_only and seconds_left > 0:
+        if not args.report_only and deadline > time.monotonic():
             print(f"== {group}: {' '.join(group_files(group))}", flush=True)
             if args.survivors:
                 forget_reach(work)
-            run_mutmut(work, names, args.jobs, seconds_left)
+            if names:
+                run_mutmut(work, names, args.jobs, deadline - time.monotonic())
+            if args.survivors and (not names or _unchecked(group)) and deadline > time.monotonic():
+                # mutmut regenerates the mutants of functions changed since the last run only when it starts, so
+                # the list above could not name them; named nothing, it runs every mutant without a verdict.
+                run_mutmut(work, [], args.jobs, deadline - time.monotonic())
         statuses |= mutant_statuses(group)
     scores, survivors, stale = score_groups(statuses, args.modules, equivalents)
     print()
