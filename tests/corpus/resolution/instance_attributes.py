@@ -1,6 +1,7 @@
 # corpus-rows: A1
 """self.x: a constant when the class assigns it once, a run-time value when it is assigned again or augmented,
-and unknown in a function that only takes a parameter named self."""
+unknown when the class never assigns it, and unknown in a function that only takes a parameter named self (even
+when that function assigns it: no class says what self is)."""
 
 from transformers import AutoModel, AutoTokenizer
 
@@ -30,5 +31,15 @@ class PatchedEvaluator:
         return AutoModel.from_pretrained("acme/patched", revision=self.revision)  # expect: HG201@note:revision=
 
 
+class ConfiguredElsewhere:
+    def load(self):
+        return AutoModel.from_pretrained("acme/configured", revision=self.revision)  # expect: HG201@note:revision=
+
+
 def load_for(self):
+    return AutoModel.from_pretrained(self.model_id)  # expect: HG201@note:self.model_id
+
+
+def load_assigned(self):
+    self.model_id = "acme/plain-function"
     return AutoModel.from_pretrained(self.model_id)  # expect: HG201@note:self.model_id

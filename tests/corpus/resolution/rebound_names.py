@@ -1,6 +1,7 @@
 # corpus-rows: A1
 """A name bound once to a literal is that constant; bound again anywhere in its scope (a for loop, a walrus, an
-augmented assignment, del, global) it is a run-time value, so a pinned revision it held no longer counts."""
+augmented assignment, del, global, a comprehension's target) it is a run-time value, so a pinned revision it held
+no longer counts. A lambda's parameter is the lambda's own name, whatever the enclosing scope binds."""
 
 import argparse
 import json
@@ -58,3 +59,14 @@ def load_switched(pinned):
     if not pinned:
         CURRENT_REVISION = "main"
     return AutoModelForCausalLM.from_pretrained("org/current", revision=CURRENT_REVISION)  # expect: HG201@note:revision=CURRENT_REVISION
+
+
+def load_each(names):
+    model_id = "org/default-model"
+    return [AutoTokenizer.from_pretrained(model_id) for model_id in names]  # expect: HG201@note:model_id)
+
+
+def loaders():
+    revision = SHA
+    by_revision = lambda revision: AutoModel.from_pretrained("org/lambda", revision=revision)  # expect: HG201@note:revision=revision
+    return by_revision
