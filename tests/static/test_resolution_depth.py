@@ -99,6 +99,21 @@ SHAPES: dict[str, tuple[Shape, list[tuple[str, str, object]], list[tuple[str, st
         _TRUST_FOUND,
         [],  # the dict's keys are past the limit too: no trust_remote_code keyword is seen
     ),
+    "dict key": (
+        Shape(_in_function(f'AutoModel.from_pretrained("org/m", revision="{SHA}", **{{{{value}}: True}})'), '"trust_remote_code"', 1),
+        _TRUST_FOUND,
+        [],  # a key not known is no keyword
+    ),
+    "dict spread in a dict": (
+        Shape(
+            _in_function(f'AutoModel.from_pretrained("org/m", revision="{SHA}", **{{**{{value}}}})'),
+            '{"trust_remote_code": True}',
+            1,
+            leaf_steps=1,
+        ),
+        _TRUST_FOUND,
+        [],
+    ),
     "self.x assigned once": (
         Shape(
             "class Loader:\n"

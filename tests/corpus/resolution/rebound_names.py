@@ -1,7 +1,7 @@
 # corpus-rows: A1
 """A name bound once to a literal is that constant; bound again anywhere in its scope (a for loop, a walrus, an
-augmented assignment, del, global, a comprehension's target) it is a run-time value, so a pinned revision it held
-no longer counts. A lambda's parameter is the lambda's own name, whatever the enclosing scope binds."""
+augmented assignment, del, global, a comprehension's target, an except clause) it is a run-time value, so a pinned
+revision it held no longer counts. A lambda's parameter is the lambda's own name, whatever the enclosing scope binds."""
 
 import argparse
 import json
@@ -69,4 +69,14 @@ def load_each(names):
 def loaders():
     revision = SHA
     by_revision = lambda revision: AutoModel.from_pretrained("org/lambda", revision=revision)  # expect: HG201@note:revision=revision
-    return by_revision
+    at_commit = lambda: AutoModel.from_pretrained("org/lambda", revision=revision)  # expect-clean
+    return by_revision, at_commit
+
+
+def load_or_report(report):
+    status = SHA
+    try:
+        report(status)
+    except ValueError as status:
+        print(status)
+    return AutoModel.from_pretrained("org/except", revision=status)  # expect: HG201@note:revision=status
