@@ -205,8 +205,8 @@ class Resolver:
         text = self.source(expr)
         if not _ADJACENT_STRINGS.search(text):
             return False
-        try:
-            tokens = list(tokenize.generate_tokens(io.StringIO(text.strip("()")).readline))
+        try:  # in parentheses, as in its call: how continuation lines are indented does not matter
+            tokens = list(tokenize.generate_tokens(io.StringIO(f"({text})").readline))
         except (tokenize.TokenError, SyntaxError):
             return False
         return sum(token.type in _STRING_TOKENS for token in tokens) > 1

@@ -1,6 +1,8 @@
 # corpus-rows: A1
 """Revisions and repository IDs built from strings: an f-string or a + of known parts is that string; a part
-known only at run time, a format spec or a conversion makes it a run-time value, shown as written."""
+known only at run time, a format spec or a conversion makes it a run-time value, shown as written. An f-string
+concatenated with another string (however its lines are indented) is left unevaluated; a triple-quoted
+f-string is one string."""
 
 import argparse
 
@@ -19,6 +21,14 @@ short_commit = AutoModel.from_pretrained("acme/short", revision=f"{COMMIT:.7}") 
 quoted_commit = AutoModel.from_pretrained("acme/quoted", revision=f"{COMMIT!r}")  # missing: HG201@warning:revision=  # wrong: HG201@note:revision=  # known-failure: a conversion is not applied, so the quoted commit is a run-time value, not the unpinned string it is
 suffixed = AutoConfig.from_pretrained("acme/suffixed", revision=COMMIT + args.suffix)  # expect: HG201@note:revision=
 implicit = AutoModelForCausalLM.from_pretrained(f"{ORG}/" "implicit", trust_remote_code=True)  # expect: HG201@note:f"{ORG}/" HG101@error:trust_remote_code=True
+grouped = AutoModelForCausalLM.from_pretrained(
+    (
+            f"{ORG}/"  # expect: HG201@note:f"{ORG}/"
+        "grouped"
+    ),
+    trust_remote_code=True,  # expect: HG101@error:trust_remote_code=True
+)
+triple_quoted = AutoModel.from_pretrained(f"""{ORG}/triple-quoted""")  # expect: HG201@warning:f"""
 
 FORMATTED = {"revision": f"{args.branch}-stable"}
 JOINED = {"revision": "release-" + args.version}
