@@ -1,6 +1,7 @@
 # corpus-rows: A1
 """lm-evaluation-harness's Python entry point: model_args is a "key=value,..." string (or a dict) that names
-the model, its revision and trust_remote_code (shapes from evaluation scripts and README snippets)."""
+the model, its revision and trust_remote_code (shapes from evaluation scripts and README snippets). An item
+without "=" sets nothing (lm-eval refuses it), so a bare "revision" leaves the model at its default branch."""
 
 import lm_eval
 from lm_eval import evaluator
@@ -21,6 +22,7 @@ pinned = simple_evaluate(model="hf", model_args=f"pretrained=org/custom-arch,rev
 refused = simple_evaluate(model="hf", model_args="pretrained=org/custom-arch,trust_remote_code=False", tasks=["arc_easy"])  # expect: HG201@warning:model_args=
 constant = simple_evaluate(model="hf", model_args=MODEL_ARGS, tasks=["gsm8k"])  # expect: HG201@warning:model_args=
 as_dict = simple_evaluate(model="vllm", model_args={"pretrained": "org/served", "revision": SHA}, tasks=["gsm8k"])  # expect-clean
+bare_key = simple_evaluate(model="hf", model_args="pretrained=org/custom-arch,revision", tasks=["arc_easy"])  # expect: HG201@warning:model_args=
 local_checkpoint = simple_evaluate(model="hf", model_args="pretrained=./outputs/final,trust_remote_code=True", tasks=["gsm8k"])  # expect: HG101@error:model_args=
 
 
