@@ -104,6 +104,11 @@ SHAPES: dict[str, tuple[Shape, list[tuple[str, str, object]], list[tuple[str, st
         _TRUST_FOUND,
         [],  # a key not known is no keyword
     ),
+    "dict value": (
+        Shape(_in_function(f'AutoModel.from_pretrained("org/m", revision="{SHA}", **{{"trust_remote_code": {{value}}}})'), "True", 1),
+        _TRUST_FOUND,
+        _TRUST_UNKNOWN,
+    ),
     "dict spread in a dict": (
         Shape(
             _in_function(f'AutoModel.from_pretrained("org/m", revision="{SHA}", **{{**{{value}}}})'),

@@ -58,6 +58,11 @@ def temporary_download():
         return AutoModel.from_pretrained(tmp)  # expect-clean
 
 
+def temporary_folder():
+    with tempfile.TemporaryDirectory() as scratch:
+        return AutoModel.from_pretrained(scratch)  # expect-clean
+
+
 def hub_entrypoint(repo_dir, name):
     local = torch.hub.load(repo_dir, name, source="local")  # expect-clean
     here = torch.hub.load(os.getcwd(), "resnet18", source="local", pretrained=False)  # expect-clean

@@ -29,6 +29,9 @@ else:
     from transformers import AutoModelForCausalLM
 
     qwen = AutoModelForCausalLM.from_pretrained("Qwen/Qwen2-7B-Instruct", revision="main")  # expect: HG201@warning:revision="main"
+    wrapped = (
+        AutoModelForCausalLM.from_pretrained("Qwen/Qwen2-1.5B")  # expect: HG201@warning:"Qwen/Qwen2-1.5B"
+    )
 
 try:
     from modelscope.hub.file_download import model_file_download as fetch_file
@@ -38,6 +41,15 @@ except ImportError:
     from huggingface_hub import hf_hub_download as fetch_file
 
     weights = fetch_file("org/nlp_model", "pytorch_model.bin", revision="0d1b3c5e7f9a2b4c6d8e0f1a3b5c7d9e1f2a4b6c")  # expect-clean
+
+try:
+    import torch_npu  # noqa: F401
+except ImportError:
+    from huggingface_hub import snapshot_download as fetch_repo
+else:
+    from openmind_hub import snapshot_download as fetch_repo
+
+    npu_weights = fetch_repo("org/npu-model")  # expect-clean
 
 
 def restore(blob):

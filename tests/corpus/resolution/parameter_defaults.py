@@ -1,5 +1,6 @@
 # corpus-rows: A1 B1
-"""Wrappers whose parameters default to hub IDs and flags; callers that pass flags through them."""
+"""Wrappers whose parameters default to hub IDs and flags; callers that pass flags through them; a load written
+as a parameter's default, which runs when the function is defined."""
 
 import torch
 from transformers import AutoModel
@@ -33,3 +34,7 @@ def read_checkpoint(path: str, weights_only: bool = True) -> object:
 
 encoder = load_wrapper("org/remote-model", trust_remote_code=True)  # expect: HG101@error:trust_remote_code=True
 careful = load_wrapper("org/remote-model")  # expect-clean
+
+
+def embed(texts, encoder=AutoModel.from_pretrained("org/default-encoder")):  # expect: HG201@warning:"org/default-encoder"
+    return encoder(texts)

@@ -1,8 +1,11 @@
 # corpus-rows: A1
-"""str() and dict() are the builtins only while nothing in scope rebinds them, and a class defined over an
-imported loader's name is that class: a rebound name says nothing about what it returns."""
+"""str() and dict() are the builtins only while nothing in scope rebinds them, and a class or function defined
+over an imported loader's name is that class or function: a rebound name says nothing about what it returns."""
+
+import json
 
 from checkpoints import find_checkpoint
+from torch import load
 from transformers import AutoModel, AutoTokenizer
 
 SHA = "2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d"
@@ -14,8 +17,16 @@ class AutoTokenizer:  # the project's own stand-in, defined over the import
         return name
 
 
+def load(path):  # the project's own loader, defined over the import
+    with open(path) as fh:
+        return json.load(fh)
+
+
 def tokenizer():
     return AutoTokenizer.from_pretrained("org/tokenizer")  # expect-clean
+
+
+settings = load("settings.json")  # expect-clean
 
 
 def test_saved_model(tmp_path):
