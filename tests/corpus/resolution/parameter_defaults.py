@@ -38,3 +38,7 @@ careful = load_wrapper("org/remote-model")  # expect-clean
 
 def embed(texts, encoder=AutoModel.from_pretrained("org/default-encoder")):  # expect: HG201@warning:"org/default-encoder"
     return encoder(texts)
+
+
+def embed_batch(texts, *, encoder=AutoModel.from_pretrained("org/batch-encoder")):  # expect: HG201@warning:"org/batch-encoder"
+    return encoder(texts)
