@@ -205,10 +205,9 @@ class Resolver:
         text = self.source(expr)
         if not _ADJACENT_STRINGS.search(text):
             return False
-        try:  # in parentheses, as in its call: how continuation lines are indented does not matter
-            tokens = list(tokenize.generate_tokens(io.StringIO(f"({text})").readline))
-        except (tokenize.TokenError, SyntaxError):
-            return False
+        # The expression's own source, in parentheses as in its call: it always tokenizes, however its
+        # continuation lines are indented.
+        tokens = tokenize.generate_tokens(io.StringIO(f"({text})").readline)
         return sum(token.type in _STRING_TOKENS for token in tokens) > 1
 
     def _binary_value(self, expr: ast.BinOp, scope: Scope, depth: int) -> Value:
