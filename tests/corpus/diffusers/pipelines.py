@@ -1,5 +1,6 @@
 # corpus-rows: A6
-"""Image generation service: base pipelines, custom pipelines and components."""
+"""Image generation service: base pipelines, custom pipelines and components. A custom_revision that is not a
+string (a version number written as a float) pins nothing."""
 
 from diffusers import AutoPipelineForText2Image, DiffusionPipeline, StableDiffusionPipeline
 
@@ -18,6 +19,12 @@ both_pinned = DiffusionPipeline.from_pretrained(
     revision=SHA,
     custom_pipeline="org/pipeline-code",  # expect: HG101@warning:custom_pipeline="org/pipeline-code"
     custom_revision=SHA,
+)
+numbered = DiffusionPipeline.from_pretrained(
+    "org/base",
+    revision=SHA,
+    custom_pipeline="org/pipeline-code",  # expect: HG101@error:custom_pipeline="org/pipeline-code"
+    custom_revision=0.21,  # expect: HG201@error:custom_revision=0.21
 )
 components = DiffusionPipeline.from_pretrained("org/custom-components", trust_remote_code=True)  # expect: HG201@error:"org/custom-components" HG101@error:trust_remote_code=True
 no_custom = DiffusionPipeline.from_pretrained("org/base", revision=SHA, custom_pipeline=None)  # expect-clean
