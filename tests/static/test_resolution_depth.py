@@ -36,6 +36,11 @@ def _in_function(call: str) -> str:
     return f"def load(tmp_path):\n    {{chain}}\n    {call}\n"
 
 
+def _pinned_load(options: str) -> str:
+    """A load of a pinned model with ``options`` after the revision."""
+    return _in_function(f'AutoModel.from_pretrained("org/m", revision="{SHA}", {options})')
+
+
 def _program(shape: Shape, total_steps: int) -> str:
     """``shape`` with a chain of names just long enough that the literal is ``total_steps`` steps away."""
     links = total_steps - shape.steps - shape.leaf_steps  # value_1 = leaf; value_k = value_(k-1), a step each
@@ -43,7 +48,7 @@ def _program(shape: Shape, total_steps: int) -> str:
     indent = shape.code.split("{chain}")[0].rsplit("\n", 1)[-1]
     chain = [f"value_1 = {shape.leaf}", *(f"value_{k} = value_{k - 1}" for k in range(2, links + 1))]
     code = shape.code.replace("{chain}", f"\n{indent}".join(chain)).replace("{value}", f"value_{links}")
-    return f"from transformers import AutoModel\n\n\n{code}"
+    return f"import datasets\nfrom transformers import AutoModel\n\n\n{code}"
 
 
 def _findings(tmp_path: Path, source: str) -> list[Finding]:
@@ -85,13 +90,13 @@ SHAPES: dict[str, tuple[Shape, list[tuple[str, str, object]], list[tuple[str, st
         _REPO_UNKNOWN,
     ),
     "dict() keyword": (
-        Shape(_in_function(f'AutoModel.from_pretrained("org/m", revision="{SHA}", **dict(trust_remote_code={{value}}))'), "True", 1),
+        Shape(_pinned_load("**dict(trust_remote_code={value})"), "True", 1),
         _TRUST_FOUND,
         _TRUST_UNKNOWN,
     ),
     "dict() spread": (
         Shape(
-            _in_function(f'AutoModel.from_pretrained("org/m", revision="{SHA}", **dict(**{{value}}))'),
+            _pinned_load("**dict(**{value})"),
             '{"trust_remote_code": True}',
             1,
             leaf_steps=1,
@@ -100,24 +105,45 @@ SHAPES: dict[str, tuple[Shape, list[tuple[str, str, object]], list[tuple[str, st
         [],  # the dict's keys are past the limit too: no trust_remote_code keyword is seen
     ),
     "dict key": (
-        Shape(_in_function(f'AutoModel.from_pretrained("org/m", revision="{SHA}", **{{{{value}}: True}})'), '"trust_remote_code"', 1),
+        Shape(_pinned_load("**{{value}: True}"), '"trust_remote_code"', 1),
         _TRUST_FOUND,
         [],  # a key not known is no keyword
     ),
     "dict value": (
-        Shape(_in_function(f'AutoModel.from_pretrained("org/m", revision="{SHA}", **{{"trust_remote_code": {{value}}}})'), "True", 1),
+        Shape(_pinned_load('**{"trust_remote_code": {value}}'), "True", 1),
         _TRUST_FOUND,
         _TRUST_UNKNOWN,
     ),
     "dict spread in a dict": (
         Shape(
-            _in_function(f'AutoModel.from_pretrained("org/m", revision="{SHA}", **{{**{{value}}}})'),
+            _pinned_load("**{**{value}}"),
             '{"trust_remote_code": True}',
             1,
             leaf_steps=1,
         ),
         _TRUST_FOUND,
         [],
+    ),
+    "callee alias": (Shape(_in_function('{value}.from_pretrained("org/deep")'), "AutoModel", 0), _REPO_FOUND, []),
+    "parameter default": (
+        Shape("{chain}\n\n\ndef load(model_id={value}):\n    AutoModel.from_pretrained(model_id)\n", '"org/deep"', 1),
+        _REPO_FOUND,
+        _REPO_UNKNOWN,
+    ),
+    "operand of not": (
+        Shape(_pinned_load("trust_remote_code=not {value}"), "False", 1),
+        _TRUST_FOUND,
+        _TRUST_UNKNOWN,
+    ),
+    "attribute of a temporary folder": (
+        Shape(_in_function("AutoModel.from_pretrained({value}.parent)"), "tmp_path", 1),
+        [],
+        _REPO_UNKNOWN,
+    ),
+    "list item": (
+        Shape(_in_function('datasets.load_dataset("json", data_files=[{value}])'), '"hf://datasets/org/deep/x.json"', 1),
+        [("HG201", "warning", "org/deep")],
+        [],  # a run-time value inside a list: no URL is read from it
     ),
     "self.x assigned once": (
         Shape(
