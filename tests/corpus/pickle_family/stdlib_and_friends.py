@@ -26,6 +26,7 @@ obj = pk.loads(payload)  # expect: HG301@warning:pk.loads
 obj = unpickle(payload)  # expect: HG301@warning:unpickle
 obj = _pickle.loads(payload)  # expect: HG301@warning:_pickle.loads
 obj = dill.loads(payload)  # expect: HG301@warning:dill.loads
+by_keyword = dill.loads(str=payload)  # expect: HG301@warning:dill.loads
 obj = cloudpickle.loads(payload)  # expect: HG301@warning:cloudpickle.loads
 obj = cloudpickle.load(open("fn.pkl", "rb"))  # expect: HG301@warning:cloudpickle.load
 cache = shelve.open("cache.db")  # expect: HG301@warning:shelve.open
