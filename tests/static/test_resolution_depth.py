@@ -48,7 +48,7 @@ def _program(shape: Shape, total_steps: int) -> str:
     indent = shape.code.split("{chain}")[0].rsplit("\n", 1)[-1]
     chain = [f"value_1 = {shape.leaf}", *(f"value_{k} = value_{k - 1}" for k in range(2, links + 1))]
     code = shape.code.replace("{chain}", f"\n{indent}".join(chain)).replace("{value}", f"value_{links}")
-    return f"import datasets\nfrom transformers import AutoModel\n\n\n{code}"
+    return f"import datasets\nfrom huggingface_hub import HfApi\nfrom transformers import AutoModel\n\n\n{code}"
 
 
 def _findings(tmp_path: Path, source: str) -> list[Finding]:
@@ -125,6 +125,17 @@ SHAPES: dict[str, tuple[Shape, list[tuple[str, str, object]], list[tuple[str, st
         [],
     ),
     "callee alias": (Shape(_in_function('{value}.from_pretrained("org/deep")'), "AutoModel", 0), _REPO_FOUND, []),
+    "instance of an API class": (
+        Shape(_in_function('{value}.snapshot_download("org/deep")'), "HfApi()", 0, leaf_steps=1),
+        _REPO_FOUND,
+        [],
+    ),
+    "method of a call": (Shape(_in_function('{value}().snapshot_download("org/deep")'), "HfApi", 1), _REPO_FOUND, []),
+    "instance of an alias": (
+        Shape(_in_function('api = {value}()\n    api.snapshot_download("org/deep")'), "HfApi", 2),
+        _REPO_FOUND,
+        [],
+    ),
     "parameter default": (
         Shape("{chain}\n\n\ndef load(model_id={value}):\n    AutoModel.from_pretrained(model_id)\n", '"org/deep"', 1),
         _REPO_FOUND,

@@ -10,6 +10,7 @@ class Trainer:
         self.head = registry.get("head").create(cfg, trust_remote_code=True)  # expect: HG101@error:trust_remote_code=True
         self.safe = build_backbone(cfg, trust_remote_code=False)  # expect-clean
         self.plain = build_backbone(cfg)  # expect-clean
+        self.indexed = registry["neck"].create(cfg, trust_remote_code=True)  # expect: HG101@error:trust_remote_code=True
 
 
 def make_model(name: str) -> object:
