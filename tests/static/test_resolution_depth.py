@@ -136,6 +136,16 @@ SHAPES: dict[str, tuple[Shape, list[tuple[str, str, object]], list[tuple[str, st
         _REPO_FOUND,
         [],
     ),
+    "bound method": (  # the pinned load keeps the module past the prefilter, which reads callee names only
+        Shape(
+            _in_function(f'AutoModel.from_pretrained("org/m", revision="{SHA}")\n    {{value}}("org/deep")'),
+            "HfApi().snapshot_download",
+            0,
+            leaf_steps=1,
+        ),
+        _REPO_FOUND,
+        [],
+    ),
     "parameter default": (
         Shape("{chain}\n\n\ndef load(model_id={value}):\n    AutoModel.from_pretrained(model_id)\n", '"org/deep"', 1),
         _REPO_FOUND,
