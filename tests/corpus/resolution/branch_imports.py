@@ -58,3 +58,22 @@ def restore(blob):
     except ImportError:
         import json as serializer
     return serializer.loads(blob)  # expect: HG301@warning:serializer.loads
+
+
+def fetch_weights(repo_id):
+    try:
+        from modelscope import snapshot_download as fetch_weights_from
+
+        if os.environ.get("USE_HF_HUB"):
+            from huggingface_hub import snapshot_download as fetch_weights_from
+
+            return fetch_weights_from("org/weights")  # expect: HG201@warning:"org/weights"
+        return fetch_weights_from(repo_id)  # expect: HG201@note:repo_id
+    except ImportError:
+        return None
+
+
+if os.environ.get("USE_MODELSCOPE"):
+    from modelscope import snapshot_download as fetch_config
+else:
+    from huggingface_hub import snapshot_download as fetch_config; config_dir = fetch_config("org/config")  # expect: HG201@warning:"org/config"
