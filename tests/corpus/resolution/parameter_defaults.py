@@ -6,6 +6,7 @@ import torch
 from transformers import AutoModel
 
 SHA = "e9d71f5ee7c92d6dc9e92ffdad17b8bd49418f98"
+ENCODER_ID = "org/bound-encoder"
 
 
 def load_default(model_id: str = "org/default-model", revision: str = "main") -> object:
@@ -42,3 +43,7 @@ def embed(texts, encoder=AutoModel.from_pretrained("org/default-encoder")):  # e
 
 def embed_batch(texts, *, encoder=AutoModel.from_pretrained("org/batch-encoder")):  # expect: HG201@warning:"org/batch-encoder"
     return encoder(texts)
+
+
+def load_bound(ENCODER_ID=ENCODER_ID):  # the default is the module's value, read where the function is defined
+    return AutoModel.from_pretrained(ENCODER_ID)  # expect: HG201@warning:ENCODER_ID
