@@ -161,7 +161,9 @@ class Resolver:
             return LocalPath(str(constant)) if kind == "local" else Known(constant, "constant")
         if expr.id in owner.values:
             resolved = self.value(owner.values[expr.id], owner, depth + 1)
-            return Known(resolved.value, "constant") if isinstance(resolved, Known) else resolved
+            if isinstance(resolved, Known) and resolved.via != "default":  # a parameter's alias is still its default
+                return Known(resolved.value, "constant")
+            return resolved
         if expr.id in owner.defaults:
             resolved = self.value(owner.defaults[expr.id], owner.parent or owner, depth + 1)
             return Known(resolved.value, "default") if isinstance(resolved, Known) else resolved

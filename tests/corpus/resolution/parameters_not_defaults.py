@@ -45,3 +45,8 @@ def forward(pretrained_model_name_or_path, *init_inputs, **kwargs):
 
 def forward_all(*args, **kwargs):
     return AutoTokenizer.from_pretrained(*args, **kwargs)  # expect-clean
+
+
+def load_aliased(model_name_or_path=None):
+    path = model_name_or_path
+    return AutoModel.from_pretrained(path)  # expect: HG201@note:path
