@@ -1,7 +1,7 @@
 # corpus-rows: A1
-"""self.x: a constant when the class assigns it once, a run-time value when it is assigned again or augmented,
-unknown when the class never assigns it, and unknown in a function that only takes a parameter named self (even
-when that function assigns it: no class says what self is)."""
+"""self.x (and cls.x): a constant when the class assigns it once, a run-time value when it is assigned again or
+augmented, unknown when the class never assigns it, and unknown in a function that only takes a parameter named
+self (even when that function assigns it: no class says what self is)."""
 
 from transformers import AutoModel, AutoTokenizer
 
@@ -29,6 +29,16 @@ class PatchedEvaluator:
 
     def load(self):
         return AutoModel.from_pretrained("acme/patched", revision=self.revision)  # expect: HG201@note:revision=
+
+
+class Registry:
+    @classmethod
+    def configure(cls):
+        cls.model_id = "acme/registry"
+
+    @classmethod
+    def load(cls):
+        return AutoModel.from_pretrained(cls.model_id)  # expect: HG201@warning:cls.model_id
 
 
 class ConfiguredElsewhere:
