@@ -1,0 +1,201 @@
+"""Findings in a notebook point at the raw ``.ipynb``: the line and column where the flagged text is written in
+the file, whatever JSON escapes, layout and line endings the file uses (GitHub anchors annotations to the
+committed file's lines)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hubguard.config import Config
+from hubguard.findings import Finding, ScanResult
+from hubguard.static.engine import analyze_bytes
+
+LOADER = 'from transformers import AutoModel\nm = AutoModel.from_pretrained("org/m", trust_remote_code=True)\n'
+# Characters JSON writes as escapes (some only with ensure_ascii): one code point in the cell, 2 to 12 in the file.
+ESCAPES = 'label = "é 😀 \\t \\" \\\\ / \x7f"; '
+
+
+def notebook(*sources: str | list[str], layout: dict[str, object] | None = None) -> str:
+    cells = [
+        {"cell_type": "code", "metadata": {}, "outputs": [], "source": source}
+        for source in sources
+    ]
+    document = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    return json.dumps(document, **(layout or {"indent": 1}))
+
+
+def scan(raw: str) -> ScanResult:
+    return analyze_bytes(
+        raw.encode("utf-8", errors="surrogatepass"), "nb.ipynb", Config()
+    )
+
+
+def raw_text(raw: str, finding: Finding) -> str:
+    """What the finding's region covers in the raw file (1-based lines, 1-based code point columns)."""
+    region = finding.location.region
+    assert region is not None and region.start_line == region.end_line
+    line = raw.split("\n")[region.start_line - 1]
+    return line[region.start_column - 1 : region.end_column - 1]
+
+
+def raw_line(raw: str, finding: Finding) -> str:
+    region = finding.location.region
+    assert region is not None
+    return raw.split("\n")[region.start_line - 1]
+
+
+def regions(raw: str) -> dict[str, str]:
+    result = scan(raw)
+    assert not result.notifications, result.notifications
+    return {finding.rule_id: raw_text(raw, finding) for finding in result.findings}
+
+
+LAYOUTS = {
+    "indented": {"indent": 1},
+    "one-line": {},
+    "tabs-unicode": {"indent": "\t", "ensure_ascii": False},
+    "compact-unicode": {"separators": (",", ":"), "ensure_ascii": False},
+}
+
+
+@pytest.mark.parametrize(
+    "as_lines", [True, False], ids=["source-lines", "source-string"]
+)
+@pytest.mark.parametrize("layout", LAYOUTS.values(), ids=LAYOUTS.keys())
+def test_a_finding_points_at_its_text_in_the_raw_file(
+    layout: dict[str, object], as_lines: bool
+) -> None:
+    cell = "import os\n" + ESCAPES + LOADER.replace("\nm = ", "\n" + ESCAPES + "m = ")
+    raw = notebook(
+        "x = 1", cell.splitlines(keepends=True) if as_lines else cell, layout=layout
+    )
+    assert regions(raw) == {"HG101": "trust_remote_code=True", "HG201": '\\"org/m\\"'}
+    [finding, _] = scan(raw).findings
+    assert finding.properties["notebook"] == {
+        "cellIndex": 1,
+        "cellNumber": 2,
+        "lineInCell": 3,
+        "cellId": None,
+    }
+    assert finding.message.endswith("(cell 2, line 3)")
+
+
+def test_escapes_json_allows_but_never_writes_are_counted_as_written() -> None:
+    source = [
+        'x = \\"\\u00E9\\/\\b\\f\\"\\r\\n',  # upper-case hex, an escaped solidus, a CRLF line end
+        "from transformers import AutoModel\\n",
+        'm = AutoModel.from_pretrained(\\"org/m\\", \\u0074rust_remote_code=True)',  # the flag starts with an escape
+    ]
+    raw = (
+        '{"cells": [{"cell_type": "code", "source": ['
+        + ", ".join(f'"{part}"' for part in source)
+        + "]}]}"
+    )
+    assert regions(raw) == {
+        "HG101": "\\u0074rust_remote_code=True",
+        "HG201": '\\"org/m\\"',
+    }
+
+
+def test_the_raw_layout_around_the_strings_does_not_shift_positions() -> None:
+    raw = (
+        '{\r\n\t"metadata" : {"cells": [[1, 2.5e3, -0.0], {"source": "x"}], "ok": true, "none": null},\r\n'
+        '\t"cells" :[ {"metadata":{},"source" :\t[ "import torch\\n" ,\r\n'
+        '    "state = torch.load(p)" ] , "cell_type":"code" } ,\r\n'
+        '\t{ "source": "import pickle\\nrestored = pickle.loads(blob)" , "cell_type" : "code" } ] }\r\n'
+    )
+    assert regions(raw) == {"HG301": "pickle.loads"}
+    [on_load, on_loads] = scan(raw).findings
+    assert raw_text(raw, on_load) == "torch.load"
+    assert raw_line(raw, on_load).startswith('    "state = torch.load(p)" ]')
+    assert raw_line(raw, on_loads).startswith('\t{ "source": "import pickle')
+
+
+def test_cells_that_are_not_analysed_do_not_shift_the_cells_after_them() -> None:
+    raw = notebook(
+        "import torch\nfirst = torch.load(a)\n",
+        "%%bash\necho hi\n",
+        "x = (\n",
+        "",
+        [],
+        ["y = 1"],
+        ["!pip install x\n", "second = torch.load(b)"],
+    )
+    raw = raw.replace(
+        '"cells": [',
+        '"cells": [{"cell_type": "markdown", "metadata": {}, "source": ["# Title"]},',
+        1,
+    )
+    result = scan(raw)
+    assert [n.message for n in result.notifications] == [
+        "cell 4 not analysed: syntax error: '(' was never closed"
+    ]
+    assert [raw_text(raw, finding) for finding in result.findings] == [
+        "torch.load",
+        "torch.load",
+    ]
+    cells = [finding.properties["notebook"] for finding in result.findings]
+    assert [(cell["cellNumber"], cell["lineInCell"]) for cell in cells] == [
+        (2, 2),
+        (8, 2),
+    ]  # the markdown cell counts
+
+
+@pytest.mark.parametrize(
+    "as_lines", [True, False], ids=["source-lines", "source-string"]
+)
+def test_surrogate_pairs_are_one_character_and_lone_surrogates_one_each(
+    as_lines: bool,
+) -> None:
+    # Lone surrogates do not parse as Python, but a shell line is not parsed: its findings sit after them.
+    shell = '!echo "\udc00\udc00 \ud83d\ue000 \ud7ff\udc00 \ud83d!" && lm_eval --model hf --model_args pretrained=org/m,trust_remote_code=True\n'
+    python = (
+        'x = "\U00010000\U0010ffff\U0001f600"; import torch; state = torch.load(p)\n'
+    )
+    cell = shell + python
+    raw = notebook(cell.splitlines(keepends=True) if as_lines else cell)
+    # Pairs at both ends of the range, written as escapes.
+    assert "\\ud800\\udc00\\udbff\\udfff\\ud83d\\ude00" in raw
+    result = scan(raw)
+    assert {(f.rule_id, raw_text(raw, f)) for f in result.findings} == {
+        ("HG101", "--model_args pretrained=org/m,trust_remote_code=True"),
+        ("HG201", "--model_args pretrained=org/m,trust_remote_code=True"),
+        ("HG301", "torch.load"),
+    }
+
+
+def test_a_broken_cell_is_reported_where_the_parser_stopped_in_the_raw_file() -> None:
+    raw = notebook(["import torch\n", 'label = "é😀\\t"; state = torch.load("x.pt"\n'])
+    [finding] = scan(raw).findings
+    assert finding.rule_id == "HG001" and "'(' was never closed" in finding.message
+    assert raw_text(raw, finding) == "("
+    assert raw_line(raw, finding).startswith('    "label')
+
+
+@pytest.mark.parametrize(
+    "as_lines", [True, False], ids=["source-lines", "source-string"]
+)
+def test_an_anchor_over_several_lines_ends_with_its_first_line(as_lines: bool) -> None:
+    cell = (
+        "from huggingface_hub import hf_hub_download\n"
+        'x = hf_hub_download(\n    "org/m",\n    "config.json",\n    revision=(  \n        "main"\n    ),\n)\n'
+    )
+    raw = notebook(cell.splitlines(keepends=True) if as_lines else cell)
+    assert regions(raw) == {"HG201": "revision=("}
+
+
+def test_a_line_split_over_two_source_strings_gets_a_one_character_region() -> None:
+    raw = notebook(["import pickle\n", "restored = pickle.", "loads(blob)\n"])
+    [finding] = scan(raw).findings
+    assert finding.rule_id == "HG301" and "(cell 1, line 2)" in finding.message
+    assert raw_text(raw, finding) == "p"
+    assert raw_line(raw, finding).endswith('"restored = pickle.",')
+
+
+def test_a_repeated_key_is_read_where_json_reads_it_the_last_time() -> None:
+    decoy = '{"cell_type": "code", "source": "import torch\\ntorch.load(a)"}'
+    cell = '{"source": "import pickle", "cell_type": "code", "source": ["import pickle\\n", "x = pickle.loads(b)"]}'
+    raw = f'\n  {{"cells": 0, "nbformat": 4, "cells": [{decoy}], "cells": [{cell}]}}'
+    assert regions(raw) == {"HG301": "pickle.loads"}
