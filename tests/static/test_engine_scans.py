@@ -1,0 +1,277 @@
+"""What a scan does with each file before and around the analysis: files it cannot read, files the prefilter
+drops, the worker processes ``--jobs`` asks for (64 files or more), the progress bar, the cache, internal errors.
+
+Workers are replaced by an in-process stand-in that records how it was asked to run: the results are the same,
+what is pinned is when processes would be started and with how many workers.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from hubguard.config import Config
+from hubguard.findings import (
+    INTERNAL_ERROR,
+    Finding,
+    Level,
+    Location,
+    Notification,
+    ScanResult,
+)
+from hubguard.static import engine, workers
+from hubguard.static.engine import analyze_bytes, scan_paths
+
+LOADER = "import torch\nstate = torch.load('x.pt')\n"
+
+
+class PoolStandIn:
+    """Records each request for worker processes and answers it in this process, file by file."""
+
+    def __init__(self, died: str | None = None) -> None:
+        self.requests: list[
+            tuple[int, int, int]
+        ] = []  # (files, workers, files per batch)
+        self.died = died  # the file whose worker "dies"
+
+    def __call__(
+        self,
+        jobs: list[tuple[str, bytes, dict]],
+        analyse: Callable[[bytes, str, Config, dict], ScanResult],
+        config: Config,
+        worker_count: int,
+        batch_size: int,
+        advance: Callable[[], None],
+    ) -> list[ScanResult]:
+        self.requests.append((len(jobs), worker_count, batch_size))
+        results = []
+        for relative, data, constants in jobs:
+            if relative == self.died:
+                died = Finding(
+                    "HG001",
+                    "worker died",
+                    Location(relative),
+                    Level.ERROR,
+                    properties={"reason": "worker-died"},
+                )
+                results.append(ScanResult(findings=[died], files_scanned=1))
+            else:
+                results.append(analyse(data, relative, config, constants))
+            advance()
+        return results
+
+
+@pytest.fixture
+def pool(monkeypatch: pytest.MonkeyPatch) -> PoolStandIn:
+    stand_in = PoolStandIn()
+    monkeypatch.setattr(workers, "analyse_in_workers", stand_in)
+    return stand_in
+
+
+def loaders(folder: Path, count: int) -> Path:
+    folder.mkdir(exist_ok=True)
+    for index in range(count):
+        (folder / f"f{index:02}.py").write_text(LOADER)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("files", "jobs", "cpus", "requests"),
+    [
+        (
+            64,
+            2,
+            8,
+            [(64, 2, 16)],
+        ),  # 64 files or more: in workers, as many as --jobs says, 16 files a batch
+        (63, 2, 8, []),  # fewer: starting processes would cost more than it saves
+        (64, 1, 8, []),  # --jobs 1: never another process
+        (64, None, 3, [(64, 3, 16)]),  # no --jobs: one worker per CPU
+        (64, None, None, []),  # the CPU count unknown: one worker, so none started
+    ],
+)
+def test_a_large_scan_is_analysed_in_as_many_workers_as_jobs_says(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    pool: PoolStandIn,
+    files: int,
+    jobs: int | None,
+    cpus: int | None,
+    requests: list[tuple[int, int, int]],
+) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    result = scan_paths(
+        [loaders(tmp_path / "src", files)], Config(jobs=jobs, cache=False), tmp_path
+    )
+    assert pool.requests == requests
+    assert result.files_scanned == files
+    assert sorted(f.location.path for f in result.findings) == [
+        f"src/f{index:02}.py" for index in range(files)
+    ]
+
+
+def test_a_file_whose_worker_died_is_analysed_again_on_the_next_run(
+    tmp_path: Path, pool: PoolStandIn
+) -> None:
+    config = Config(jobs=2, cache_dir=tmp_path / "cache")
+    folder = loaders(tmp_path / "src", 64)
+    pool.died = "src/f07.py"
+    first = scan_paths([folder], config, tmp_path)
+    assert first.stats["cache"] == {"hits": 0, "misses": 64}
+    assert [f.properties["reason"] for f in first.findings if f.rule_id == "HG001"] == [
+        "worker-died"
+    ]
+    pool.died = None
+    second = scan_paths([folder], config, tmp_path)
+    assert second.stats["cache"] == {"hits": 63, "misses": 1}
+    assert pool.requests == [
+        (64, 2, 16)
+    ]  # the second run analysed one file, in this process
+    assert not [f for f in second.findings if f.rule_id == "HG001"]
+
+
+def test_files_that_cannot_be_read_or_are_too_large_are_reported_and_counted(
+    tmp_path: Path,
+) -> None:
+    padding = "# " + "x" * 78 + "\n"
+    (tmp_path / "big_loader.py").write_text(padding * 20 + LOADER)
+    (tmp_path / "big_plain.py").write_text("import json\n" + padding * 20)
+    os.mkfifo(tmp_path / "fifo.py")
+    (tmp_path / "small.py").write_text(LOADER)
+    result = scan_paths([tmp_path], Config(max_file_size=1024, cache=False), tmp_path)
+    assert result.files_scanned == 4
+    findings = {
+        (f.location.path, f.rule_id, f.level, f.location.region)
+        for f in result.findings
+    }
+    assert ("big_loader.py", "HG001", Level.WARNING, None) in findings
+    assert [f.location.path for f in result.findings if f.rule_id == "HG301"] == [
+        "small.py"
+    ]
+    [too_large] = [f for f in result.findings if f.location.path == "big_loader.py"]
+    assert too_large.message == (
+        "Not analysed (file is 1,660 bytes, larger than max-file-size (1,024 bytes); not analysed); "
+        "the file mentions a model loader, so findings may be hidden here."
+    )
+    assert {(n.path, n.message, n.level) for n in result.notifications} == {
+        (
+            "big_plain.py",
+            "file is 1,632 bytes, larger than max-file-size (1,024 bytes); not analysed",
+            Level.WARNING,
+        ),
+        ("fifo.py", "a FIFO (named pipe), not a regular file; not read", Level.WARNING),
+    }
+
+
+def test_every_file_counts_once_whatever_happens_to_it(tmp_path: Path) -> None:
+    (tmp_path / "plain.py").write_text("x = 1\n")  # dropped by the prefilter
+    (tmp_path / "ignored.py").write_text(
+        "x = 1  # hubguard: ignore[HG301]\n"
+    )  # a comment to account for
+    (tmp_path / "loader.py").write_text(LOADER)
+    result = scan_paths([tmp_path], Config(cache=False), tmp_path)
+    assert result.files_scanned == 3
+    [comment] = result.suppressions
+    assert (comment.location.path, comment.rules, comment.used) == (
+        "ignored.py",
+        frozenset({"HG301"}),
+        set(),
+    )
+
+
+class RecordingBar:
+    made: ClassVar[list[RecordingBar]] = []
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.closed = total, 0, False
+        RecordingBar.made.append(self)
+
+    def advance(self) -> None:
+        self.done += 1
+
+    def close(self) -> None:
+        self.closed = True
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["analysed", "from-the-cache"])
+def test_the_progress_bar_counts_every_file_and_only_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cached: bool
+) -> None:
+    monkeypatch.setattr(engine, "ProgressBar", RecordingBar)
+    monkeypatch.setattr(RecordingBar, "made", [])
+    (tmp_path / "plain.py").write_text("x = 1\n")
+    (tmp_path / "loader.py").write_text(LOADER)
+    (tmp_path / "other.py").write_text(LOADER.replace("x.pt", "y.pt"))
+    config = Config(cache_dir=tmp_path / "cache", cache=cached)
+    if cached:
+        scan_paths([tmp_path], config, tmp_path)
+    scan_paths([tmp_path], config, tmp_path)
+    assert RecordingBar.made == []  # no bar unless asked (the default)
+    scan_paths([tmp_path], config, tmp_path, progress=True)
+    [bar] = RecordingBar.made
+    assert (bar.total, bar.done, bar.closed) == (3, 3, True)
+
+
+def test_an_internal_error_names_its_kind_and_where_it_happened(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hubguard.static import analyzer
+
+    def explode(ctx: object) -> list[object]:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(analyzer, "_run_checks", explode)
+    result = analyze_bytes(LOADER.encode(), "a.py", Config())
+    [finding] = result.findings
+    assert (
+        finding.message
+        == "Internal error while analysing (KeyError: 'boom'); findings may be hidden here. Please report it."
+    )
+    assert (finding.level, finding.properties) == (
+        Level.ERROR,
+        {"reason": "internal-error"},
+    )
+    assert (
+        finding.location.region is not None and finding.location.region.start_line == 2
+    )
+    assert result.notifications == [
+        Notification(
+            "internal error while analysing at line 2 (KeyError: 'boom'); please report it",
+            "a.py",
+            Level.ERROR,
+            INTERNAL_ERROR,
+        )
+    ]
+
+
+def test_an_internal_error_outside_any_call_has_no_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def explode(*args: object) -> None:
+        raise RuntimeError("lost")
+
+    monkeypatch.setattr(engine, "analyze_module", explode)
+    result = analyze_bytes(LOADER.encode(), "a.py", Config())
+    [finding] = result.findings
+    assert finding.location.region is None and "(RuntimeError: lost)" in finding.message
+    assert [n.message for n in result.notifications] == [
+        "internal error while analysing (RuntimeError: lost); please report it"
+    ]
+
+
+@pytest.mark.parametrize("command", ["lm_eval", "lm-eval", "python -m lm_eval"])
+def test_a_notebook_shell_line_running_lm_eval_under_either_name_is_read(
+    command: str,
+) -> None:
+    line = f"!{command} --model hf --model_args pretrained=org/m,trust_remote_code=True --tasks x\n"
+    raw = (
+        '{"cells": [{"cell_type": "code", "source": ["'
+        + line.replace("\n", "\\n")
+        + '"]}]}'
+    )
+    result = analyze_bytes(raw.encode(), "nb.ipynb", Config())
+    assert sorted(f.rule_id for f in result.findings) == ["HG101", "HG201"]
