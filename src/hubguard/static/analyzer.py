@@ -63,11 +63,6 @@ class _CandidateCollector(BindingCollector):
         if len(node.args) == 1 and not node.keywords:
             self.source.claimed.add(id(node.args[0]))
 
-    def visit_ClassDef(self, node: ast.ClassDef, scope: Scope) -> list[ast.AST]:
-        if len(node.bases) == 1 and not node.keywords:
-            self.source.claimed.add(id(node.bases[0]))
-        return super().visit_ClassDef(node, scope)
-
 
 def analyze_module(tree: ast.Module, text: str, hints: TextHints, tree_constants: Imported | None = None) -> ModuleAnalysis:
     """``text``: what ``tree`` was parsed from; ``hints``: what the prefilter read in it; ``tree_constants``: what
