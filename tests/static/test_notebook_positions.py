@@ -19,7 +19,13 @@ ESCAPES = 'label = "é 😀 \\t \\" \\\\ / \x7f"; '
 
 def notebook(*sources: str | list[str], layout: dict[str, object] | None = None) -> str:
     cells = [
-        {"cell_type": "code", "metadata": {}, "outputs": [], "source": source}
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "metadata": {},
+            "outputs": [],
+            "source": source,
+        }
         for source in sources
     ]
     document = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
@@ -198,4 +204,9 @@ def test_a_repeated_key_is_read_where_json_reads_it_the_last_time() -> None:
     decoy = '{"cell_type": "code", "source": "import torch\\ntorch.load(a)"}'
     cell = '{"source": "import pickle", "cell_type": "code", "source": ["import pickle\\n", "x = pickle.loads(b)"]}'
     raw = f'\n  {{"cells": 0, "nbformat": 4, "cells": [{decoy}], "cells": [{cell}]}}'
+    assert regions(raw) == {"HG301": "pickle.loads"}
+
+
+def test_source_strings_without_escapes_count_every_character() -> None:
+    raw = notebook(["import pickle", "\n", "x = 1; y = pickle.loads(b)"])
     assert regions(raw) == {"HG301": "pickle.loads"}
