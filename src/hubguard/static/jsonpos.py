@@ -18,7 +18,6 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import cast
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"((?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*)"')
@@ -32,9 +31,7 @@ class PositionedString:
     raw_end: int  # offset of the closing quote
 
     def offsets(self, raw: str) -> list[int]:
-        """Raw offset of each character of ``value``, plus the closing quote's."""
-        if self.raw_end - self.raw_start == len(self.value):  # no escapes
-            return list(range(self.raw_start, self.raw_end + 1))
+        """Raw offset of each character of ``value``."""
         offsets: list[int] = []
         position = self.raw_start
         while position < self.raw_end:
@@ -46,7 +43,6 @@ class PositionedString:
             if width == 6 and _is_surrogate_pair(raw, position):
                 width = 12
             position += width
-        offsets.append(self.raw_end)
         return offsets
 
 
@@ -130,11 +126,9 @@ class _Reader:
         return start
 
     def string(self) -> PositionedString:
-        match = cast(re.Match[str], _STRING.match(self.text, self.pos))
-        self.pos = match.end()
-        body = match.group(1)
-        value = body if "\\" not in body else json.loads(match.group())
-        return PositionedString(value, match.start(1), match.end(1))
+        match = _STRING.match(self.text, self.pos)
+        self.pos = match.end()  # type: ignore[union-attr]
+        return PositionedString(json.loads(match.group()), match.start(1), match.end(1))  # type: ignore[union-attr]
 
 
 def array_element_offsets(text: str, key: str) -> list[int]:
@@ -148,7 +142,8 @@ def array_element_offsets(text: str, key: str) -> list[int]:
             return reader.elements(reader.skimmed_offset)
         return reader.plain_value()
 
-    return cast(list[int], reader.members(member)[key])
+    offsets: list[int] = reader.members(member)[key]  # type: ignore[assignment]
+    return offsets
 
 
 def positioned_value(text: str, offset: int, positioned_keys: frozenset[str]) -> object:

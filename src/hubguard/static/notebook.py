@@ -106,7 +106,7 @@ class NotebookSource:
             parts = _cell_source(element) if isinstance(element, dict) else []
             offsets: list[int] = []
             for part in parts:
-                offsets.extend(part.offsets(self.raw)[:-1])
+                offsets.extend(part.offsets(self.raw))
             offsets.append(parts[-1].raw_end if parts else 0)
             cell.raw_offsets = offsets
         return cell.raw_offsets
