@@ -210,3 +210,32 @@ def test_a_repeated_key_is_read_where_json_reads_it_the_last_time() -> None:
 def test_source_strings_without_escapes_count_every_character() -> None:
     raw = notebook(["import pickle", "\n", "x = 1; y = pickle.loads(b)"])
     assert regions(raw) == {"HG301": "pickle.loads"}
+
+
+def test_cells_python_cannot_read_are_hg001_where_reading_stopped() -> None:
+    too_deep = (
+        "x = " + "(" * 300 + "1" + ")" * 300 + "\n"
+    )  # no loader, but too deep: HG001 all the same
+    raw = notebook(LOADER, ['x = "\udc00"\n', "state = torch.load(p)\n"], [too_deep])
+    result = scan(raw)
+    assert not result.notifications
+    unread = [finding for finding in result.findings if finding.rule_id == "HG001"]
+    assert [raw_line(raw, finding).strip() for finding in unread] == [
+        '"x = \\"\\udc00\\"\\n",',
+        json.dumps(too_deep),
+    ]
+    # A surrogate Python cannot encode: the cell's first character; too many brackets: the one the parser refused.
+    assert [raw_text(raw, finding) for finding in unread] == ["x", "("]
+    assert (
+        "cell 2 not analysed: cannot be parsed: 'utf-8' codec can't encode character"
+        in unread[0].message
+    )
+    assert (
+        "cell 3 not analysed: nests too deeply for Python's parser (too many nested parentheses)"
+        in unread[1].message
+    )
+    region = unread[1].location.region
+    assert (
+        region is not None
+        and region.start_column == raw_line(raw, unread[1]).index("(") + 1 + 200
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 
+from hubguard.config import Config
+from hubguard.static.engine import analyze_bytes
 from hubguard.static.positions import SourceText
 
 SOURCE = (
@@ -68,3 +70,86 @@ def test_multi_line_segments_read_without_the_blocks_indentation() -> None:
     trust, text_arg = call.keywords
     assert source.segment(trust.value) == "(\n        a\n        or b\n    )"
     assert source.segment(text_arg.value) == '"""keep\n        this"""'
+
+
+def _trust_messages(text: str) -> list[str]:
+    """The HG101 messages of a module, which quote the trust flag's expression as written."""
+    result = analyze_bytes(text.encode(), "a.py", Config())
+    assert not result.notifications, result.notifications
+    return [
+        finding.message.split(", which may")[0]
+        for finding in result.findings
+        if finding.rule_id == "HG101"
+    ]
+
+
+def test_a_value_inside_decorators_reads_without_the_decorated_blocks_indentation() -> (
+    None
+):
+    text = (
+        "from transformers import AutoModel\n\n\n"
+        "class C:\n"
+        "    @staticmethod\n"
+        "    @register(\n"
+        "        AutoModel.from_pretrained(\n"
+        '            "org/m",\n'
+        "            trust_remote_code=(\n"
+        "                flag\n"
+        "                or other\n"
+        "            ),\n"
+        "        )\n"
+        "    )\n"
+        "    def f():\n"
+        "        pass\n"
+    )
+    assert _trust_messages(text) == [
+        "AutoModel.from_pretrained gets trust_remote_code=(\n            flag\n            or other\n        )"
+    ]
+
+
+def test_a_value_inside_a_case_reads_without_the_cases_indentation() -> None:
+    text = (
+        "from transformers import AutoModel\n\n"
+        "match command:\n"
+        '    case "load":\n'
+        "        model = AutoModel.from_pretrained(\n"
+        '            "org/m",\n'
+        "            trust_remote_code=(\n"
+        "                flag\n"
+        "                or other\n"
+        "            ),\n"
+        "        )\n"
+    )
+    assert _trust_messages(text) == [
+        "AutoModel.from_pretrained gets trust_remote_code=(\n        flag\n        or other\n    )"
+    ]
+
+
+def test_lines_continued_by_a_backslash_or_inside_a_string_are_kept_as_written() -> (
+    None
+):
+    text = (
+        "from transformers import AutoModel\n\n\n"
+        "class C:\n"
+        "    def f(self):\n"
+        "        model = AutoModel.from_pretrained(\n"
+        '            "org/m",\n'
+        "            trust_remote_code=(flag and \\\n"
+        "                other\n"
+        "                or third),\n"
+        "        )\n"
+        "        again = AutoModel.from_pretrained(\n"
+        '            "org/m",\n'
+        '            trust_remote_code=allowed("""\n'
+        "                kept\n"
+        "                as written\n"
+        '            """, strict=True),\n'
+        "        )\n"
+    )
+    assert _trust_messages(text) == [
+        "AutoModel.from_pretrained gets trust_remote_code=(flag and \\\n                other\n        or third)",
+        (
+            'AutoModel.from_pretrained gets trust_remote_code=allowed("""\n'
+            '                kept\n                as written\n            """, strict=True)'
+        ),
+    ]
