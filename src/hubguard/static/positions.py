@@ -32,7 +32,7 @@ class SourceText:
         self.lines = python_lines(text)
         self._line_offsets = [0, *accumulate(len(line) for line in self.lines)]
         self.claimed: set[int] = set()  # ids of sole arguments: the brackets around them are the parent's
-        self._clause_starts: list[tuple[int, int]] | None = None
+        self._clause_starts: list[int] | None = None
 
     def column(self, line: int, byte_offset: int) -> int:
         text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -71,7 +71,7 @@ class SourceText:
 
         Lines inside a string, or continued with a backslash, are kept as written.
         """
-        indent = self._block_indent(span.start_line, span.start_column)
+        indent = self._block_indent(span.start_line)
         if not indent:
             return text
         lines = python_lines(text)
@@ -83,14 +83,15 @@ class SourceText:
             in_string = scan_line(lines[number], in_string, 0)[0]
         return "".join(lines)
 
-    def _block_indent(self, line: int, column: int) -> str:
-        """Indentation of the innermost statement or clause that starts at or before ``line``/``column``."""
+    def _block_indent(self, line: int) -> str:
+        """Indentation of the innermost statement or clause that starts on or before ``line``.
+
+        A multi-line expression starting on ``line`` belongs to a statement that starts there or earlier (so
+        there is one), and no other statement can start on that line after it: lines are enough.
+        """
         if self._clause_starts is None:
             self._clause_starts = sorted(_clause_starts(self.tree))
-        slot = bisect_right(self._clause_starts, (line, column)) - 1
-        if slot < 0:
-            return ""
-        text = self.lines[self._clause_starts[slot][0] - 1]
+        text = self.lines[self._clause_starts[bisect_right(self._clause_starts, line) - 1] - 1]
         return text[: len(text) - len(text.lstrip(" \t\f"))]
 
     def is_one_string_token(self, node: ast.AST) -> bool:
@@ -117,14 +118,14 @@ class SourceText:
         return found
 
 
-def _clause_starts(tree: ast.Module) -> list[tuple[int, int]]:
-    """(line, column) where each statement, ``except`` clause and ``case`` begins (decorators included)."""
+def _clause_starts(tree: ast.Module) -> list[int]:
+    """The line where each statement, ``except`` clause and ``case`` begins (a decorated one at its first
+    decorator: ``decorator_list`` is in source order)."""
     starts = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.stmt, ast.excepthandler)):
-            decorators = getattr(node, "decorator_list", None) or [node]
-            first = min(decorators, key=lambda item: (item.lineno, item.col_offset))
-            starts.append((first.lineno, 0 if first is not node else node.col_offset))
+            decorators = getattr(node, "decorator_list", None)
+            starts.append(decorators[0].lineno if decorators else node.lineno)
         elif isinstance(node, ast.match_case):
-            starts.append((node.pattern.lineno, 0))
+            starts.append(node.pattern.lineno)
     return starts
