@@ -239,3 +239,85 @@ def test_cells_python_cannot_read_are_hg001_where_reading_stopped() -> None:
         region is not None
         and region.start_column == raw_line(raw, unread[1]).index("(") + 1 + 200
     )
+
+
+def test_ipython_lines_are_skipped_and_the_python_after_them_keeps_its_lines() -> None:
+    cell = (
+        "files = !ls\n%time x = 1\n?torch.load\n!echo \\\n  continued \\\n  again\n"
+        "import torch\nif True:\n    %time y = 2\nstate = torch.load(p)\n"
+    )
+    raw = notebook(cell.splitlines(keepends=True))
+    [finding] = scan(raw).findings
+    assert (finding.rule_id, raw_text(raw, finding)) == ("HG301", "torch.load")
+    assert finding.message.endswith("(cell 1, line 10)")
+
+
+def test_a_statement_that_runs_on_into_the_next_cell_is_two_broken_cells() -> None:
+    # Jupyter runs each cell alone: joined, these would read as one call.
+    raw = notebook(["import torch\n", "state = torch.load(\n"], ['"x.pt")\n'])
+    result = scan(raw)
+    assert [(f.rule_id, raw_text(raw, f)) for f in result.findings] == [("HG001", "(")]
+    assert [n.message for n in result.notifications] == [
+        "cell 2 not analysed: syntax error: unmatched ')'"
+    ]
+
+
+def test_a_string_left_open_in_one_cell_does_not_swallow_the_next() -> None:
+    raw = notebook('doc = """\n', LOADER, '"""\n')
+    result = scan(raw)
+    assert {(f.rule_id, raw_text(raw, f)) for f in result.findings} == {
+        ("HG101", "trust_remote_code=True"),
+        ("HG201", '\\"org/m\\"'),
+    }
+    assert [n.message.split(" (detected")[0] for n in result.notifications] == [
+        "cell 1 not analysed: syntax error: unterminated triple-quoted string literal",
+        "cell 3 not analysed: syntax error: unterminated triple-quoted string literal",
+    ]
+
+
+def test_findings_name_their_cell_by_number_and_by_id_when_it_is_a_string() -> None:
+    cells = [
+        {"cell_type": "markdown", "id": "intro", "source": "# Loading"},
+        {"cell_type": "code", "id": "load-1", "source": "import torch\ntorch.load(p)"},
+        {"cell_type": "code", "id": 7, "source": "torch.load(q)"},
+    ]
+    result = scan(json.dumps({"cells": cells}))
+    assert [f.properties["notebook"] for f in result.findings] == [
+        {"cellIndex": 1, "cellNumber": 2, "lineInCell": 2, "cellId": "load-1"},
+        {"cellIndex": 2, "cellNumber": 3, "lineInCell": 1, "cellId": None},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("document", "problem"),
+    [
+        ('[{"note": "torch.load(p)"}]', "the notebook is not a JSON object"),
+        (
+            '{"cells": {"note": "torch.load(p)"}}',
+            "the notebook has no 'cells' list (nbformat 4 expected)",
+        ),
+        (
+            '{"cells": [1, {"note": "torch.load(p)"}]}',
+            "the notebook has no 'cells' list (nbformat 4 expected)",
+        ),
+        (
+            '{"cells": [{"cell_type": "code", "source": ["torch.load(p)", 3]}]}',
+            "a cell's 'source' is neither a string nor a list of strings",
+        ),
+        (
+            '{"cells": [{"source": "torch.load(p)"]}',
+            "invalid notebook JSON: Expecting ',' delimiter: line 1 column 38 (char 37)",
+        ),
+    ],
+)
+def test_a_broken_notebook_that_mentions_a_loader_is_hg001_naming_the_problem(
+    document: str, problem: str
+) -> None:
+    result = scan(document)
+    assert [(f.rule_id, f.message, f.location.region) for f in result.findings] == [
+        (
+            "HG001",
+            f"Not analysed (broken notebook: {problem}); the file mentions a model loader, so findings may be hidden here.",
+            None,
+        )
+    ]
