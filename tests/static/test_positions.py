@@ -83,13 +83,12 @@ def _trust_messages(text: str) -> list[str]:
     ]
 
 
-def test_a_value_inside_decorators_reads_without_the_decorated_blocks_indentation() -> (
+def test_a_value_inside_a_decorator_reads_without_the_decorated_blocks_indentation() -> (
     None
 ):
     text = (
         "from transformers import AutoModel\n\n\n"
         "class C:\n"
-        "    @staticmethod\n"
         "    @register(\n"
         "        AutoModel.from_pretrained(\n"
         '            "org/m",\n'
@@ -99,6 +98,7 @@ def test_a_value_inside_decorators_reads_without_the_decorated_blocks_indentatio
         "            ),\n"
         "        )\n"
         "    )\n"
+        "    @staticmethod\n"
         "    def f():\n"
         "        pass\n"
     )
