@@ -275,3 +275,37 @@ def test_a_notebook_shell_line_running_lm_eval_under_either_name_is_read(
     )
     result = analyze_bytes(raw.encode(), "nb.ipynb", Config())
     assert sorted(f.rule_id for f in result.findings) == ["HG101", "HG201"]
+
+
+def test_allow_remote_code_drops_remote_code_findings_for_the_repositories_it_names() -> (
+    None
+):
+    text = (
+        "import torch\nfrom diffusers import DiffusionPipeline\n"
+        'hub = torch.hub.load("trusted-org/repo", "net", trust_repo=True)\n'
+        'other = torch.hub.load("other/repo", "net", trust_repo=True)\n'
+        'pipe = DiffusionPipeline.from_pretrained(base, custom_pipeline="trusted-org/pipe")\n'
+        'pipe = DiffusionPipeline.from_pretrained(base, custom_pipeline="other/pipe")\n'
+    )
+
+    def remote_code(config: Config) -> list[tuple[str, int | None]]:
+        findings = analyze_bytes(text.encode(), "a.py", config).findings
+        return [
+            (f.rule_id, f.location.region and f.location.region.start_line)
+            for f in findings
+            if f.rule_id in ("HG101", "HG102")
+        ]
+
+    assert remote_code(Config()) == [
+        ("HG102", 3),
+        ("HG102", 4),
+        ("HG101", 5),
+        ("HG101", 6),
+    ]
+    assert remote_code(Config(allow_remote_code=("trusted-org/*",))) == [
+        ("HG102", 4),
+        ("HG101", 6),
+    ]
+    assert remote_code(
+        Config(allow_remote_code=("trusted-org/*",), ignore=frozenset({"HG102"}))
+    ) == [("HG101", 6)]
