@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 _STRING = re.compile(r'"((?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*)"')
-_ESCAPE_WIDTH = {"u": 6}
 
 
 @dataclass(frozen=True)
@@ -34,16 +33,19 @@ class PositionedString:
         """Raw offset of each character of ``value``."""
         offsets: list[int] = []
         position = self.raw_start
-        while position < self.raw_end:
+        for _ in self.value:  # each character was written as itself or as one escape
             offsets.append(position)
-            if raw[position] != "\\":
-                position += 1
-                continue
-            width = _ESCAPE_WIDTH.get(raw[position + 1], 2)
-            if width == 6 and _is_surrogate_pair(raw, position):
-                width = 12
-            position += width
+            position += _raw_width(raw, position)
         return offsets
+
+
+def _raw_width(raw: str, position: int) -> int:
+    """How many raw characters the decoded character written at ``position`` takes."""
+    if raw[position] != "\\":
+        return 1
+    if raw[position + 1] != "u":
+        return 2
+    return 12 if _is_surrogate_pair(raw, position) else 6
 
 
 def _is_surrogate_pair(raw: str, position: int) -> bool:
