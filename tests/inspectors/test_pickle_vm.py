@@ -229,7 +229,9 @@ def test_protocol_0_integers_and_booleans(line: bytes, value: int) -> None:
     "line",
     [b"I010", b"I-010", b"I 010", b"I+1", b"I 1", b"I-0", b"I1_0", b"I0o17", b"I99999999999999999999",
      b"I9223372036854775807", b"I-9223372036854775808", b"I0x7fffffffffffffff0", b"I077777777777777777777777",
-     b"I0x", b"I08", b"I\xd9\xa1", b"L010L", b"L 9L ", b"L9L0", b"L\xd9\xa1L"],
+     b"I0x", b"I08", b"I\xd9\xa1", b"L010L", b"L 9L ", b"L9L0", b"L\xd9\xa1L", b"I0X1f", b"I07", b"I0200", b"I-0200",
+     b"I0777777777777777777777", b"I01000000000000000000000", b"I-01000000000000000000000",
+     b"I-01000000000000000000001"],
 )
 def test_protocol_0_integers_read_as_cpythons_unpickler_reads_them(line: bytes) -> None:
     """C's strtol first (``010`` is octal 8, a two-character 0 or 1 is a bool), then Python's own syntax."""
@@ -241,6 +243,8 @@ def test_protocol_0_integers_read_as_cpythons_unpickler_reads_them(line: bytes) 
     trace = emulate(data)
     if expected is ValueError:
         assert trace.error_kind == "malformed" and not trace.complete
+        if not line.isascii():
+            assert trace.error == "undecodable operand: could not convert string to int"
     else:
         assert trace.complete and typed(trace.result) == typed(expected)
 
