@@ -72,7 +72,8 @@ def test_the_bar_counts_files_advanced_together_and_stops_for_good() -> None:
 def test_the_bar_goes_to_stderr_by_default(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # what a terminal would say
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # what a terminal would say (rich 14)
+    monkeypatch.setenv("FORCE_COLOR", "1")  # the same for rich 13, the lowest version allowed
     bar = ProgressBar(4, delay=0)
     bar.advance()
     bar.advance()

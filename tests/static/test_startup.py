@@ -21,9 +21,9 @@ print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in wa
 """
 HEAVY = {"packages": ["cyclonedx", "httpcore", "libcst"], "modules": ["hubguard.hub", "hubguard.remote_code", "hubguard.inspectors"]}
 # Needed only by some scans: directory walks and exclude globs (pathspec), a configuration file to parse,
-# notebooks, baselines and --diff-base (git, through subprocess), machine-readable reports, a traceback.
+# notebooks, baselines and --diff-base (git, through subprocess), machine-readable reports.
 OCCASIONAL = {
-    "packages": ["pathspec", "tomllib", "tomli", "subprocess", "traceback"],
+    "packages": ["pathspec", "tomllib", "tomli", "subprocess"],
     "modules": ["hubguard.static.notebook", "hubguard.static.jsonpos", "hubguard.static.shell_commands",
                 "hubguard.filters.baseline", "hubguard.filters.changed_lines", "hubguard.formats.sarif",
                 "hubguard.formats.json_report", "hubguard.formats.github"],
