@@ -225,6 +225,15 @@ def test_a_symlinked_file_is_reported_under_its_target(tmp_path: Path, monkeypat
     assert relative_path(Path("app.py"), tmp_path.resolve()) == "real/app.py"
 
 
+def test_a_sibling_whose_name_extends_the_roots_is_outside_it(tmp_path: Path) -> None:
+    tree(tmp_path, "project/app.py", "project2/app.py")
+    root, sibling = (tmp_path / "project").resolve(), (tmp_path / "project2" / "app.py").resolve()
+    assert relative_path(tmp_path / "project" / "app.py", root) == "app.py"
+    assert relative_path(sibling, root) == sibling.as_posix()
+    assert relative_path(tmp_path / "project", root) == "."
+    assert relative_path(sibling, Path("/")) == sibling.as_posix()[1:]
+
+
 @contextmanager
 def ascii_locale() -> Iterator[None]:
     """A machine whose locale is not UTF-8 (LANG=C without coercion)."""

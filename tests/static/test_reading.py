@@ -128,6 +128,29 @@ def test_a_file_at_max_file_size_is_read_to_its_last_byte(tmp_path: Path) -> Non
     assert result.notifications == []
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc")
+def test_a_file_larger_than_its_stat_size_is_read_whole_and_still_bounded() -> None:
+    """/proc files report size 0 (so does a file that grows between stat and read): the first read asks for
+    what stat said, and reading goes on in chunks up to the ceiling."""
+    data = reading.read_regular_file("/proc/self/status", 64 * KIB, lambda data: False)
+    assert data.startswith(b"Name:") and data.endswith(b"\n") and b"\nPid:" in data
+    with pytest.raises(reading.TooLarge):
+        reading.read_regular_file("/proc/self/status", 20, lambda data: False)
+
+
+def test_a_file_that_grows_past_the_growth_chunk_is_read_in_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reading, "_GROWTH_CHUNK", 3)
+    (tmp_path / "grows.py").write_bytes(b"0123456789")
+    real = os.stat(tmp_path / "grows.py")
+    shrunk = os.stat_result((*real[:6], 4, *real[7:]))  # the file "grows" after fstat: 4 bytes of its 10
+    monkeypatch.setattr(reading.os, "fstat", lambda descriptor: shrunk)
+    assert reading.read_regular_file(str(tmp_path / "grows.py"), 10, lambda data: False) == b"0123456789"
+    with pytest.raises(reading.TooLarge):
+        reading.read_regular_file(str(tmp_path / "grows.py"), 9, lambda data: False)
+
+
 @pytest.mark.parametrize(
     "loader_at",
     [

@@ -39,11 +39,11 @@ def _resolved(path: Path) -> str:
 
 def relative_path(path: Path, root: Path) -> str:
     """Root-relative POSIX path (what SARIF and GitHub expect); absolute when outside the root."""
-    resolved = Path(_resolved(path))
-    try:
-        return resolved.relative_to(root).as_posix()
-    except ValueError:
-        return resolved.as_posix()
+    resolved, top = _resolved(path), str(root)
+    inside = top if top.endswith(os.sep) else top + os.sep  # (string operations: a Path per file costs more)
+    if resolved.startswith(inside):
+        return resolved[len(inside) :].replace(os.sep, "/")
+    return "." if resolved == top else Path(resolved).as_posix()
 
 
 @lru_cache(maxsize=64)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import BinaryIO
 
 _CHUNK = 1024 * 1024
+_GROWTH_CHUNK = 64 * 1024  # below malloc's mmap threshold
 _STREAM_LIMIT = 1024**3
 _KINDS = (
     (stat.S_ISDIR, "a directory"),
@@ -55,12 +56,21 @@ def read_regular_file(path: str, limit: int, mentions_loader: Callable[[bytes], 
         if not stat.S_ISREG(info.st_mode):
             raise NotRead(f"{_kind(info.st_mode)}, not a regular file; not read")
         try:
-            data = stream.read(limit + 1)
+            data = _read_upto(stream, limit + 1, info.st_size)
         except OSError as error:  # a "regular" file that fails to read: /proc/self/mem, a disk error
             raise NotRead(f"cannot read file: {error.strerror or error}") from None
         if len(data) > limit:
             size = max(info.st_size, len(data))
             raise TooLarge(size, limit, mentions_loader(data) or _rest_mentions(stream, data, mentions_loader))
+    return data
+
+
+def _read_upto(stream: BinaryIO, most: int, expected: int) -> bytes:
+    """Up to ``most`` bytes. The first read asks for the size ``stat`` gave (one more, to see growth) rather
+    than ``most``: a buffer of the ceiling's size per file would cost more than reading small files."""
+    data = stream.read(min(expected + 1, most))
+    while len(data) < most and (more := stream.read(min(_GROWTH_CHUNK, most - len(data)))):
+        data += more
     return data
 
 
