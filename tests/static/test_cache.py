@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -162,3 +163,114 @@ def test_no_cache_reads_and_writes_nothing_and_cache_dir_moves_the_cache(tmp_pat
     assert not (tmp_path / "c1").exists()
     assert _cli(root, "--cache-dir", str(tmp_path / "c2")).wait(timeout=300) == 1
     assert _entries(tmp_path / "c2")
+
+
+def _memos(cache_dir: Path) -> list[Path]:
+    return sorted((cache_dir / "static-facts").glob("*.json"))
+
+
+@pytest.fixture
+def screened(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    """The bytes of every file screened by the prefilter and the import regexes."""
+    from hubguard.static import facts
+
+    calls: list[bytes] = []
+    real = facts.might_contain_sinks
+
+    def counting(data: bytes) -> bool:
+        calls.append(data)
+        return real(data)
+
+    monkeypatch.setattr(facts, "might_contain_sinks", counting)
+    return calls
+
+
+def test_a_warm_run_of_a_tree_screens_only_the_files_that_changed(tmp_path: Path, screened: list[bytes]) -> None:
+    root, config = _tree(tmp_path / "project"), Config(cache_dir=tmp_path / "cache")
+    cold, _ = _report(root, config)
+    assert len(screened) == 5 and len(_memos(tmp_path / "cache")) == 1
+    screened.clear()
+    memo = _memos(tmp_path / "cache")[0]
+    written = memo.stat().st_mtime_ns
+    assert _report(root, config)[0] == cold and screened == []
+    assert memo.stat().st_mtime_ns == written  # nothing new: not rewritten
+    (root / "src" / "plain.py").write_text("import json, torch\ntorch.load('w')\n")
+    edited, stats = _report(root, config)
+    assert screened == [b"import json, torch\ntorch.load('w')\n"] and stats == {"hits": 4, "misses": 1}
+    assert edited == _report(root, replace(config, cache=False))[0]
+
+
+def test_the_memo_keeps_only_the_files_of_the_last_run(tmp_path: Path) -> None:
+    root, config = _tree(tmp_path / "project"), Config(cache_dir=tmp_path / "cache")
+    _report(root, config)
+    (root / "src" / "b.py").unlink()
+    _report(root, config)
+    [memo] = _memos(tmp_path / "cache")
+    assert len(json.loads(memo.read_text())["files"]) == 4
+
+
+def test_scans_of_named_files_keep_no_memo_and_each_scanned_tree_has_its_own(tmp_path: Path) -> None:
+    root, config = _tree(tmp_path / "project"), Config(cache_dir=tmp_path / "cache")
+    scan_paths([root / "src" / "a.py", root / "nb.ipynb"], config, root)
+    assert _memos(tmp_path / "cache") == []
+    scan_paths([root / "src"], config, root)
+    scan_paths([root], config, root)
+    assert len(_memos(tmp_path / "cache")) == 2
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [b"", b"[]", b'{"format": 1}', b'{"format": 2, "files": {}}', b'{"format": 1, "files": []}', b"\xff"],
+)
+def test_a_memo_that_does_not_decode_is_ignored_and_rewritten(tmp_path: Path, garbage: bytes) -> None:
+    root, config = _tree(tmp_path / "project"), Config(cache_dir=tmp_path / "cache")
+    expected, _ = _report(root, config)
+    [memo] = _memos(tmp_path / "cache")
+    valid = json.loads(memo.read_text())
+    memo.write_bytes(garbage)
+    assert _report(root, config)[0] == expected
+    assert json.loads(memo.read_text()) == valid
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        [0, []],  # falsy, not False: taken as it is, the loader file would not be analysed
+        [True, [["1", "config", ["MODEL_ID"]]]],  # taken as they are, these would crash the resolution
+        [True, [[1, 5, ["MODEL_ID"]]]],
+        [True, [[1, "config", 5]]],
+        [True, [[1, "config"]]],
+        [True, {"config": 1}],
+        "analysed",
+        [False],
+    ],
+)
+def test_a_mistyped_memo_entry_is_ignored_with_the_whole_memo(tmp_path: Path, entry: object) -> None:
+    root, config = _tree(tmp_path / "project"), Config(cache_dir=tmp_path / "cache")
+    expected, _ = _report(root, config)
+    [memo] = _memos(tmp_path / "cache")
+    valid = json.loads(memo.read_text())
+    for result in _entries(tmp_path / "cache"):
+        result.unlink()
+    memo.write_text(json.dumps(valid | {"files": valid["files"] | {hashlib.sha256(LOADER.encode()).hexdigest(): entry}}))
+    assert _report(root, config)[0] == expected
+    assert json.loads(memo.read_text()) == valid
+
+
+def test_a_memo_entry_is_taken_for_the_bytes_it_names(tmp_path: Path) -> None:
+    """Entries are found by the SHA-256 of the bytes: one claiming a loader file is clean is believed (whoever
+    writes the cache directory is trusted), one under another digest changes nothing."""
+    root, config = _tree(tmp_path / "project"), Config(cache_dir=tmp_path / "cache")
+    _report(root, config)
+    [memo] = _memos(tmp_path / "cache")
+    document = json.loads(memo.read_text())
+    loader = hashlib.sha256(LOADER.encode()).hexdigest()
+    assert document["files"][loader] == [True, []]
+    document["files"] = {"0" * 64: [False, []], **{d: e for d, e in document["files"].items() if d != loader}}
+    memo.write_text(json.dumps(document))
+    for entry in _entries(tmp_path / "cache"):
+        entry.unlink()
+    assert [f["path"] for f in _report(root, config)[0]["findings"]].count("src/a.py") == 2
+    document["files"][loader] = [False, []]
+    memo.write_text(json.dumps(document))
+    assert "src/a.py" not in [f["path"] for f in _report(root, config)[0]["findings"]]

@@ -56,7 +56,7 @@ def stored(cache: StaticCache, key: str) -> dict[str, Any]:
 
 
 def test_every_field_round_trips(cache: StaticCache) -> None:
-    key = cache.key("app.py", b"x")
+    key = cache.key("app.py", "x")
     cache.put(key, full_result())
     assert cache.get(key) == full_result()
     assert (cache.hits, cache.misses) == (1, 0)
@@ -95,7 +95,7 @@ def test_every_field_round_trips(cache: StaticCache) -> None:
     ],
 )
 def test_a_mistyped_field_is_a_miss(cache: StaticCache, section: str, field: str, value: object) -> None:
-    key = cache.key("app.py", b"x")
+    key = cache.key("app.py", "x")
     cache.put(key, full_result())
     entry = stored(cache, key)
     entry["result"][section][0][field] = value
@@ -118,7 +118,7 @@ def test_a_mistyped_field_is_a_miss(cache: StaticCache, section: str, field: str
     ],
 )
 def test_a_missing_field_is_a_miss(cache: StaticCache, section: str, field: str) -> None:
-    key = cache.key("app.py", b"x")
+    key = cache.key("app.py", "x")
     cache.put(key, full_result())
     entry = stored(cache, key)
     del entry["result"][section][0][field]
@@ -128,7 +128,7 @@ def test_a_missing_field_is_a_miss(cache: StaticCache, section: str, field: str)
 
 def test_a_notification_without_a_path_round_trips(cache: StaticCache) -> None:
     result = ScanResult(notifications=[Notification("no file", None, Level.WARNING, "parse-error")], files_scanned=1)
-    key = cache.key("app.py", b"y")
+    key = cache.key("app.py", "y")
     cache.put(key, result)
     assert cache.get(key) == result
 
@@ -140,7 +140,7 @@ def test_every_reference_field_has_its_type_checked() -> None:
 
 
 def test_an_entry_of_another_format_is_a_miss(cache: StaticCache) -> None:
-    key = cache.key("app.py", b"x")
+    key = cache.key("app.py", "x")
     cache.put(key, full_result())
     entry = stored(cache, key)
     assert entry["format"] == 2
@@ -149,7 +149,7 @@ def test_an_entry_of_another_format_is_a_miss(cache: StaticCache) -> None:
 
 
 def test_entries_are_spread_over_folders_named_by_the_keys_first_two_digits(cache: StaticCache, tmp_path: Path) -> None:
-    key = cache.key("app.py", b"x")
+    key = cache.key("app.py", "x")
     cache.put(key, full_result())
     assert [path.relative_to(tmp_path).as_posix() for path in tmp_path.rglob("*.json")] == [
         f"static/{key[:2]}/{key}.json"
@@ -159,5 +159,5 @@ def test_entries_are_spread_over_folders_named_by_the_keys_first_two_digits(cach
 def test_a_file_name_that_is_not_utf8_has_its_own_key(cache: StaticCache) -> None:
     """os.fsdecode turns undecodable bytes of a POSIX file name into lone surrogates."""
     name = "caf\udce9.py"
-    assert cache.key(name, b"x") == cache.key(name, b"x")
-    assert cache.key(name, b"x") not in {cache.key("caf\udce8.py", b"x"), cache.key("café.py", b"x")}
+    assert cache.key(name, "x") == cache.key(name, "x")
+    assert cache.key(name, "x") not in {cache.key("caf\udce8.py", "x"), cache.key("café.py", "x")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def package_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def key(cache_root: Path) -> str:
-    return StaticCache(cache_root, Config()).key("app.py", b"import torch\n")
+    return StaticCache(cache_root, Config()).key("app.py", hashlib.sha256(b"import torch\n").hexdigest())
 
 
 @pytest.mark.parametrize("relative", ["static/checks.py", "findings.py"])

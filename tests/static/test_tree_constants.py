@@ -214,3 +214,16 @@ def test_a_package_init_outside_the_scanned_paths_is_not_read(tmp_path: Path) ->
     root = project(tmp_path)
     result = scan_paths([root / "src/pkg/sub/train.py"], Config(cache=False), root)
     assert by_line(result.findings, "src/pkg/sub/train.py")[5] == [("HG201", "note", "")]  # from . import SUB_MODEL
+
+
+def test_a_constant_added_to_a_module_reaches_its_unchanged_importer_on_a_warm_run(tmp_path: Path) -> None:
+    """The importer's own facts come from the warm run's memo; what the module assigns is read afresh."""
+    root = tree(tmp_path / "project")
+    (root / "pkg" / "config.py").write_text("OTHER = 1\n")
+    config = Config(cache_dir=tmp_path / "cache")
+    before = scan_paths([root], config, root)
+    assert not [f for f in before.findings if f.properties.get("repoId") == "org/added"]
+    (root / "pkg" / "config.py").write_text("MODEL_ID = 'org/added'\n")
+    after = scan_paths([root], config, root)
+    assert "script.py" in {f.location.path for f in after.findings if f.properties.get("repoId") == "org/added"}
+    assert after.findings == scan_paths([root], Config(cache=False), root).findings

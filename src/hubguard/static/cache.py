@@ -6,6 +6,10 @@ can never be stale. Entries are JSON (never pickle: a cache restored in CI is da
 written to a temporary file and renamed into place, so a reader sees a whole entry or none and two
 concurrent runs at worst write the same entry twice. An entry that does not decode is a miss.
 
+A scan of a directory also keeps each file's bytes-only facts (facts.py: does it go on to the analysis, what
+constants does it import) by SHA-256, in one file per scan, so a re-run of an unchanged tree runs none of
+the screening regexes again.
+
 Whoever can write the cache directory can make a file look clean: point ``--cache-dir`` only at a
 directory you trust, or pass ``--no-cache``.
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
@@ -31,8 +36,10 @@ from hubguard.findings import (
     ScanResult,
     SuppressionComment,
 )
+from hubguard.static.facts import FileFacts, file_facts
 
 _FORMAT = 2
+_FACTS_FORMAT = 1
 _PACKAGE = Path(hubguard.__file__).parent
 
 
@@ -61,6 +68,7 @@ def _settings(config: Config) -> str:
 class StaticCache:
     def __init__(self, root: Path, config: Config) -> None:
         self.directory = root / "static"
+        self._facts_directory = root / "static-facts"
         self._salt = f"{_FORMAT}\0{_code_fingerprint()}\0{_settings(config)}\0".encode()
         self.hits = 0
         self.misses = 0
@@ -69,14 +77,21 @@ class StaticCache:
     def for_config(cls, config: Config) -> StaticCache | None:
         return cls(config.cache_dir or default_cache_dir(), config) if config.cache else None
 
-    def key(self, relative: str, data: bytes, imported: dict[str, Any] | None = None) -> str:
-        """``imported``: what the file takes from other modules of the tree (tree_constants.py's fingerprint)."""
+    def key(self, relative: str, content: str, imported: dict[str, Any] | None = None) -> str:
+        """``content``: the SHA-256 of the file's bytes (facts.py); ``imported``: what the file takes from other
+        modules of the tree (tree_constants.py's fingerprint)."""
         digest = hashlib.sha256(self._salt)
         digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
         if imported:
             digest.update(json.dumps(imported, sort_keys=True, default=repr).encode() + b"\0")
-        digest.update(data)
+        digest.update(content.encode())
         return digest.hexdigest()
+
+    def facts_memo(self, paths: list[Path], root: Path) -> FactsMemo:
+        """The memo of the scan of ``paths`` from ``root`` (one file per such scan)."""
+        scan = json.dumps([str(root), sorted(os.path.abspath(path) for path in paths)])
+        name = hashlib.sha256(self._salt + scan.encode("utf-8", "surrogateescape")).hexdigest()
+        return FactsMemo(self._facts_directory / f"{name}.json")
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
@@ -95,6 +110,52 @@ class StaticCache:
 
     def put(self, key: str, result: ScanResult) -> None:
         write_json_atomically(self._path(key), {"format": _FORMAT, "result": _encode(result)})
+
+
+class FactsMemo:
+    """The bytes-only facts (facts.py) of one scan's files, by SHA-256: a warm re-run of a tree reads this one
+    file instead of screening every file again. Rewritten, with only this run's files, when they differ from
+    what was read; ignored whole when anything in it does not decode."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._stored = _read_facts(path)
+        self._seen: dict[str, FileFacts] = {}
+
+    def facts(self, data: bytes) -> FileFacts:
+        digest = hashlib.sha256(data).hexdigest()
+        facts = self._stored.get(digest) or file_facts(data, digest)
+        self._seen[digest] = facts
+        return facts
+
+    def save(self) -> None:
+        if self._seen != self._stored:
+            files = {
+                digest: [facts.analysed, [[dots, module, list(names)] for dots, module, names in facts.from_imports]]
+                for digest, facts in self._seen.items()
+            }
+            write_json_atomically(self._path, {"format": _FACTS_FORMAT, "files": files})
+
+
+def _read_facts(path: Path) -> dict[str, FileFacts]:
+    try:
+        document = json.loads(path.read_bytes())
+        if document.get("format") != _FACTS_FORMAT:
+            return {}
+        return {digest: _file_facts(digest, entry) for digest, entry in document["files"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _file_facts(digest: str, entry: object) -> FileFacts:
+    analysed, imports = _list(entry)
+    found = []
+    for item in _list(imports):
+        dots, module, names = _list(item)
+        if not isinstance(dots, int):
+            raise TypeError
+        found.append((dots, _string(module), tuple(_strings(names))))
+    return FileFacts(digest, _bool(analysed), tuple(found))
 
 
 def _encode(result: ScanResult) -> dict[str, Any]:
@@ -184,6 +245,12 @@ def _strings(value: object) -> list[str]:
     if not isinstance(value, list):
         raise TypeError
     return [_string(item) for item in value]
+
+
+def _list(value: object) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError
+    return value
 
 
 def _bool(value: object) -> bool:

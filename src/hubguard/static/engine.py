@@ -14,6 +14,7 @@ from hubguard.findings import INTERNAL_ERROR, Finding, Level, Location, Notifica
 from hubguard.static.analyzer import CallHit, ModuleAnalysis, analyze_module, region_of
 from hubguard.static.cache import StaticCache
 from hubguard.static.checks import Hit
+from hubguard.static.facts import file_facts
 from hubguard.static.files import discover, relative_path
 from hubguard.static.lines import python_lines
 from hubguard.static.positions import Span
@@ -38,6 +39,8 @@ def scan_paths(paths: list[Path], config: Config, root: Path | None = None, prog
     files = list(discover(paths, root, config))
     tree = TreeConstants(files, config.max_file_size)
     cache = StaticCache.for_config(config)
+    memo = cache.facts_memo(paths, root) if cache and any(path.is_dir() for path in paths) else None
+    screen = memo.facts if memo else file_facts
     bar = ProgressBar(len(files)) if progress else None
     advance = bar.advance if bar else lambda: None
     partials: list[ScanResult] = []
@@ -46,17 +49,20 @@ def scan_paths(paths: list[Path], config: Config, root: Path | None = None, prog
         for path in files:
             relative = relative_path(path, root)
             data = _read(str(path), relative, config, partials)
-            if data is not None and not might_contain_sinks(data) and b"hubguard" not in data:
-                partials.append(ScanResult(files_scanned=1))
-            elif data is not None:
-                imports = tree.imports_of(path, data)
-                key = cache.key(relative, data, tree.fingerprint(imports)) if cache else None
+            facts = screen(data) if data is not None else None
+            if data is not None and facts is not None and facts.analysed:
+                imports = tree.imports_of(path, facts.from_imports)
+                key = cache.key(relative, facts.digest, tree.fingerprint(imports)) if cache else None
                 cached = cache.get(key) if cache and key else None
                 if cached is None:
                     pending.append((relative, data, tree.constants(imports), key))
                     continue
                 partials.append(cached)
+            elif facts is not None:
+                partials.append(ScanResult(files_scanned=1))
             advance()
+        if memo:
+            memo.save()
         analysed = _analyse([(relative, data, imported) for relative, data, imported, _ in pending], config, advance)
     finally:
         if bar:

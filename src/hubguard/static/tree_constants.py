@@ -25,6 +25,7 @@ from hubguard.static.values import Known, LocalPath, Resolver
 Constant = tuple[str, object]  # ("known", value) or ("local", the expression as written)
 Imported = dict[str, dict[str, Constant]]  # "<level>:<module>" as written in the import -> name -> constant
 Imports = dict[str, tuple[Path, tuple[str, ...]]]  # the same key -> (module file, names it assigns at top level)
+FromImport = tuple[int, str, tuple[str, ...]]  # ``from ..a.b import X, Y as Z``: (2, "a.b", ("X", "Y"))
 
 # ``from x import`` followed by a bracket or, on its line, a name in capitals (the loop below checks the rest)
 # (starting with the literal lets the regex engine skip ahead; the caller checks that it starts a statement)
@@ -43,6 +44,23 @@ _TOP_LEVEL_ASSIGNMENT = re.compile(
 )
 
 
+def from_imports(data: bytes) -> tuple[FromImport, ...]:
+    """The file's ``from X import NAMES`` statements that name a constant (a name in capitals, PEP 8's
+    ``MODEL_ID``), from its bytes alone: (leading dots, module, the names imported)."""
+    if b"from" not in data:
+        return ()
+    found = []
+    for match in _FROM_IMPORT.finditer(data):
+        if data[data.rfind(b"\n", 0, match.start()) + 1 : match.start()].strip():
+            continue  # not at the start of a line (a form feed may indent it): ``x = "from a import B"``
+        raw_names = _NAMES.match(data, match.end())[0]  # type: ignore[index]
+        if not (match[1] or match[2]) or not _CONSTANT_NAME.search(raw_names):
+            continue
+        names = tuple(_NAME.findall(raw_names.decode("utf-8", "replace")))
+        found.append((len(match[1]), match[2].decode("utf-8", "replace"), names))
+    return tuple(found)
+
+
 def import_key(level: int, module: str | None) -> str:
     return f"{level}:{module or ''}"
 
@@ -57,26 +75,20 @@ class TreeConstants:
         self._summaries: dict[Path, tuple[str, frozenset[str]]] = {}  # module -> (SHA-256, top-level constants)
         self._exports: dict[Path, dict[str, Constant]] = {}
 
-    def imports_of(self, path: Path, data: bytes) -> Imports:
-        """The tree modules the Python file ``path`` (bytes ``data``) takes module-level names from, found without
-        parsing anything: a module counts only if one of those names is assigned at its top level."""
-        if path.suffix != ".py" or b"from" not in data:
+    def imports_of(self, path: Path, found: tuple[FromImport, ...]) -> Imports:
+        """The tree modules the Python file ``path`` takes module-level names from (``found``: its
+        ``from_imports``), found without parsing anything: a module counts only if one of those names is
+        assigned at its top level."""
+        if path.suffix != ".py":
             return {}
         imports: Imports = {}
         directory = os.path.dirname(path)
-        for match in _FROM_IMPORT.finditer(data):
-            if data[data.rfind(b"\n", 0, match.start()) + 1 : match.start()].strip():
-                continue  # not at the start of a line (a form feed may indent it): ``x = "from a import B"``
-            raw_names = _NAMES.match(data, match.end())[0]  # type: ignore[index]
-            if not (match[1] or match[2]) or not _CONSTANT_NAME.search(raw_names):
-                continue  # constants are named in capitals (PEP 8): ``from .config import MODEL_ID``
-            dots, module = len(match[1]), match[2].decode("utf-8", "replace")
+        for dots, module, names in found:
             source = self._module_file(directory, dots, module)
             if source is None or source == path:
                 continue
             assigned = self._summary(source)[1]
-            names = raw_names.decode("utf-8", "replace")
-            wanted = {name for name in _NAME.findall(names) if name in assigned}
+            wanted = {name for name in names if name in assigned}
             if wanted:  # ``from .config import MODEL_ID`` and, further down, ``from .config import REVISION``
                 key = import_key(dots, module or None)
                 taken = imports[key][1] if key in imports else ()
