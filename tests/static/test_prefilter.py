@@ -94,7 +94,12 @@ CALL_SITES = [
     "import torch\nfetch = torch.load  # the loader\nfetch('f')\n",
     "from torch import load\nfetch = load\nstate = fetch('f')\n",
     "import torch\na = torch.load\nb = a\nc = b\nd = c\nd('f')\n",
+    "from torch import load\nc = b\nb = a\na = load\nc('f')\n",
     "import torch\n    fetch = torch.load\nfetch('f')\n",
+    # Calls through a bound method kept in a name, whatever the object (the analysis judges it).
+    "from huggingface_hub import HfApi\ndownload = HfApi().snapshot_download\ndownload('org/x')\n",
+    "from huggingface_hub import HfApi\nget = HfApi(token=t).hf_hub_download  # one file\nget('org/x', 'f')\n",
+    "import huggingface_hub as hh\nclient = hh.HfApi()\nget = client.hf_hub_download\nfn = get\nfn('org/x', 'f')\n",
     # A risky keyword in code, whatever the call.
     "build(name, trust_remote_code=flag)\n",
 ]
@@ -106,6 +111,7 @@ NO_CALL_SITES = [
     "import torch\nfetch = torch.ones\nfetch(3)\n",  # a sink module's function that loads nothing
     "import torch\nself.fetch = torch.load\nfetch('f')\n",  # an attribute is not the name called
     "import torch\nfetch = torch.load + 1\nfetch('f')\n",  # not a plain alias
+    "import torch\nfetch = torch.load\n",  # kept, never called
     "from torch import load as tl\nstate = tl\n",  # named, never called
     "trust_remote_codes = 1\nmy_trust_remote_code = 2\n",  # words that only contain a risky keyword
     "x = f +'m.from_pretrained(x)'\n",  # a string after a name ending in f is no f-string

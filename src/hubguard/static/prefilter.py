@@ -33,8 +33,9 @@ _RISKY_STRING = re.compile(r"""(?P<q>["'])(?:""" + "|".join(sorted(_RISKY_KEYWOR
 # before it on its line is indentation: ``^[ \t]*from ...`` tried at every position costs several times more.
 _FROM_IMPORT = re.compile(r"from[ \t]+([\w.]+)[ \t]+import[ \t]*(\([^)]*\)|[^\n#\\]*(?:\\\n[^\n#\\]*)*)")
 _ALIAS = re.compile(r"(\w+)(?:\s+as\s+(\w+))?")
-_IMPORT_AS = re.compile(r"import[ \t]+([\w.]+)[ \t]+as[ \t]+(\w+)")
-_ASSIGNED_VALUE = re.compile(r"=[ \t]*([A-Za-z_][\w.]*)[ \t]*(?:#[^\n]*)?$", re.M)
+# ``= torch.load``, ``= HfApi().snapshot_download``, ``= HfApi(token=t).hf_hub_download``: names and attributes,
+# calls one bracket deep
+_ASSIGNED_VALUE = re.compile(r"=[ \t]*([A-Za-z_][\w.]*(?:\([^()\n]*\)[\w.]*)*)[ \t]*(?:#[^\n]*)?$", re.M)
 _ASSIGNED_TARGET = re.compile(r"[ \t]*(\w+)[ \t]*")
 # String literals and comments, to be dropped before looking for call sites; f-strings are kept (see _code).
 _STRINGS_AND_COMMENTS = re.compile(
@@ -74,19 +75,17 @@ def _assigned_references(text: str) -> Iterator[tuple[str, str]]:
 
 def _names_from_sink_modules(text: str) -> set[str]:
     """Names a call through which could reach a sink: imported from a sink module under a sink's final name
-    (``from torch import load as tload``), or assigned such a name or a sink module's attribute of that name
-    (``tload = torch.load``, ``fn = tload``), a few assignments deep."""
+    (``from torch import load as tload``), assigned an attribute of that name (``tload = torch.load``,
+    ``download = HfApi().snapshot_download``, whatever it is taken from), or assigned such a name
+    (``fn = tload``), a few assignments deep."""
     names: set[str] = set()
     for module, imported in (match.groups() for match in _line_starts(text, _FROM_IMPORT)):
         if module.split(".")[0] in SINK_ROOT_MODULES:
             names.update(alias or name for name, alias in _ALIAS.findall(imported) if name != "as" and _LEAF.match(name))
-    modules = set(SINK_ROOT_MODULES) | {match[2] for match in _line_starts(text, _IMPORT_AS)
-                                        if match[1].split(".")[0] in SINK_ROOT_MODULES}
-    references = [(target, value.partition(".")[0], value.rpartition(".")[2])
-                  for target, value in _assigned_references(text)]
+    references = [(target, value, value.rpartition(".")[2]) for target, value in _assigned_references(text)]
     for _ in range(3):
-        names.update(target for target, root, last in references
-                     if root in names or (root in modules and _LEAF.match(last)))
+        names.update(target for target, value, last in references
+                     if value in names or ("." in value and _LEAF.match(last)))
     return names
 
 
