@@ -50,19 +50,25 @@ def lm_eval_hits(cell_text: str) -> Iterator[ShellHit]:
         command = " ".join(lines[k].rstrip("\r\n\\") for k in range(start, number))
         if _LM_EVAL.search(command):
             for line in range(start, number):
-                yield from _model_args_hits(lines[line], line + 1)
+                following = lines[line + 1] if line + 1 < number else None
+                yield from _model_args_hits(lines[line], line + 1, following)
 
 
-def _model_args_hits(physical: str, line_number: int) -> Iterator[ShellHit]:
+def _model_args_hits(physical: str, line_number: int, following: str | None) -> Iterator[ShellHit]:
+    """``following``: the next line of the same command, where ``--model_args \\`` leaves its value."""
     match = _MODEL_ARGS.search(physical)
     if match is None:
         return
+    column, option, written = match.start(), match.end() - match.start(), physical[match.end():]
+    if written.strip() == "\\" and following is not None:  # the region is then the value on its own line
+        column = len(following) - len(following.lstrip())
+        line_number, option, written = line_number + 1, 0, following[column:]
     try:
-        value = shlex.split(physical[match.end():], comments=False)[0]
+        value = shlex.split(written, comments=False)[0]
     except (ValueError, IndexError):
         return
     options = parse_key_values(value)
-    column, length = match.start(), match.end() - match.start() + len(value)
+    length = option + _word_length(written)
     model = options.get("pretrained")
     named = model.value if isinstance(model, Known) and isinstance(model.value, str) else None
     local = named is not None and looks_local(named)
@@ -92,3 +98,17 @@ def _model_args_hits(physical: str, line_number: int) -> Iterator[ShellHit]:
             {"sink": "A1", "repoId": repo_id, "revisionStyle": "unfixable", "requestedRevision": rev},
         )
 
+
+def _word_length(text: str) -> int:
+    """How many characters the first shell word of ``text`` takes as written, quotes and escapes included."""
+    quote, index = "", 0
+    while index < len(text) and (quote or not text[index].isspace()):
+        character = text[index]
+        if character == quote:
+            quote = ""
+        elif not quote and character in "'\"":
+            quote = character
+        elif character == "\\" and quote != "'":
+            index += 1
+        index += 1
+    return min(index, len(text))
