@@ -187,16 +187,19 @@ def screened(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
 
 def test_a_warm_run_of_a_tree_screens_only_the_files_that_changed(tmp_path: Path, screened: list[bytes]) -> None:
     root, config = _tree(tmp_path / "project"), Config(cache_dir=tmp_path / "cache")
+    (root / "src" / "names.py").write_text("MODEL = 'org/named'\n")
+    (root / "src" / "c.py").write_text("from .names import MODEL\n" + LOADER.replace('"org/x"', "MODEL"))
     cold, _ = _report(root, config)
-    assert len(screened) == 5 and len(_memos(tmp_path / "cache")) == 1
+    assert len(screened) == 7 and len(_memos(tmp_path / "cache")) == 1
+    assert "org/named" in {f["properties"].get("repoId") for f in cold["findings"]}
     screened.clear()
     memo = _memos(tmp_path / "cache")[0]
-    written = memo.stat().st_mtime_ns
+    written = memo.stat().st_ino, memo.stat().st_mtime_ns
     assert _report(root, config)[0] == cold and screened == []
-    assert memo.stat().st_mtime_ns == written  # nothing new: not rewritten
+    assert (memo.stat().st_ino, memo.stat().st_mtime_ns) == written  # nothing new: not rewritten
     (root / "src" / "plain.py").write_text("import json, torch\ntorch.load('w')\n")
     edited, stats = _report(root, config)
-    assert screened == [b"import json, torch\ntorch.load('w')\n"] and stats == {"hits": 4, "misses": 1}
+    assert screened == [b"import json, torch\ntorch.load('w')\n"] and stats == {"hits": 5, "misses": 1}
     assert edited == _report(root, replace(config, cache=False))[0]
 
 

@@ -87,11 +87,11 @@ class StaticCache:
         digest.update(content.encode())
         return digest.hexdigest()
 
-    def facts_memo(self, paths: list[Path], root: Path) -> FactsMemo:
-        """The memo of the scan of ``paths`` from ``root`` (one file per such scan)."""
-        scan = json.dumps([str(root), sorted(os.path.abspath(path) for path in paths)])
-        name = hashlib.sha256(self._salt + scan.encode("utf-8", "surrogateescape")).hexdigest()
-        return FactsMemo(self._facts_directory / f"{name}.json")
+    def facts_memo(self, paths: list[Path]) -> FactsMemo:
+        """The memo of a scan of ``paths`` (one file per set of paths scanned: scans of two trees do not take
+        turns replacing each other's)."""
+        scan = json.dumps(sorted(os.path.abspath(path) for path in paths))  # (ASCII: json escapes the rest)
+        return FactsMemo(self._facts_directory / f"{hashlib.sha256(self._salt + scan.encode()).hexdigest()}.json")
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.json"
