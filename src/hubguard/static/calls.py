@@ -48,6 +48,8 @@ class RepoRef:
 
 _TORCH_HASH = re.compile(r"-([a-f0-9]*)\.")  # torch.hub.HASH_REGEX
 _LOCAL_PREFIXES = ("./", "../", "/", "~", ".\\", "..\\", "\\", "file:")
+# "C:\\x", "C:/x", and also "C:" or "C:x" (relative to drive C's current folder): a hub ID never holds a colon.
+_WINDOWS_DRIVE = re.compile(r"[A-Za-z]:")
 _WEIGHT_SUFFIXES = (".pt", ".pth", ".bin", ".ckpt", ".pkl", ".safetensors", ".h5", ".keras", ".onnx", ".gguf", ".json")
 
 
@@ -57,7 +59,7 @@ def _hub_like(value: object) -> bool:
 
 
 def looks_local(path: str) -> bool:
-    if path.startswith(_LOCAL_PREFIXES) or (len(path) > 2 and path[1] == ":" and path[2] in "\\/"):
+    if path.startswith(_LOCAL_PREFIXES) or _WINDOWS_DRIVE.match(path):
         return True
     return path.count("/") > 1 or path.lower().endswith(_WEIGHT_SUFFIXES) or path in ("", ".", "..")
 
