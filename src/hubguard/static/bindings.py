@@ -281,9 +281,8 @@ class BindingCollector:
             self._bind_target(scope, target.value)
 
     def visit_Assign(self, node: ast.Assign, scope: Scope) -> None:
-        single = len(node.targets) == 1
-        for target in node.targets:
-            self._bind_target(scope, target, node.value if single else None)
+        for target in node.targets:  # ``MODEL_ID = DEFAULT_MODEL_ID = "org/m"``: each name holds the value
+            self._bind_target(scope, target, node.value)
 
     def visit_AnnAssign(self, node: ast.AnnAssign, scope: Scope) -> None:
         self._bind_target(scope, node.target, node.value)

@@ -1,5 +1,5 @@
 # corpus-rows: A1 A4 A7
-"""Model IDs, revisions and flags bound once to literals at module and function scope."""
+"""Model IDs, revisions and flags bound once to literals at module and function scope, chained assignments included."""
 
 import torch
 from datasets import load_dataset
@@ -12,6 +12,8 @@ TRUST = True
 NO_TRUST = False
 LOCAL_DIR = "./artifacts/encoder"
 HUB_REPO = "pytorch/vision:" + PINNED
+ENCODER_ID = DEFAULT_ENCODER_ID = "org/chained-encoder"  # a chained assignment binds each name to the value
+ENCODER_REVISION = DEFAULT_ENCODER_REVISION = "main"
 
 pinned = AutoModel.from_pretrained(MODEL_ID, revision=PINNED)  # expect-clean
 branch = AutoModel.from_pretrained(MODEL_ID, revision=BRANCH)  # expect: HG201@warning:revision=BRANCH
@@ -19,6 +21,8 @@ trusted = AutoModel.from_pretrained(MODEL_ID, revision=PINNED, trust_remote_code
 untrusted = AutoTokenizer.from_pretrained(MODEL_ID, revision=PINNED, trust_remote_code=NO_TRUST)  # expect-clean
 local = AutoModel.from_pretrained(LOCAL_DIR)  # expect-clean
 hub_model = torch.hub.load(HUB_REPO, "resnet18")  # expect: HG102@warning:torch.hub.load
+chained = AutoModel.from_pretrained(ENCODER_ID)  # expect: HG201@warning:ENCODER_ID
+chained_default = AutoModel.from_pretrained(DEFAULT_ENCODER_ID, revision=DEFAULT_ENCODER_REVISION)  # expect: HG201@warning:revision=DEFAULT_ENCODER_REVISION
 
 
 def load_eval_split() -> object:
