@@ -77,3 +77,15 @@ if os.environ.get("USE_MODELSCOPE"):
     from modelscope import snapshot_download as fetch_config
 else:
     from huggingface_hub import snapshot_download as fetch_config; config_dir = fetch_config("org/config")  # expect: HG201@warning:"org/config"
+
+
+def read_state(path, backend):
+    if backend == "torch":
+        import torch as checkpoint_io
+
+        state = checkpoint_io.load(path)  # expect: HG301@warning:checkpoint_io.load
+    else:
+        import numpy as checkpoint_io
+
+        state = checkpoint_io.load(path)  # expect-clean
+    return state

@@ -11,6 +11,7 @@ from torch import (
     save,
 )
 import torch
+import transformers.models.auto  # binds ``transformers``, the package at the head of the dotted name
 
 tload = torch.load
 
@@ -48,3 +49,7 @@ def use_local(path):
 
 def after_form_feed(path):
     return torch.load(path)  # expect: HG301@warning:torch.load
+
+
+def through_the_package():
+    return transformers.AutoModel.from_pretrained("org/through-package", trust_remote_code=True)  # expect: HG201@error:"org/through-package" HG101@error:trust_remote_code=True

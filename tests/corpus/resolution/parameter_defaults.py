@@ -1,6 +1,7 @@
 # corpus-rows: A1 B1
-"""Wrappers whose parameters default to hub IDs and flags; callers that pass flags through them; a load written
-as a parameter's default, which runs when the function is defined."""
+"""Wrappers whose parameters default to hub IDs and flags (keyword-only ones too); callers that pass flags through
+them; a load written as a parameter's default or annotation (of ``*args`` and ``**kwargs`` too), which runs when the
+function is defined."""
 
 import torch
 from transformers import AutoModel
@@ -47,3 +48,15 @@ def embed_batch(texts, *, encoder=AutoModel.from_pretrained("org/batch-encoder")
 
 def load_bound(ENCODER_ID=ENCODER_ID):  # the default is the module's value, read where the function is defined
     return AutoModel.from_pretrained(ENCODER_ID)  # expect: HG201@warning:ENCODER_ID
+
+
+def load_keyword_only(*, revision: str = "main") -> object:
+    return AutoModel.from_pretrained("org/keyword-only", revision=revision)  # expect: HG201@warning:revision=revision
+
+
+def load_unless_given(revision: str = ...) -> object:  # ``...`` as the "not given" marker: no revision to read
+    return AutoModel.from_pretrained("org/marker", revision=revision)  # expect: HG201@note:revision=revision
+
+
+def collate(*batches: torch.load("batch_schema.pt"), **options: torch.load("options_schema.pt")):  # expect: HG301@warning:23 HG301@warning:65
+    return batches, options

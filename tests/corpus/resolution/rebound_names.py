@@ -1,7 +1,8 @@
 # corpus-rows: A1
 """A name bound once to a literal is that constant; bound again anywhere in its scope (a for loop, a walrus, an
-augmented assignment, del, global, a comprehension's target, an except clause) it is a run-time value, so a pinned
-revision it held no longer counts. A lambda's parameter is the lambda's own name, whatever the enclosing scope binds."""
+augmented assignment, del, global, a comprehension's target, an except clause, tuple unpacking, a starred target)
+it is a run-time value, so a pinned revision it held no longer counts. A lambda's parameter is the lambda's own
+name, whatever the enclosing scope binds."""
 
 import argparse
 import json
@@ -80,3 +81,15 @@ def load_or_report(report):
     except ValueError as status:
         print(status)
     return AutoModel.from_pretrained("org/except", revision=status)  # expect: HG201@note:revision=status
+
+
+def from_command_line(argv):
+    revision = SHA
+    revision, config_path = argv[1:3]
+    return AutoModel.from_pretrained("org/unpacked", revision=revision)  # expect: HG201@note:revision=revision
+
+
+def last_checkpoints(argv):
+    model_ids = "org/default-model"
+    program, *model_ids = argv
+    return AutoModel.from_pretrained(model_ids)  # expect: HG201@note:model_ids

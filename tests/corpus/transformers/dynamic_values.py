@@ -9,6 +9,7 @@ from transformers import AutoModel, AutoTokenizer
 parser = argparse.ArgumentParser()
 parser.add_argument("--trust-remote-code", action="store_true")  # expect-clean
 parser.add_argument("--revision", default=None)
+parser.add_argument("--safe-mode", action="store_true")
 args = parser.parse_args()
 
 model = AutoModel.from_pretrained("mosaicml/mpt-7b", trust_remote_code=args.trust_remote_code)  # expect: HG201@error:"mosaicml/mpt-7b" HG101@warning:trust_remote_code=args.trust_remote_code
@@ -17,3 +18,4 @@ env_flag = AutoModel.from_pretrained(
     "mosaicml/mpt-7b",  # expect: HG201@error:"mosaicml/mpt-7b"
     trust_remote_code=os.environ.get("TRUST_REMOTE_CODE") == "1",  # expect: HG101@warning:trust_remote_code=os.environ.get
 )
+negated = AutoModel.from_pretrained("mosaicml/mpt-7b", trust_remote_code=not args.safe_mode)  # expect: HG201@error:"mosaicml/mpt-7b" HG101@warning:trust_remote_code=not
