@@ -210,6 +210,32 @@ def test_a_scan_of_relative_paths_finds_modules_by_their_full_dotted_name(tmp_pa
     assert by_line(result.findings, "main.py")[3] == [("HG201", "warning", "org/deep-model")]
 
 
+def test_a_scan_of_relative_paths_finds_a_module_by_its_full_dotted_name_from_another_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(tmp_path)  # scripts/ has no src/: only the dotted names of the tree's files can say where it is
+    (root / "scripts" / "export.py").write_text(
+        "from transformers import AutoModel\nfrom src.pkg.settings import MODEL_ID\nm = AutoModel.from_pretrained(MODEL_ID)\n"
+    )
+    monkeypatch.chdir(root)
+    result = scan_paths([Path("scripts/export.py"), Path("src")], Config(cache=False), root)
+    assert by_line(result.findings, "scripts/export.py")[3] == [("HG201", "warning", "org/deep-model")]
+
+
+def test_a_module_seven_packages_deep_resolves_by_its_full_dotted_name(tmp_path: Path) -> None:
+    package = tmp_path / "src" / "company" / "research" / "nlp" / "models" / "bert" / "configs"
+    package.mkdir(parents=True)
+    (package / "base.py").write_text("MODEL_ID = 'org/seven-parts'\n")
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "train.py").write_text(
+        "from transformers import AutoModel\n"
+        "from company.research.nlp.models.bert.configs.base import MODEL_ID\n"
+        "m = AutoModel.from_pretrained(MODEL_ID)\n"
+    )
+    result = scan_paths([tmp_path], Config(cache=False), tmp_path)
+    assert by_line(result.findings, "scripts/train.py")[3] == [("HG201", "warning", "org/seven-parts")]
+
+
 def test_a_package_init_outside_the_scanned_paths_is_not_read(tmp_path: Path) -> None:
     root = project(tmp_path)
     result = scan_paths([root / "src/pkg/sub/train.py"], Config(cache=False), root)

@@ -162,7 +162,7 @@ class TreeConstants:
                 parts = os.path.splitext(file)[0].split(os.sep)
                 if parts[-1] == "__init__":
                     parts.pop()
-                for start in range(max(len(parts) - 6, 0), len(parts)):
+                for start in range(len(parts)):
                     self._by_suffix.setdefault(".".join(parts[start:]), []).append(file)
         return self._by_suffix
 
