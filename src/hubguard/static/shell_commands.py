@@ -19,7 +19,8 @@ from hubguard.static.lines import python_lines
 from hubguard.static.values import Known
 
 _SHELL_LINE = re.compile(r"^\s*(?:\w+\s*=\s*)?!")
-_LM_EVAL = re.compile(r"(?:^|[\s/!])(?:lm_eval|lm-eval)\b")  # the CLI, or python -m lm_eval
+# the CLI (``\lm_eval``: bash's way past an alias), or python -m lm_eval
+_LM_EVAL = re.compile(r"(?:^|[\s/!\\])(?:lm_eval|lm-eval)\b")
 _MODEL_ARGS = re.compile(r"--model_args(?:=|\s+)")
 
 

@@ -67,6 +67,8 @@ def made_folder(args):
     Path(args.export_dir).mkdir(parents=True, exist_ok=True)
     exported = AutoModelForCausalLM.from_pretrained(args.export_dir)  # expect-clean
     other = AutoModelForCausalLM.from_pretrained(args.base_model)  # expect: HG201@note:args.base_model
+    os.makedirs(name=args.merged_dir, exist_ok=True)  # os.makedirs(name, mode, exist_ok)
+    merged = AutoModelForCausalLM.from_pretrained(args.merged_dir)  # expect-clean
 
 
 scratch = tempfile.mkdtemp()
