@@ -188,3 +188,11 @@ def test_a_literal_eight_steps_away_is_resolved_and_nine_steps_away_is_not(tmp_p
     shape, resolved, unresolved = SHAPES[name]
     assert _summary(_findings(tmp_path, _program(shape, MAX_STEPS))) == resolved
     assert _summary(_findings(tmp_path, _program(shape, MAX_STEPS + 1))) == unresolved
+
+
+def test_past_the_limit_the_message_names_the_expression_the_resolver_stopped_at(tmp_path: Path) -> None:
+    shape = Shape(_in_function('AutoModel.from_pretrained("org/deep", revision={value})'), '"main"', 0)
+    # revision=value_10, value_10 = value_9, ..., value_1 = "main": the ninth step reaches value_1, whose value is past the limit
+    [finding] = _findings(tmp_path, _program(shape, MAX_STEPS + 2))
+    assert (finding.rule_id, finding.level.value) == ("HG201", "note")
+    assert "at revision value_1, which is not known to be a commit SHA" in finding.message
