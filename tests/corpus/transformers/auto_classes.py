@@ -1,5 +1,6 @@
 # corpus-rows: A1
-"""Fine-tuning entry point: loads a causal LM, its config and its tokenizer."""
+"""Fine-tuning entry point: loads a causal LM, its config and its tokenizer (hub references in the order the
+code reads, a conditional expression's condition after its first value)."""
 
 from transformers import AutoConfig, AutoModel, AutoModelForCausalLM, AutoTokenizer, BertForSequenceClassification
 
@@ -22,4 +23,5 @@ upper_sha = AutoModel.from_pretrained("org/encoder", revision="86F7E437FAA5A7FCE
 from_cfg = AutoModel.from_config(config, trust_remote_code=True)  # expect: HG101@error:trust_remote_code=True
 truthy = AutoModel.from_pretrained("org/encoder", revision=SHA, trust_remote_code=1)  # expect: HG101@warning:trust_remote_code=1
 string_flag = AutoModel.from_pretrained("org/encoder", revision=SHA, trust_remote_code="False")  # expect: HG101@warning:trust_remote_code="False"
+bert_only = AutoTokenizer.from_pretrained("org/body", revision=SHA) if AutoConfig.from_pretrained("org/test").model_type == "bert" else None  # expect: HG201@warning:"org/test"
 model.save_pretrained("./out")  # expect-clean
