@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from hubguard.config import Config
 from hubguard.static.engine import analyze_bytes
 
@@ -61,3 +63,62 @@ def test_model_args_whose_value_follows_a_line_continuation_are_read_there() -> 
     start = raw_lines[number - 1].index("pretrained=") + 1
     end = raw_lines[number - 1].index("True") + len("True") + 1
     assert _regions(text) == {("HG101", number, start, number, end), ("HG201", number, start, number, end)}
+
+
+def _span(text: str, first: str, last: str) -> tuple[int, int, int]:
+    """(line, start column, end column) of the raw line holding ``first``: from it to just past ``last``."""
+    raw_lines = text.splitlines()
+    number = next(n for n, raw in enumerate(raw_lines, start=1) if first in raw)
+    raw = raw_lines[number - 1]
+    return number, raw.index(first) + 1, raw.rindex(last) + len(last) + 1
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '"pretrained=org/m, trust_remote_code=True"',  # a space inside quotes (lm-eval strips it)
+        "'pretrained=org/m, trust_remote_code=True'",
+        "pretrained=Xenova/tiny-random,trust_remote_code=True",  # a letter is no quote
+    ],
+)
+def test_a_model_args_value_is_spanned_as_the_shell_splits_it(value: str) -> None:
+    text = _notebook(f"!lm_eval --model hf --model_args {value} --tasks arc_easy")
+    number, start, end = _span(text, "--model_args", "True")
+    end += 1 if value[0] in "'\"" else 0  # the closing quote (escaped in the raw JSON: \")
+    end += 1 if value[0] == '"' else 0
+    assert _regions(text) == {("HG101", number, start, number, end), ("HG201", number, start, number, end)}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "pretrained=./my\\ models/final,trust_remote_code=True",  # an escaped space does not end the word
+        "'pretrained=D:\\models\\',trust_remote_code=True",  # inside single quotes a backslash escapes nothing
+    ],
+)
+def test_a_local_folder_in_model_args_is_spanned_past_its_backslashes(value: str) -> None:
+    text = _notebook(f"!lm_eval --model hf --model_args {value} --tasks arc_easy")
+    assert _regions(text) == {("HG101", *_line_span(text, "--model_args", "True"))}
+
+
+def _line_span(text: str, first: str, last: str) -> tuple[int, int, int, int]:
+    number, start, end = _span(text, first, last)
+    return number, start, number, end
+
+
+def test_a_model_args_value_that_ends_the_cell_is_spanned_to_its_end() -> None:
+    text = _notebook("!lm_eval --model hf --tasks arc_easy --model_args pretrained=org/m,trust_remote_code=True")
+    span = _line_span(text, "--model_args", "True")
+    assert _regions(text) == {("HG101", *span), ("HG201", *span)}
+
+
+def test_model_args_before_a_line_continuation_are_read_on_their_own_line() -> None:
+    text = _notebook("!lm_eval --model hf --model_args pretrained=org/m,trust_remote_code=True \\\n", "    --tasks arc_easy\n")
+    span = _line_span(text, "--model_args", "True")
+    assert _regions(text) == {("HG101", *span), ("HG201", *span)}
+
+
+def test_model_args_whose_value_is_on_the_command_s_last_line_are_read_there() -> None:
+    text = _notebook("!lm_eval --model hf --tasks arc_easy --model_args \\\n", "    pretrained=org/m,trust_remote_code=True\n")
+    span = _line_span(text, "pretrained=", "True")
+    assert _regions(text) == {("HG101", *span), ("HG201", *span)}
