@@ -81,7 +81,7 @@ def _names_from_sink_modules(text: str) -> set[str]:
     names: set[str] = set()
     for module, imported in (match.groups() for match in _line_starts(text, _FROM_IMPORT)):
         if module.split(".")[0] in SINK_ROOT_MODULES:
-            names.update(alias or name for name, alias in _ALIAS.findall(imported) if name != "as" and _LEAF.match(name))
+            names.update(alias or name for name, alias in _ALIAS.findall(imported) if _LEAF.match(name))
     references = [(target, value, value.rpartition(".")[2]) for target, value in _assigned_references(text)]
     for _ in range(3):
         names.update(target for target, value, last in references
