@@ -1,10 +1,12 @@
-"""The prefilter's text stage: what keeps a file away from the parser, and what must not."""
+"""The prefilter's text and tree stages: what keeps a file away from the parser and the analysis, and what must not."""
 
 from __future__ import annotations
 
+import ast
+
 from hubguard.config import Config
 from hubguard.static.engine import analyze_bytes
-from hubguard.static.prefilter import screen_text
+from hubguard.static.prefilter import has_candidate_calls, screen_text
 
 
 def test_call_sites_only_in_docstrings_and_comments_do_not_need_a_parse() -> None:
@@ -113,6 +115,8 @@ NO_CALL_SITES = [
     "import torch\nfetch = torch.load + 1\nfetch('f')\n",  # not a plain alias
     "import torch\nfetch = torch.load\n",  # kept, never called
     "from torch import load as tl\nstate = tl\n",  # named, never called
+    "#from torch import load as tl\nstate = tl('f')\n",  # an import commented out
+    "\u00a0from torch import load as tl\nstate = tl('f')\n",  # a non-breaking space is no indentation to Python
     "trust_remote_codes = 1\nmy_trust_remote_code = 2\n",  # words that only contain a risky keyword
     "x = f +'m.from_pretrained(x)'\n",  # a string after a name ending in f is no f-string
     "x = b'm.from_pretrained(x)'\ny = rb'm.load(x)'\n",
@@ -137,3 +141,62 @@ def test_for_unparsable_text_any_mention_counts_even_in_comments() -> None:
     assert screen_text("from torch import load as tl\n# tl('f')\n") is not None
     assert screen_text("trust_remote_codes = 1\nimport torch\nx = torch.ones(3)\n") is None
     assert screen_text("import torch\nx = torch.ones(3)\n") is None
+
+
+def test_boundaries_of_the_text_the_first_character_and_a_first_line_left_blank() -> None:
+    assert screen_text('f"{AutoModel.from_pretrained(name)}"\n', code_only=True) is not None  # f-string at 0
+    assert screen_text("\nfetch = torch.load\nstate = fetch('f')\n", code_only=True) is not None
+    text = "\nfrom torch import load as tl\nstate = tl('f')\n"
+    assert [f.rule_id for f in analyze_bytes(text.encode(), "a.py", Config()).findings] == ["HG301"]
+
+
+def test_comments_are_dropped_even_after_a_word_ending_in_f_and_when_empty() -> None:
+    """Only a quote can open an f-string: a comment after ``self`` on the line before, or a lone ``#``, is prose."""
+    text = "class Box:\n    def get(self):\n        return self\n# Box().get().load(path) is called elsewhere\n#\n"
+    assert screen_text(text, code_only=True) is None
+
+
+def test_calls_through_a_submodule_import_and_after_other_sink_imports_are_analysed() -> None:
+    for text, rules in (
+        ("import torch.hub\nfetch = torch.hub.load\nmodel = fetch('org/repo', 'm')\n", ["HG102", "HG201"]),
+        ("import torch\nfetch = torch.hub.load\nmodel = fetch('org/repo', 'm')\n", ["HG102", "HG201"]),
+        ("from torch import load as tl\nfrom transformers import pipeline\nstate = tl('x')\n", ["HG301"]),
+    ):
+        assert screen_text(text, code_only=True) is not None, text
+        assert sorted(f.rule_id for f in analyze_bytes(text.encode(), "a.py", Config()).findings) == rules, text
+
+
+def tree_stage(text: str) -> bool:
+    """Stage 3 on a file the text stage lets through, given the module's calls and bindings as the analysis
+    collects them."""
+    hints = screen_text(text, code_only=True)
+    assert hints is not None, text
+    nodes = list(ast.walk(ast.parse(text)))
+    calls = [node for node in nodes if isinstance(node, ast.Call)]
+    bindings = [node for node in nodes if isinstance(node, (ast.Import, ast.ImportFrom, ast.Assign))]
+    return has_candidate_calls(calls, bindings, hints)
+
+
+# Files with a textual call site (``.load(``, a risky keyword in a dict key) but no real call that could be a sink.
+NO_CANDIDATE_CALLS = [
+    "state = checkpoint.load(path)\n",  # a method named like a loader, on an object no import binds
+    "import numpy as np\nweights = np.zeros(3)\nstate = checkpoint.load(path)\n",  # imported, but no loader's name
+    "state = checkpoint.load(path, **options)\n",  # a spread, in a file that spells no risky keyword
+    'DEFAULTS = {"trust_remote_code": False}\nprint(DEFAULTS, sep="\\n")\n',  # a keyword, but not a risky one
+    "from mylib import load\nstate = load(path)\nweights = checkpoint.load(path)\n",  # not a sink module
+    "from .torch import load\nstate = load(path)\nweights = checkpoint.load(path)\n",  # a local package
+    "loader = make_loader()\nstate = loader.load(path)\n",  # an object the project builds, not an import
+]
+CANDIDATE_CALLS = [
+    "import torch.hub\nfetch = torch.hub.load\nfetch('org/repo', 'm')\n",
+    "from torch import load as tl\nfrom transformers import pipeline\nstate = tl('x')\n",
+    'options = {"trust_remote_code": True}\nmodel = build(name, **options)\n',
+    "import torch as t\nloader = t\nstate = loader.load(path)\n",
+]
+
+
+def test_the_tree_stage_keeps_away_files_whose_real_calls_cannot_be_sinks() -> None:
+    for text in NO_CANDIDATE_CALLS:
+        assert not tree_stage(text), text
+    for text in CANDIDATE_CALLS:
+        assert tree_stage(text), text
