@@ -321,3 +321,13 @@ def test_a_broken_notebook_that_mentions_a_loader_is_hg001_naming_the_problem(
             None,
         )
     ]
+
+
+def test_a_cell_python_cannot_encode_is_a_notice_when_it_mentions_no_loader() -> None:
+    """A lone surrogate is no syntax error and no nesting: the cell is skipped with a notice, as a broken cell is."""
+    raw = notebook(['label = "\udc00"\n'], LOADER)
+    result = scan(raw)
+    assert sorted(finding.rule_id for finding in result.findings) == ["HG101", "HG201"]
+    [notice] = result.notifications
+    assert notice.message.startswith("cell 1 not analysed: cannot be parsed: 'utf-8' codec can't encode character")
+    assert notice.level.value == "note"

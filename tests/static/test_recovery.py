@@ -157,3 +157,22 @@ def test_a_broken_first_line_or_a_stray_control_character_is_skipped_alone() -> 
     findings, notices = analysed("import torch\nstate = torch.load('a')\n\vx = 1\n")
     assert findings == [("HG301", 2, 9, TORCH_LOAD_MESSAGE)]
     assert notices == ["syntax error: invalid non-printable character U+000B, at line 3, column 1"]
+
+
+def test_a_line_of_code_pasted_with_escaped_quotes_hides_nothing_after_it() -> None:
+    """``load(\\"x\\")`` outside a string: each backslash escapes only the quote after it, so the closing bracket
+    still closes and the next line is a statement of its own."""
+    findings, notices = analysed('import torch\nconfig = load(\\"settings.json\\")\nstate = torch.load("x.pt")\n')
+    assert findings == [("HG301", 3, 9, TORCH_LOAD_MESSAGE)]
+    assert notices == ["syntax error: unexpected character after line continuation character, at line 2, column 16"]
+
+
+def test_indentation_too_deep_for_the_parser_is_hg001_even_without_a_loader_in_it() -> None:
+    nested = "".join("    " * level + "if ready:\n" for level in range(100)) + "    " * 100 + "pass\n"
+    findings, notices = analysed("import torch\n" + nested + "state = torch.load('x.pt')\n")
+    reason = "nests too deeply for Python's parser (too many levels of indentation), at line 102, column 1"
+    assert findings == [
+        ("HG001", 102, 1, NOT_ANALYSED.format(f"{reason} (lines 2-102 skipped)")),
+        ("HG301", 103, 9, TORCH_LOAD_MESSAGE),
+    ]
+    assert notices == []
