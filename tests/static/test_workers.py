@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from multiprocessing.process import BaseProcess
 
@@ -65,6 +66,8 @@ def analyse_or_die(data: bytes, relative: str, config: Config, tree_constants: d
         os.kill(os.getpid(), signal.SIGKILL)
     if relative.startswith("realtime"):
         os.kill(os.getpid(), signal.SIGRTMIN + 1)  # a signal without a name in signal.Signals
+    if relative.startswith("stuck"):
+        threading.Event().wait()  # a file the analysis never finishes
     return analyze_bytes(data, relative, config, tree_constants)
 
 
@@ -172,3 +175,29 @@ def test_a_worker_answers_each_file_of_each_batch_until_told_to_stop(monkeypatch
     assert handlers == [(signal.SIGINT, signal.SIG_IGN)]
     parent.close()
     child.close()
+
+
+class Impatient(ForkCounting):
+    """The fork context, whose processes' clock runs a hundred times faster when the parent waits for them (a
+    grace period of seconds passes in tens of milliseconds)."""
+
+    def Process(self, *args: object, **kwargs: object) -> BaseProcess:
+        process = super().Process(*args, **kwargs)
+        join = process.join
+        process.join = lambda timeout=None: join(None if timeout is None else timeout / 100)  # type: ignore[method-assign]
+        return process
+
+
+def test_an_interrupted_scan_kills_a_worker_stuck_in_a_file_instead_of_waiting_for_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    context = Impatient()
+    monkeypatch.setattr(workers.multiprocessing, "get_context", lambda method=None: context)
+
+    def interrupt() -> None:  # Ctrl-C as the first result comes in
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        analyse_in_workers(jobs("stuck.py", "a.py"), analyse_or_die, Config(), 2, 1, interrupt)
+    stuck, done = context.started
+    assert (stuck.exitcode, done.exitcode) == (-signal.SIGKILL, 0)  # the fixture checks that both were reaped
