@@ -116,6 +116,7 @@ NO_CALL_SITES = [
     "import torch\nfetch = torch.load\n",  # kept, never called
     "from torch import load as tl\nstate = tl\n",  # named, never called
     "#from torch import load as tl\nstate = tl('f')\n",  # an import commented out
+    "X from torch import load as tl\nstate = tl('f')\n",  # a word before it: no import
     "\u00a0from torch import load as tl\nstate = tl('f')\n",  # a non-breaking space is no indentation to Python
     "trust_remote_codes = 1\nmy_trust_remote_code = 2\n",  # words that only contain a risky keyword
     "x = f +'m.from_pretrained(x)'\n",  # a string after a name ending in f is no f-string
@@ -186,6 +187,8 @@ NO_CANDIDATE_CALLS = [
     "from mylib import load\nstate = load(path)\nweights = checkpoint.load(path)\n",  # not a sink module
     "from .torch import load\nstate = load(path)\nweights = checkpoint.load(path)\n",  # a local package
     "loader = make_loader()\nstate = loader.load(path)\n",  # an object the project builds, not an import
+    # an alias chain longer than three steps (in this order; see NO_CALL_SITES)
+    "import torch\nd = c\nc = b\nb = a\na = torch.load\nstate = checkpoint.load(path)\nd('f')\n",
 ]
 CANDIDATE_CALLS = [
     "import torch.hub\nfetch = torch.hub.load\nfetch('org/repo', 'm')\n",
