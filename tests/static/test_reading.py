@@ -151,6 +151,26 @@ def test_a_file_that_grows_past_the_growth_chunk_is_read_in_chunks(
         reading.read_regular_file(str(tmp_path / "grows.py"), 9, lambda data: False)
 
 
+def test_a_file_whose_stat_size_says_nothing_is_read_no_further_than_the_ceiling(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A /proc file, or one that grows from nothing after fstat: never more than max-file-size + 1 bytes are held
+    at once, and the rest is only streamed past the loader test."""
+    (tmp_path / "grows.py").write_bytes(b"0123456789")
+    real = os.stat(tmp_path / "grows.py")
+    empty = os.stat_result((*real[:6], 0, *real[7:]))
+    monkeypatch.setattr(reading.os, "fstat", lambda descriptor: empty)
+    seen: list[bytes] = []
+
+    def mentions_loader(data: bytes) -> bool:
+        seen.append(data)
+        return False
+
+    with pytest.raises(reading.TooLarge):
+        reading.read_regular_file(str(tmp_path / "grows.py"), 5, mentions_loader)
+    assert seen == [b"012345", b"012345" + b"6789"]  # the first 5 + 1 bytes, then the rest after their overlap
+
+
 @pytest.mark.parametrize(
     "loader_at",
     [
