@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import warnings
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,36 @@ def test_a_fifo_swapped_in_after_the_check_is_neither_waited_on_nor_read(
     monkeypatch.setattr(reading.os, "open", swap_then_open)
     result = scan(tmp_path, target)
     assert notices(result) == [("swapped.py", "a FIFO (named pipe), not a regular file; not read", Level.WARNING)]
+
+
+def test_a_file_removed_between_the_check_and_the_open_is_a_notice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "vanishing.py"
+    target.write_text(LOADER)
+    real_open = os.open
+
+    def remove_then_open(path: str, flags: int, *args: int) -> int:
+        if path == str(target):
+            target.unlink()  # a tree that changes while it is scanned
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(reading.os, "open", remove_then_open)
+    result = scan(tmp_path, target)
+    assert notices(result) == [("vanishing.py", "cannot read file: No such file or directory", Level.WARNING)]
+    assert result.findings == []
+
+
+def test_reading_and_analysing_files_shows_no_python_warning(tmp_path: Path) -> None:
+    """Nothing but findings and notices reaches the user: no RuntimeWarning from how files are opened, no
+    SyntaxWarning (DeprecationWarning before 3.12) from the scanned code's invalid escapes."""
+    source = 'import re\nimport torch\nDIGITS = re.compile("\\d+")\nstate = torch.load("w.pt")\n'
+    (tmp_path / "patterns.py").write_text(source)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = scan(tmp_path)
+    assert [str(warning.message) for warning in caught] == []
+    assert [f.rule_id for f in result.findings] == ["HG301"]
 
 
 def test_a_file_over_max_file_size_is_hg001_when_it_mentions_a_loader_early(tmp_path: Path) -> None:
