@@ -102,6 +102,8 @@ CALL_SITES = [
     "from huggingface_hub import HfApi\ndownload = HfApi().snapshot_download\ndownload('org/x')\n",
     "from huggingface_hub import HfApi\nget = HfApi(token=t).hf_hub_download  # one file\nget('org/x', 'f')\n",
     "import huggingface_hub as hh\nclient = hh.HfApi()\nget = client.hf_hub_download\nfn = get\nfn('org/x', 'f')\n",
+    # A comment between the callee and its arguments (inside brackets, where the call may go on to the next line).
+    "import torch\nstate = (torch.load  # the checkpoint\n         ('w.pt'))\n",
     # A risky keyword in code, whatever the call.
     "build(name, trust_remote_code=flag)\n",
 ]
