@@ -205,3 +205,16 @@ def test_the_tree_stage_keeps_away_files_whose_real_calls_cannot_be_sinks() -> N
         assert not tree_stage(text), text
     for text in CANDIDATE_CALLS:
         assert tree_stage(text), text
+
+
+def test_a_call_that_spells_every_risky_keyword_is_analysed() -> None:
+    text = (
+        "model = build_model(\n    name,\n    trust_remote_code=True,\n    custom_pipeline=\"org/pipeline\",\n"
+        '    custom_generate="org/generate",\n    allow_dangerous_deserialization=True,\n)\n'
+    )
+    findings = analyze_bytes(text.encode(), "a.py", Config()).findings
+    assert [(f.rule_id, f.location.region.start_line if f.location.region else None) for f in findings] == [
+        ("HG101", 3),
+        ("HG201", 5),
+        ("HG301", 6),
+    ]
