@@ -186,6 +186,7 @@ def test_a_syntax_error_near_a_loader_is_hg001_with_the_parsers_one_position(tmp
     [hg001] = result.findings
     region = hg001.location.region
     assert hg001.rule_id == "HG001" and hg001.level is Level.WARNING and region is not None
+    assert hg001.properties == {"reason": "unparsable-input"}  # SARIF tells it from an internal error by this
     assert f"at line {region.start_line}, column {region.start_column}" in hg001.message
     assert "line" not in hg001.message.replace(f"at line {region.start_line}", "", 1).split("(lines")[0]
     lowered = analyze_bytes(text.encode(), "broken.py", Config(not_analysed_level=Level.NOTE))

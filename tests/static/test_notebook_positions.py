@@ -9,7 +9,7 @@ import json
 import pytest
 
 from hubguard.config import Config
-from hubguard.findings import Finding, ScanResult
+from hubguard.findings import Finding, Level, Notification, ScanResult
 from hubguard.static.engine import analyze_bytes
 
 LOADER = 'from transformers import AutoModel\nm = AutoModel.from_pretrained("org/m", trust_remote_code=True)\n'
@@ -147,6 +147,17 @@ def test_cells_that_are_not_analysed_do_not_shift_the_cells_after_them() -> None
         (2, 2),
         (8, 2),
     ]  # the markdown cell counts
+
+
+def test_a_cell_not_analysed_is_a_note_on_the_notebook_or_hg001_at_the_configured_level() -> None:
+    raw = notebook("import torch\n", "x = (\n", "state = torch.load(\n")
+    result = analyze_bytes(raw.encode(), "nb.ipynb", Config(not_analysed_level=Level.ERROR))
+    assert result.notifications == [
+        Notification("cell 2 not analysed: syntax error: '(' was never closed", "nb.ipynb", Level.NOTE)
+    ]
+    [hg001] = result.findings
+    assert (hg001.rule_id, hg001.level, hg001.location.path) == ("HG001", Level.ERROR, "nb.ipynb")
+    assert hg001.message.startswith("Not analysed (cell 3 not analysed: syntax error: '(' was never closed)")
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from hubguard.config import Config
-from hubguard.findings import RevisionState
+from hubguard.findings import Location, Region, RevisionState
 from hubguard.static.engine import scan_paths
 
 SHA = "0123456789abcdef0123456789abcdef01234567"
@@ -25,7 +25,7 @@ def test_references_carry_what_the_remote_pass_needs(tmp_path: Path) -> None:
     assert set(by_repo) == {"org/model", "org/plain", "owner/repo"}
     pinned = by_repo["org/model"]
     assert (pinned.revision_state, pinned.code_revision, pinned.runs_remote_code) == (RevisionState.PINNED, SHA, True)
-    assert pinned.location.path == "load.py" and pinned.location.region.start_line == 4
+    assert pinned.location == Location("load.py", Region(4, 5, 4, 30))  # the callee, AutoModel.from_pretrained
     plain = by_repo["org/plain"]
     assert (plain.revision, plain.revision_state, plain.runs_remote_code, plain.loads_weights) == (
         "v1.0", RevisionState.WEAK, False, True
@@ -92,4 +92,4 @@ def test_references_name_the_code_repositories_the_call_chooses(tmp_path: Path) 
     generate = by_repo["org/gen"]
     assert (generate.custom_generate, generate.revision, generate.revision_state) == ("org/gen", "v1.0", RevisionState.WEAK)
     assert (generate.runs_remote_code, generate.loads_weights, generate.sink) == (True, False, "custom_generate")
-    assert generate.location.region.start_line == 5
+    assert generate.location == Location("load.py", Region(5, 7, 5, 21))  # the callee, model.generate
