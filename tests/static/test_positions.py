@@ -153,3 +153,21 @@ def test_lines_continued_by_a_backslash_or_inside_a_string_are_kept_as_written()
             '                kept\n                as written\n            """, strict=True)'
         ),
     ]
+
+
+def test_a_backslash_ending_a_comment_continues_nothing() -> None:
+    text = (
+        "from transformers import AutoModel\n\n\n"
+        "class C:\n"
+        "    def f(self):\n"
+        "        model = AutoModel.from_pretrained(\n"
+        '            "org/m",\n'
+        "            trust_remote_code=(flag  # as on C:\\\n"
+        "                or other and \\\n"
+        "                    third),\n"
+        "        )\n"
+    )
+    assert _trust_messages(text) == [
+        "AutoModel.from_pretrained gets trust_remote_code=(flag  # as on C:\\\n        or other and \\\n"
+        "                    third)"
+    ]

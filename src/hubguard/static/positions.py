@@ -75,9 +75,10 @@ class SourceText:
         if not indent:
             return text
         lines = python_lines(text)
+        continued = _backslash_continued(lines) - _comment_lines(text)
         in_string: str | None = None
         for number in range(len(lines)):
-            if number and in_string is None and not lines[number - 1].rstrip("\r\n").endswith("\\"):
+            if number and in_string is None and number - 1 not in continued:
                 if lines[number].startswith(indent):
                     lines[number] = lines[number][len(indent) :]
             in_string = scan_line(lines[number], in_string, 0)[0]
@@ -116,6 +117,23 @@ class SourceText:
                 break
             index += step
         return found
+
+
+def _backslash_continued(lines: list[str]) -> set[int]:
+    """0-based numbers of the lines that end with a backslash (in code it continues the line, in a comment not)."""
+    return {number for number, line in enumerate(lines) if line.rstrip("\r\n").endswith("\\")}
+
+
+def _comment_lines(text: str) -> set[int]:
+    """0-based numbers of the lines of an expression's text that end in a comment."""
+    if "#" not in text:
+        return set()  # no tokenizing for most texts
+    try:
+        # Inside brackets the tokenizer reads the lines as one expression, whatever their indentation.
+        tokens = list(tokenize.generate_tokens(io.StringIO(f"({text}\n)").readline))
+    except (tokenize.TokenError, SyntaxError):
+        return set()
+    return {token.start[0] - 1 for token in tokens if token.type == tokenize.COMMENT}
 
 
 def _clause_starts(tree: ast.Module) -> list[int]:
