@@ -149,6 +149,14 @@ def test_cells_that_are_not_analysed_do_not_shift_the_cells_after_them() -> None
     ]  # the markdown cell counts
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+def test_the_line_end_closing_a_cell_does_not_move_the_next_cell(newline: str) -> None:
+    raw = notebook("import torch" + newline, "state = torch.load(p)" + newline)
+    [finding] = scan(raw).findings
+    assert (finding.rule_id, raw_text(raw, finding)) == ("HG301", "torch.load")
+    assert finding.message.endswith("(cell 2, line 1)")
+
+
 def test_a_cell_not_analysed_is_a_note_on_the_notebook_or_hg001_at_the_configured_level() -> None:
     raw = notebook("import torch\n", "x = (\n", "state = torch.load(\n")
     result = analyze_bytes(raw.encode(), "nb.ipynb", Config(not_analysed_level=Level.ERROR))

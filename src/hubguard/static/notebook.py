@@ -208,7 +208,8 @@ def _join(texts: list[str]) -> tuple[str, list[int]]:
     line = 1
     for text in texts:
         first_lines.append(line)
-        body = text if text.endswith(("\n", "\r")) or not text else text + "\n"
+        # A last line ending in a bare \r gets a \n: the separator's \n would join it into one \r\n line end.
+        body = text if text.endswith("\n") or not text else text + "\n"
         pieces.append(body + "\n")
         line += _line_count(body) + 1
     return "".join(pieces), first_lines
