@@ -8,6 +8,7 @@ import json
 import pytest
 
 from hubguard.config import Config
+from hubguard.findings import Location, Region, SuppressionComment
 from hubguard.static.engine import analyze_bytes
 
 
@@ -122,3 +123,23 @@ def test_model_args_whose_value_is_on_the_command_s_last_line_are_read_there() -
     text = _notebook("!lm_eval --model hf --tasks arc_easy --model_args \\\n", "    pretrained=org/m,trust_remote_code=True\n")
     span = _line_span(text, "pretrained=", "True")
     assert _regions(text) == {("HG101", *span), ("HG201", *span)}
+
+
+def test_a_suppression_comment_on_a_shell_line_suppresses_its_findings() -> None:
+    comment = "# hubguard: ignore[HG101]"
+    lines = [
+        f"!lm_eval --model hf --model_args pretrained=org/m,trust_remote_code=True  {comment}\n",
+        "x = 1\n",
+    ]
+    cell = {"cell_type": "code", "metadata": {}, "source": lines, "outputs": [], "execution_count": None}
+    text = json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1)
+    raw_lines = text.splitlines()
+    number = next(n for n, raw in enumerate(raw_lines, start=1) if comment in raw)
+    start = raw_lines[number - 1].index(comment) + 1
+    result = analyze_bytes(text.encode(), "eval.ipynb", Config())
+    assert {(finding.rule_id, finding.suppressed) for finding in result.findings} == {("HG101", True), ("HG201", False)}
+    assert result.suppressions == [
+        SuppressionComment(
+            Location("eval.ipynb", Region(number, start, number, start + len(comment))), frozenset({"HG101"}), {"HG101"}
+        )
+    ]

@@ -139,13 +139,13 @@ def _unused_suppressions(data: bytes, relative: str) -> list[SuppressionComment]
         source = read_source(relative, data)
     except UnreadableSource:
         return []
-    return _suppression_comments(source, relative, suppressions_by_line(source.text), {})
+    return _suppression_comments(source, relative, suppressions_by_line(_commented_text(source)), {})
 
 
 def _suppression_comments(
     source: Source, relative: str, table: dict[int, frozenset[str]], used: dict[int, set[str]]
 ) -> list[SuppressionComment]:
-    lines = python_lines(source.text)
+    lines = python_lines(_commented_text(source))
     comments = []
     for line, rules in table.items():
         start, end = comment_span(lines[line - 1]) or (0, len(lines[line - 1].rstrip()))
@@ -155,6 +155,11 @@ def _suppression_comments(
     return comments
 
 
+def _commented_text(source: Source) -> str:
+    """Where suppression comments are read: the source, or a notebook's cells with their shell lines as written."""
+    return source.notebook.written if source.notebook is not None else source.text
+
+
 def _analyze(data: bytes, relative: str, config: Config, result: ScanResult, tree_constants: Imported | None) -> None:
     try:
         source = read_source(relative, data)
@@ -162,7 +167,7 @@ def _analyze(data: bytes, relative: str, config: Config, result: ScanResult, tre
         mentions = screen_text(data.decode("latin-1")) is not None
         _report_unanalysed(result, relative, str(error), None, mentions, config)
         return
-    suppressed = suppressions_by_line(source.text)
+    suppressed = suppressions_by_line(_commented_text(source))
     used: dict[int, set[str]] = {}
     if source.notebook is not None:
         _report_skipped_cells(source.notebook, relative, config, result)

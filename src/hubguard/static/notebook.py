@@ -11,6 +11,7 @@ import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from hubguard.static.jsonpos import PositionedString, array_element_offsets, positioned_value
 from hubguard.static.lines import python_lines
@@ -62,6 +63,11 @@ class NotebookSource:
 
     def __post_init__(self) -> None:
         self.raw_line_starts = [0, *(match.end() for match in re.finditer("\n", self.raw))]
+
+    @cached_property
+    def written(self) -> str:
+        """``code`` with its IPython lines as written (line for line): suppression comments on shell lines count."""
+        return _join([cell.text for cell in self.cells])[0]
 
     def _locate(self, line: int) -> tuple[Cell, int] | None:
         """The cell a line of ``code`` came from and its 1-based line in that cell; None for separators."""
