@@ -168,6 +168,8 @@ def test_a_backslash_ending_a_comment_continues_nothing() -> None:
         "        )\n"
     )
     assert _trust_messages(text) == [
-        "AutoModel.from_pretrained gets trust_remote_code=(flag  # as on C:\\\n        or other and \\\n"
-        "                    third)"
+        (
+            "AutoModel.from_pretrained gets trust_remote_code=(flag  # as on C:\\\n        or other and \\\n"
+            "                    third)"
+        )
     ]
