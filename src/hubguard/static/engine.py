@@ -179,13 +179,13 @@ def _analyze(data: bytes, relative: str, config: Config, result: ScanResult, tre
         return
     tree = source.notebook.tree if source.notebook is not None else None
     parsed = Parsed(tree, source.text, []) if tree is not None else parse_recovering(source.text)
-    for part in parsed.skipped:
+    for part in parsed.skipped:  # never a notebook's: its code holds only cells that parse alone (read_notebook)
         region = Region(part.line, part.column, part.line, part.column + 1)
         message = f"{part.reason}, at line {part.line}, column {part.column}"
         if part.end_line > part.start_line:
             message += f" (lines {part.start_line}-{part.end_line} skipped)"
         flagged = part.too_deep or screen_text(part.text) is not None
-        _report_unanalysed(result, relative, message, region, flagged, config, source.notebook)
+        _report_unanalysed(result, relative, message, region, flagged, config)
     if parsed.tree is not None:
         analysis = analyze_module(parsed.tree, parsed.text, hints, tree_constants)
         _collect(analysis, source, relative, config, result, suppressed, used)
@@ -242,13 +242,9 @@ def _report_unanalysed(
     region: Region | None,
     flagged: bool,
     config: Config,
-    notebook: NotebookSource | None = None,
 ) -> None:
     """Input that could not be analysed: HG001 when flagged (its text mentions a loader, or it is too deep for
     the parser), else a notice."""
-    if notebook is not None and region is not None:
-        location = _location(relative, region, notebook)
-        region = location.region if location is not None else None
     if flagged:
         _not_analysed(result, relative, message, config.not_analysed_level, region)
     else:
