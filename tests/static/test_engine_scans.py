@@ -21,10 +21,13 @@ from hubguard.findings import (
     Level,
     Location,
     Notification,
+    Region,
     ScanResult,
+    SuppressionComment,
 )
 from hubguard.static import engine, workers
 from hubguard.static.engine import analyze_bytes, scan_paths
+from hubguard.static.suppression import ALL_RULES
 
 LOADER = "import torch\nstate = torch.load('x.pt')\n"
 
@@ -309,3 +312,19 @@ def test_allow_remote_code_drops_remote_code_findings_for_the_repositories_it_na
     assert remote_code(
         Config(allow_remote_code=("trusted-org/*",), ignore=frozenset({"HG102"}))
     ) == [("HG101", 6)]
+
+
+def test_each_suppression_comment_is_listed_with_the_rules_it_suppressed() -> None:
+    lines = ["import torch\n", "state = torch.load('x.pt')  # hubguard: ignore[HG301, HG201]\n", "x = 1  # hubguard: ignore\n"]
+    result = analyze_bytes("".join(lines).encode(), "load.py", Config())
+    assert [(finding.rule_id, finding.suppressed) for finding in result.findings] == [("HG301", True)]
+
+    def where(line: int) -> Location:
+        text = lines[line - 1].rstrip("\n")
+        start = text.index("#") + 1
+        return Location("load.py", Region(line, start, line, len(text) + 1))
+
+    assert result.suppressions == [
+        SuppressionComment(where(2), frozenset({"HG301", "HG201"}), {"HG301"}),
+        SuppressionComment(where(3), frozenset({ALL_RULES}), set()),
+    ]
