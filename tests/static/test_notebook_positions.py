@@ -199,6 +199,15 @@ def test_a_broken_cell_is_reported_where_the_parser_stopped_in_the_raw_file() ->
     assert raw_line(raw, finding).startswith('    "label')
 
 
+def test_a_parser_position_past_the_end_of_a_shell_line_stays_on_that_line() -> None:
+    # The parser reads "  pass" where the cell says "  !ls": it stops one column past the end of the written line.
+    raw = notebook(["import torch\n", "if ready:\n", "    state = 1\n", "  !ls\n", "state = torch.load(p)\n"])
+    [finding] = scan(raw).findings
+    assert finding.rule_id == "HG001" and "unindent does not match any outer indentation level" in finding.message
+    assert raw_line(raw, finding) == '    "  !ls\\n",'
+    assert raw_text(raw, finding) == "\\"  # the line end, written as the escape \n
+
+
 @pytest.mark.parametrize(
     "as_lines", [True, False], ids=["source-lines", "source-string"]
 )
