@@ -199,6 +199,17 @@ def test_a_broken_cell_is_reported_where_the_parser_stopped_in_the_raw_file() ->
     assert raw_line(raw, finding).startswith('    "label')
 
 
+def test_a_suppression_comment_ending_a_cell_is_located_up_to_its_last_character() -> None:
+    raw = notebook(["import torch\n", "state = torch.load(p)  # hubguard: ignore[HG301]"])  # no line end after it
+    result = scan(raw)
+    assert [(finding.rule_id, finding.suppressed) for finding in result.findings] == [("HG301", True)]
+    [comment] = result.suppressions
+    region = comment.location.region
+    assert region is not None and region.start_line == region.end_line
+    line = raw.split("\n")[region.start_line - 1]
+    assert line[region.start_column - 1 : region.end_column - 1] == "# hubguard: ignore[HG301]"
+
+
 def test_a_parser_position_past_the_end_of_a_shell_line_stays_on_that_line() -> None:
     # The parser reads "  pass" where the cell says "  !ls": it stops one column past the end of the written line.
     raw = notebook(["import torch\n", "if ready:\n", "    state = 1\n", "  !ls\n", "state = torch.load(p)\n"])
