@@ -328,3 +328,17 @@ def test_each_suppression_comment_is_listed_with_the_rules_it_suppressed() -> No
         SuppressionComment(where(2), frozenset({"HG301", "HG201"}), {"HG301"}),
         SuppressionComment(where(3), frozenset({ALL_RULES}), set()),
     ]
+
+
+def test_allow_remote_code_matches_a_community_pipeline_by_its_name() -> None:
+    text = (
+        "from diffusers import DiffusionPipeline\n"
+        "pipe = DiffusionPipeline.from_pretrained('./local-model', custom_pipeline='lpw_stable_diffusion')\n"
+    )
+
+    def remote_code(*allowed: str) -> list[tuple[str, str]]:
+        result = analyze_bytes(text.encode(), "pipe.py", Config(allow_remote_code=allowed))
+        return [(finding.rule_id, finding.properties["customPipeline"]) for finding in result.findings]
+
+    assert remote_code() == remote_code("other/*") == [("HG101", "lpw_stable_diffusion")]
+    assert remote_code("lpw_*") == []
