@@ -291,6 +291,23 @@ def test_ipython_lines_are_skipped_and_the_python_after_them_keeps_its_lines() -
     assert finding.message.endswith("(cell 1, line 10)")
 
 
+@pytest.mark.parametrize("shell_line", ["!echo a \\ \n", "!ls data\\X\n"], ids=["space-after", "backslash-inside"])
+def test_only_a_backslash_right_before_the_line_end_continues_a_shell_line(shell_line: str) -> None:
+    # As IPython reads it: the next line is Python again, and analysed.
+    raw = notebook(["import torch\n", shell_line, "state = torch.load(p)\n"])
+    [finding] = scan(raw).findings
+    assert (finding.rule_id, raw_text(raw, finding)) == ("HG301", "torch.load")
+    assert finding.message.endswith("(cell 1, line 3)")
+
+
+def test_a_code_cell_without_a_source_is_an_empty_cell() -> None:
+    raw = json.dumps({"cells": [{"cell_type": "code"}, {"cell_type": "code", "source": "import torch\ntorch.load(p)"}]})
+    result = scan(raw)
+    assert not result.notifications
+    [finding] = result.findings
+    assert (finding.rule_id, finding.message.endswith("(cell 2, line 2)")) == ("HG301", True)
+
+
 def test_a_statement_that_runs_on_into_the_next_cell_is_two_broken_cells() -> None:
     # Jupyter runs each cell alone: joined, these would read as one call.
     raw = notebook(["import torch\n", "state = torch.load(\n"], ['"x.pt")\n'])
