@@ -342,3 +342,19 @@ def test_allow_remote_code_matches_a_community_pipeline_by_its_name() -> None:
 
     assert remote_code() == remote_code("other/*") == [("HG101", "lpw_stable_diffusion")]
     assert remote_code("lpw_*") == []
+
+
+def test_the_keyword_checks_reach_a_callee_that_is_not_a_plain_name() -> None:
+    text = 'model = LOADERS["hf"](model_id=path, trust_remote_code=True)\n'
+    result = analyze_bytes(text.encode(), "registry.py", Config())
+    assert [(f.rule_id, f.level, f.location.region.start_column) for f in result.findings if f.location.region] == [
+        ("HG101", Level.ERROR, text.index("trust_remote_code") + 1)
+    ]
+
+
+def test_a_loader_that_always_unpickles_is_flagged_by_its_callee_even_without_arguments() -> None:
+    text = "import pickle\nrestored = pickle.load()\n"
+    result = analyze_bytes(text.encode(), "restore.py", Config())
+    assert [(f.rule_id, f.level, f.location.region) for f in result.findings] == [
+        ("HG301", Level.WARNING, Region(2, 12, 2, 23))
+    ]
