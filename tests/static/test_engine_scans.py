@@ -358,3 +358,22 @@ def test_a_loader_that_always_unpickles_is_flagged_by_its_callee_even_without_ar
     assert [(f.rule_id, f.level, f.location.region) for f in result.findings] == [
         ("HG301", Level.WARNING, Region(2, 12, 2, 23))
     ]
+
+
+def test_a_call_whose_analysis_fails_hides_no_finding_of_the_calls_around_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hubguard.static import analyzer
+    from hubguard.static.calls import CallContext
+    from hubguard.static.checks import Hit
+
+    real_checks = analyzer._run_checks
+
+    def failing_on_line_3(ctx: CallContext) -> list[Hit]:
+        if ctx.call.lineno == 3:
+            raise KeyError("boom")
+        return real_checks(ctx)
+
+    monkeypatch.setattr(analyzer, "_run_checks", failing_on_line_3)
+    text = "import torch\na = torch.load(p)\nb = torch.load(q)\nc = torch.load(r)\n"
+    result = analyze_bytes(text.encode(), "a.py", Config())
+    found = sorted((f.location.region.start_line, f.rule_id, f.level) for f in result.findings if f.location.region)
+    assert found == [(2, "HG301", Level.WARNING), (3, "HG001", Level.ERROR), (4, "HG301", Level.WARNING)]
