@@ -148,7 +148,9 @@ def _suppression_comments(
     lines = python_lines(_commented_text(source))
     comments = []
     for line, rules in table.items():
-        start, end = comment_span(lines[line - 1]) or (0, len(lines[line - 1].rstrip()))
+        span = comment_span(lines[line - 1])
+        assert span is not None  # the table was read from these same lines, with the same pattern
+        start, end = span
         location = _location(relative, Region(line, start + 1, line, end + 1), source.notebook)
         if location is not None:
             comments.append(SuppressionComment(location, rules, used.get(line, set())))
