@@ -93,3 +93,15 @@ def test_references_name_the_code_repositories_the_call_chooses(tmp_path: Path) 
     assert (generate.custom_generate, generate.revision, generate.revision_state) == ("org/gen", "v1.0", RevisionState.WEAK)
     assert (generate.runs_remote_code, generate.loads_weights, generate.sink) == (True, False, "custom_generate")
     assert generate.location == Location("load.py", Region(5, 7, 5, 21))  # the callee, model.generate
+
+
+def test_a_custom_pipeline_keyword_names_code_only_for_a_loader_that_takes_one(tmp_path: Path) -> None:
+    (tmp_path / "load.py").write_text(
+        "from diffusers import DiffusionPipeline\nfrom transformers import AutoModel\n"
+        "a = DiffusionPipeline.from_pretrained('org/base', custom_pipeline='org/pipe')\n"
+        "b = AutoModel.from_pretrained('org/text', custom_pipeline='org/unused', custom_revision='dev')\n"
+    )
+    result = scan_paths([tmp_path / "load.py"], Config(), tmp_path)
+    by_repo = {reference.repo_id: reference for reference in result.references}
+    assert (by_repo["org/base"].custom_pipeline, by_repo["org/text"].custom_pipeline) == ("org/pipe", None)
+    assert by_repo["org/text"].custom_revision is None
