@@ -315,7 +315,11 @@ def test_allow_remote_code_drops_remote_code_findings_for_the_repositories_it_na
 
 
 def test_each_suppression_comment_is_listed_with_the_rules_it_suppressed() -> None:
-    lines = ["import torch\n", "state = torch.load('x.pt')  # hubguard: ignore[HG301, HG201]\n", "x = 1  # hubguard: ignore\n"]
+    lines = [
+        "import torch\n",
+        "state = torch.load('x.pt')  # hubguard: ignore[HG301, HG201]\n",
+        "x = 1  # hubguard: ignore\n",
+    ]
     result = analyze_bytes("".join(lines).encode(), "load.py", Config())
     assert [(finding.rule_id, finding.suppressed) for finding in result.findings] == [("HG301", True)]
 
@@ -377,3 +381,14 @@ def test_a_call_whose_analysis_fails_hides_no_finding_of_the_calls_around_it(mon
     result = analyze_bytes(text.encode(), "a.py", Config())
     found = sorted((f.location.region.start_line, f.rule_id, f.level) for f in result.findings if f.location.region)
     assert found == [(2, "HG301", Level.WARNING), (3, "HG001", Level.ERROR), (4, "HG301", Level.WARNING)]
+
+
+def test_dict_of_a_trust_flag_is_a_value_unless_the_module_binds_its_own_dict() -> None:
+    def findings(text: str) -> list[tuple[str, Level, int, int]]:
+        result = analyze_bytes(text.encode(), "options.py", Config())
+        regions = [(f, f.location.region) for f in result.findings]
+        return [(f.rule_id, f.level, at.start_line, at.start_column) for f, at in regions if at is not None]
+
+    assert findings("options = dict(trust_remote_code=True)\n") == []  # judged where it is passed
+    rebound = "from loaders import dict\nmodel = dict('org/m', trust_remote_code=True)\n"
+    assert findings(rebound) == [("HG101", Level.ERROR, 2, rebound.splitlines()[1].index("trust_remote_code") + 1)]
