@@ -318,6 +318,23 @@ def test_a_statement_that_runs_on_into_the_next_cell_is_two_broken_cells() -> No
     ]
 
 
+@pytest.mark.parametrize("end", ["", "\n"])
+def test_a_cell_ending_in_a_line_continuation_is_a_broken_cell_as_jupyter_runs_it(end: str) -> None:
+    raw = notebook(["import torch\n", "state = torch.load('x.pt') \\" + end], LOADER)
+    result = scan(raw)
+    hg001 = [f for f in result.findings if f.rule_id == "HG001"]
+    assert len(hg001) == 1 and "cell 1" in hg001[0].message
+    assert {(f.rule_id, raw_text(raw, f)) for f in result.findings if f.rule_id != "HG001"} == {
+        ("HG101", "trust_remote_code=True"),
+        ("HG201", '\\"org/m\\"'),
+    }
+
+
+def test_a_comment_ending_a_cell_in_a_backslash_continues_nothing() -> None:
+    raw = notebook(["import torch\n", "state = torch.load('x.pt')  # from C:\\"], LOADER)
+    assert {f.rule_id for f in scan(raw).findings} == {"HG101", "HG201", "HG301"}
+
+
 def test_a_string_left_open_in_one_cell_does_not_swallow_the_next() -> None:
     raw = notebook('doc = """\n', LOADER, '"""\n')
     result = scan(raw)

@@ -223,6 +223,8 @@ def _join(texts: list[str]) -> tuple[str, list[int]]:
 
 def _parse_as_one(code: str, first_lines: list[int], cells: list[Cell]) -> ast.Module | None:
     """The joined module, when it parses and no statement crosses from one cell into the next."""
+    if any(cell.text.rstrip("\r\n").endswith("\\") for cell in cells):
+        return None  # joined, the blank line after the cell would end what the backslash continues; Jupyter fails
     try:
         tree = parse(code)
     except PARSE_ERRORS:
