@@ -143,3 +143,9 @@ def test_a_suppression_comment_on_a_shell_line_suppresses_its_findings() -> None
             Location("eval.ipynb", Region(number, start, number, start + len(comment))), frozenset({"HG101"}), {"HG101"}
         )
     ]
+
+
+def test_a_word_ending_in_an_escaped_character_ends_at_that_character() -> None:
+    value = "trust_remote_code=True,pretrained=C:\\\\models\\\\"  # the shell reads C:\models\
+    text = _notebook(f"!lm_eval --model hf --model_args {value} --tasks arc_easy")
+    assert _regions(text) == {("HG101", *_line_span(text, "--model_args", "models" + "\\" * 4))}
