@@ -173,3 +173,12 @@ def test_a_backslash_ending_a_comment_continues_nothing() -> None:
             "                    third)"
         )
     ]
+
+
+def test_an_implicit_concatenation_that_tokenize_rejects_alone_is_not_one_literal() -> None:
+    """Read alone, these pieces' uneven indentation is an error to tokenize: not one string a fix could rewrite."""
+    code = 'from transformers import AutoModel\nm = AutoModel.from_pretrained(\n    "org/"\n        "m"\n      "x")\n'
+    [finding] = analyze_bytes(code.encode(), "a.py", Config()).findings
+    assert (finding.rule_id, finding.properties["repoId"], finding.properties["repoArgIsLiteral"]) == (
+        "HG201", "org/mx", False
+    )
