@@ -125,15 +125,21 @@ def test_a_value_inside_a_case_reads_without_the_cases_indentation() -> None:
     ]
 
 
+# A loader call inside a method, its repository argument on its own line; a test appends the trust flag.
+METHOD_CALL = (
+    "from transformers import AutoModel\n\n\n"
+    "class C:\n"
+    "    def f(self):\n"
+    "        model = AutoModel.from_pretrained(\n"
+    '            "org/m",\n'
+)
+
+
 def test_lines_continued_by_a_backslash_or_inside_a_string_are_kept_as_written() -> (
     None
 ):
     text = (
-        "from transformers import AutoModel\n\n\n"
-        "class C:\n"
-        "    def f(self):\n"
-        "        model = AutoModel.from_pretrained(\n"
-        '            "org/m",\n'
+        METHOD_CALL +
         "            trust_remote_code=(flag and \\\n"
         "                other\n"
         "                or third),\n"
@@ -157,11 +163,7 @@ def test_lines_continued_by_a_backslash_or_inside_a_string_are_kept_as_written()
 
 def test_a_backslash_ending_a_comment_continues_nothing() -> None:
     text = (
-        "from transformers import AutoModel\n\n\n"
-        "class C:\n"
-        "    def f(self):\n"
-        "        model = AutoModel.from_pretrained(\n"
-        '            "org/m",\n'
+        METHOD_CALL +
         "            trust_remote_code=(flag  # as on C:\\\n"
         "                or other and \\\n"
         "                    third),\n"
