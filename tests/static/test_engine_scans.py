@@ -7,6 +7,7 @@ what is pinned is when processes would be started and with how many workers.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -392,3 +393,64 @@ def test_dict_of_a_trust_flag_is_a_value_unless_the_module_binds_its_own_dict() 
     assert findings("options = dict(trust_remote_code=True)\n") == []  # judged where it is passed
     rebound = "from loaders import dict\nmodel = dict('org/m', trust_remote_code=True)\n"
     assert findings(rebound) == [("HG101", Level.ERROR, 2, rebound.splitlines()[1].index("trust_remote_code") + 1)]
+
+
+def test_bytes_over_max_file_size_are_not_analysed_and_say_their_size_as_files_on_disk_do() -> None:
+    """Stdin has no size bound on reading: the bytes are judged here, HG001 when they mention a loader."""
+    config = Config(max_file_size=40)
+    loader = analyze_bytes(LOADER.encode() + b"# more\n", "big.py", config)
+    assert loader.findings == [
+        Finding(
+            "HG001",
+            "Not analysed (file is 47 bytes, larger than max-file-size (40 bytes); not analysed); "
+            "the file mentions a model loader, so findings may be hidden here.",
+            Location("big.py", None),
+            Level.WARNING,
+            properties={"reason": "unparsable-input"},
+        )
+    ]
+    assert (loader.notifications, loader.files_scanned) == ([], 1)
+    data = analyze_bytes(b"x = 1\n" * 10, "data.py", config)
+    assert data.findings == []
+    assert data.notifications == [
+        Notification("file is 60 bytes, larger than max-file-size (40 bytes); not analysed", "data.py")
+    ]
+    at_limit = analyze_bytes(LOADER.encode(), "a.py", Config(max_file_size=len(LOADER)))
+    assert [finding.rule_id for finding in at_limit.findings] == ["HG301"]
+
+
+def test_a_loader_named_only_in_comments_does_not_make_a_broken_file_worth_parsing() -> None:
+    """The byte prefilter lets the file through; its code mentions no loader, so nothing there is hidden."""
+    result = analyze_bytes(b"# the weights come from torch.load elsewhere\ndef f(:\n", "a.py", Config())
+    assert (result.findings, result.notifications, result.suppressions) == ([], [], [])
+
+
+def test_a_skipped_statement_is_flagged_at_its_first_bad_character_one_column_wide() -> None:
+    result = analyze_bytes(b"import torch\nx = (\ntorch.load(p)\n", "a.py", Config())
+    assert [(f.rule_id, f.location.region) for f in result.findings] == [("HG001", Region(2, 5, 2, 6))]
+    assert result.findings[0].message.startswith("Not analysed (syntax error: '(' was never closed, at line 2, column 5")
+
+
+def test_an_hg001_suppressed_on_its_line_marks_the_comment_used() -> None:
+    text = "import torch\ndef f(: torch.load(p)  # hubguard: ignore[HG001]\n"
+    result = analyze_bytes(text.encode(), "a.py", Config())
+    assert [(f.rule_id, f.suppressed) for f in result.findings] == [("HG001", True)]
+    start = text.splitlines()[1].index("#") + 1
+    assert result.suppressions == [
+        SuppressionComment(
+            Location("a.py", Region(2, start, 2, len(text.splitlines()[1]) + 1)), frozenset({"HG001"}), {"HG001"}
+        )
+    ]
+
+
+def test_a_notebooks_code_is_parsed_once_when_its_cells_parse_together(monkeypatch: pytest.MonkeyPatch) -> None:
+    """read_notebook's tree is the one analysed, also when a cell ends in a comment ending in ``\\X``."""
+
+    def refuse(text: str) -> object:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(engine, "parse_recovering", refuse)
+    cells = ["import torch\n", "state = torch.load('x.pt')\n# kept on C:\\\\X"]
+    raw = '{"cells": [' + ", ".join('{"cell_type": "code", "source": %s}' % json.dumps(c) for c in cells) + "]}"
+    result = analyze_bytes(raw.encode(), "nb.ipynb", Config())
+    assert ([f.rule_id for f in result.findings], result.notifications) == (["HG301"], [])

@@ -404,3 +404,16 @@ def test_a_cell_python_cannot_encode_is_a_notice_when_it_mentions_no_loader() ->
     [notice] = result.notifications
     assert notice.message.startswith("cell 1 not analysed: cannot be parsed: 'utf-8' codec can't encode character")
     assert notice.level.value == "note"
+
+
+def test_an_internal_error_in_a_cell_points_at_the_call_in_the_raw_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hubguard.static import analyzer
+
+    def explode(ctx: object) -> list[object]:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(analyzer, "_run_checks", explode)
+    raw = notebook("import os\n", LOADER)
+    [finding] = scan(raw).findings
+    assert (finding.rule_id, finding.properties, finding.level) == ("HG001", {"reason": "internal-error"}, Level.ERROR)
+    assert raw_text(raw, finding).startswith("AutoModel.from_pretrained(")

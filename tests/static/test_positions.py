@@ -184,3 +184,24 @@ def test_an_implicit_concatenation_that_tokenize_rejects_alone_is_not_one_litera
     assert (finding.rule_id, finding.properties["repoId"], finding.properties["repoArgIsLiteral"]) == (
         "HG201", "org/mx", False
     )
+
+
+def test_columns_count_code_points_on_the_first_and_the_last_line() -> None:
+    source, calls = _calls("s = 'é'; first()\nt = 'é'; last()\n")
+    assert tuple(vars(source.span(calls["first"])).values()) == (1, 9, 1, 16)
+    assert tuple(vars(source.span(calls["last"])).values()) == (2, 9, 2, 15)
+    # A line the text does not have (ast never gives one): the offset is taken as it is, nothing fails.
+    assert (source.column(0, 9), source.column(3, 9)) == (9, 9)
+
+
+def test_a_grouping_bracket_at_the_very_start_of_the_text_is_kept() -> None:
+    tree = ast.parse("(x)\n")
+    [name] = [node for node in ast.walk(tree) if isinstance(node, ast.Name)]
+    assert SourceText("(x)\n", tree).segment(name) == "(x)"
+
+
+def test_a_multi_line_segment_with_bare_cr_line_ends_is_dedented_too() -> None:
+    text = "class C:\r    def f(self):\r        load(\r            trust=(\r                a\r                or b\r            ),\r        )\r"
+    tree = ast.parse(text)
+    [call] = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
+    assert SourceText(text, tree).segment(call.keywords[0].value) == "(\r        a\r        or b\r    )"

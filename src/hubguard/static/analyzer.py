@@ -107,7 +107,7 @@ def _context(call: ast.Call, scope: Scope, resolver: Resolver) -> CallContext | 
     if dotted_name(call.func) == "dict" and scope.binding_scope("dict") is None:
         return None  # dict(trust_remote_code=True) is a value; the call it is passed to is judged
     if any(keyword.arg is None or keyword.arg in GENERIC_KEYWORD_CHECKS for keyword in call.keywords):
-        return CallContext(call, scope, resolver, names[0] if names else "", None)
+        return CallContext(call, scope, resolver, "", None)  # no sink: nothing reads its qualified name
     return None
 
 

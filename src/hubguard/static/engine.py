@@ -120,11 +120,11 @@ def analyze_bytes(data: bytes, relative: str, config: Config, tree_constants: Im
     the run exits 3), and the findings established before it are kept.
     """
     result = ScanResult(files_scanned=1)
+    if len(data) > config.max_file_size:  # stdin: files on disk are never read past it
+        error = TooLarge(len(data), config.max_file_size, might_contain_sinks(data))
+        _report_unanalysed(result, relative, str(error), None, error.mentions_loader, config)
+        return result
     if might_contain_sinks(data):
-        if len(data) > config.max_file_size:
-            error = TooLarge(len(data), config.max_file_size, True)
-            _report_unanalysed(result, relative, str(error), None, True, config)
-            return result
         try:
             _analyze(data, relative, config, result, tree_constants)
         except (Exception, MemoryError, RecursionError) as error:  # a bug must not hide the other findings
@@ -292,8 +292,7 @@ def _collect(
 ) -> None:
     """The analysis's hits as findings; ``used`` gets, per suppression comment line, the rules it suppressed."""
     for error, call_range in analysis.errors:
-        location = _location(relative, region_of(call_range), source.notebook)
-        _internal_error(result, relative, error, location.region if location else None)
+        _internal_error(result, relative, error, _raw_region(region_of(call_range), source.notebook))
     for call_hit in analysis.hits:
         _add_finding(call_hit, source, relative, config, result, suppressed, used)
     for reference, callee_range in analysis.references:
@@ -363,15 +362,21 @@ def _end_column(anchor: Span, source: Source) -> int:
 
 
 def _location(relative: str, region: Region, notebook: NotebookSource | None) -> Location | None:
+    raw = _raw_region(region, notebook)
+    return Location(relative, raw) if raw is not None else None
+
+
+def _raw_region(region: Region, notebook: NotebookSource | None) -> Region | None:
+    """``region`` in the file as written: for a notebook, in the raw ``.ipynb`` (None if it is not there)."""
     if notebook is None:
-        return Location(relative, region)
+        return region
     start = notebook.raw_position(region.start_line, region.start_column - 1)
     end = notebook.raw_position(region.end_line, region.end_column - 1)
     if start is None:
         return None
     if end is None or end[0] != start[0]:
         end = (start[0], start[1] + 1)
-    return Location(relative, Region(start[0], start[1] + 1, end[0], end[1] + 1))
+    return Region(start[0], start[1] + 1, end[0], end[1] + 1)
 
 
 def _reported(finding: Finding, config: Config) -> bool:
