@@ -349,6 +349,21 @@ def test_allow_remote_code_matches_a_community_pipeline_by_its_name() -> None:
     assert remote_code("lpw_*") == []
 
 
+def test_allowing_the_model_repository_does_not_allow_the_community_pipeline_it_runs() -> None:
+    text = (
+        "from diffusers import DiffusionPipeline\n"
+        "pipe = DiffusionPipeline.from_pretrained('my-org/model', custom_pipeline='lpw_stable_diffusion')\n"
+    )
+    findings = analyze_bytes(text.encode(), "pipe.py", Config(allow_remote_code=("my-org/*",))).findings
+    assert [(f.rule_id, f.properties["repoId"], f.properties.get("customPipeline")) for f in findings] == [
+        ("HG201", "my-org/model", None),
+        ("HG101", "my-org/model", "lpw_stable_diffusion"),
+    ]
+    assert analyze_bytes(text.encode(), "pipe.py", Config(allow_remote_code=("lpw_*",))).findings == [
+        f for f in findings if f.rule_id != "HG101"
+    ]
+
+
 def test_the_keyword_checks_reach_a_callee_that_is_not_a_plain_name() -> None:
     text = 'model = LOADERS["hf"](model_id=path, trust_remote_code=True)\n'
     result = analyze_bytes(text.encode(), "registry.py", Config())

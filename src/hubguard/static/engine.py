@@ -383,7 +383,8 @@ def _reported(finding: Finding, config: Config) -> bool:
     if not config.rule_enabled(finding.rule_id):
         return False
     if finding.rule_id in ("HG101", "HG102") and config.allow_remote_code:
-        repo_id = finding.properties.get("repoId") or finding.properties.get("customPipeline")
-        if isinstance(repo_id, str) and any(fnmatchcase(repo_id, glob) for glob in config.allow_remote_code):
+        # The code a custom pipeline runs is the pipeline's, whatever model repository the call loads.
+        code_from = finding.properties.get("customPipeline") or finding.properties.get("repoId")
+        if isinstance(code_from, str) and any(fnmatchcase(code_from, glob) for glob in config.allow_remote_code):
             return False
     return True
