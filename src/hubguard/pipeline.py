@@ -160,5 +160,5 @@ def _pin_findings(findings: list[Finding], reference: HubReference) -> list[Find
         if finding.rule_id == "HG201"
         and finding.location.path == reference.location.path
         and finding.properties.get("repoId") in (reference.repo_id, reference.custom_pipeline)
-        and ("notebook" in finding.properties or finding.properties.get("call") == call_start)
+        and finding.properties.get("call") == call_start
     ]

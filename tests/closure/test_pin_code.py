@@ -74,3 +74,23 @@ def test_code_revision_naming_code_in_two_repositories_is_not_guessed(fake_hub: 
     )
     found = pin_findings(root, Config(cache_dir=tmp_path / "cache"))
     assert "resolvedRevision" not in found["code_revision"].properties
+
+
+def test_in_a_notebook_each_call_gets_the_commit_its_own_revision_resolved_to(fake_hub: FakeHub, tmp_path: Path) -> None:
+    """Two cells load one repository at two branches: each HG201 names its own call's commit, as in a .py file."""
+    files = {"config.json": b"{}"}
+    fake_hub.add_repo("org/model", files, branches={"dev": {**files, "README.md": b"dev\n"}})
+    main, dev = fake_hub.repo("org/model").refs["main"], fake_hub.repo("org/model").refs["dev"]
+    assert main != dev
+    root = tmp_path / "project"
+    root.mkdir()
+    cells = [
+        "from transformers import AutoModel\n",
+        'stable = AutoModel.from_pretrained("org/model", revision="main")\n',
+        'latest = AutoModel.from_pretrained("org/model", revision="dev")\n',
+    ]
+    document = {"cells": [{"cell_type": "code", "source": cell} for cell in cells], "nbformat": 4}
+    (root / "nb.ipynb").write_text(json.dumps(document, indent=1))
+    result = run_scan(ScanOptions([root], root, Config(cache_dir=tmp_path / "cache")))
+    pins = {f.properties["requestedRevision"]: f.properties.get("resolvedRevision") for f in result.findings if f.rule_id == "HG201"}
+    assert pins == {"main": main, "dev": dev}

@@ -329,7 +329,10 @@ def _finding(
         return None
     call = call_hit.call_range
     properties = dict(hit.properties)
-    properties["call"] = {"line": call.start_line, "column": call.start_column + 1}
+    call_start = Region(call.start_line, call.start_column + 1, call.start_line, call.start_column + 2)
+    call_at = _raw_region(call_start, source.notebook)  # in a notebook, where the call is written in the .ipynb
+    if call_at is not None:
+        properties["call"] = {"line": call_at.start_line, "column": call_at.start_column}
     message = hit.message
     if source.notebook is not None:
         cell = source.notebook.cell_of(anchor.start_line)
