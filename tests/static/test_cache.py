@@ -165,6 +165,14 @@ def test_no_cache_reads_and_writes_nothing_and_cache_dir_moves_the_cache(tmp_pat
     assert _entries(tmp_path / "c2")
 
 
+def test_a_scan_without_the_cache_touches_no_cache_directory_in_process(tmp_path: Path) -> None:
+    """As the CLI test above, in this process (where mutation testing can see it)."""
+    root = _tree(tmp_path / "project")
+    report, stats = _report(root, Config(cache=False, cache_dir=tmp_path / "c1"))
+    assert report["findings"] and stats == {}
+    assert not (tmp_path / "c1").exists()
+
+
 def _memos(cache_dir: Path) -> list[Path]:
     return sorted((cache_dir / "static-facts").glob("*.json"))
 
