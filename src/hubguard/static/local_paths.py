@@ -124,18 +124,27 @@ def _checks_path(call: ast.Call, key: str, is_path_call: PathCallTest) -> bool:
 
 
 def _guards(statement: ast.stmt, key: str, is_path_call: PathCallTest) -> bool:
-    """``assert exists(p)``, or ``if not exists(p): raise ...`` (any branch that leaves)."""
+    """``assert exists(p)``, ``if not exists(p): raise ...`` (with or without an ``else``), or ``if exists(p):
+    ... else: raise ...``: any branch that leaves."""
     if isinstance(statement, ast.Assert):
         return _asserts(statement.test, key, is_path_call, positive=True)
-    if isinstance(statement, ast.If) and not statement.orelse and statement.body:
-        last = statement.body[-1]
-        leaves = isinstance(last, _EXITS) or (
-            isinstance(last, ast.Expr)
-            and isinstance(last.value, ast.Call)
-            and dotted_name(last.value.func) in ("sys.exit", "exit", "quit")
+    if isinstance(statement, ast.If):
+        return (_leaves(statement.body) and _asserts(statement.test, key, is_path_call, positive=False)) or (
+            _leaves(statement.orelse) and _asserts(statement.test, key, is_path_call, positive=True)
         )
-        return leaves and _asserts(statement.test, key, is_path_call, positive=False)
     return False
+
+
+def _leaves(statements: list[ast.stmt]) -> bool:
+    """The block ends by leaving: raise, return, continue, break, or a call of sys.exit, exit or quit."""
+    if not statements:
+        return False
+    last = statements[-1]
+    return isinstance(last, _EXITS) or (
+        isinstance(last, ast.Expr)
+        and isinstance(last.value, ast.Call)
+        and dotted_name(last.value.func) in ("sys.exit", "exit", "quit")
+    )
 
 
 def _statement_lists(node: ast.AST) -> list[list[ast.stmt]]:

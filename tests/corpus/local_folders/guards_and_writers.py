@@ -45,6 +45,38 @@ def load_or_exit(path):
     return AutoModel.from_pretrained(path)  # expect-clean
 
 
+def load_after_a_check_with_an_else(path):
+    if not isdir(path):
+        raise FileNotFoundError(path)
+    else:
+        print(f"loading {path}")
+    return AutoModel.from_pretrained(path)  # expect-clean
+
+
+def load_after_a_check_that_leaves_in_its_else(path):
+    if isdir(path):
+        print(f"loading {path}")
+    else:
+        raise FileNotFoundError(path)
+    return AutoModel.from_pretrained(path)  # expect-clean
+
+
+def load_after_a_check_whose_else_stays(path):
+    if isdir(path):
+        print(f"loading {path}")
+    else:
+        print(f"downloading {path}")
+    return AutoModel.from_pretrained(path)  # expect: HG201@note:path
+
+
+def load_after_a_missing_check_whose_else_leaves(path):
+    if not isdir(path):
+        print(f"downloading {path}")
+    else:
+        return None
+    return AutoModel.from_pretrained(path)  # expect: HG201@note:path
+
+
 def load_after_a_warning(path):
     if not isdir(path):
         print(f"{path} is not a local folder, downloading it")
