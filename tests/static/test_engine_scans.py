@@ -459,13 +459,14 @@ def test_an_hg001_suppressed_on_its_line_marks_the_comment_used() -> None:
 
 
 def test_a_notebooks_code_is_parsed_once_when_its_cells_parse_together(monkeypatch: pytest.MonkeyPatch) -> None:
-    """read_notebook's tree is the one analysed, also when a cell ends in a comment ending in ``\\X``."""
+    """read_notebook's tree is the one analysed, also when a cell ends in a comment whose backslash is followed by
+    something (a space, an X): only a backslash ending the cell continues its line."""
 
     def refuse(text: str) -> object:
         raise AssertionError("parsed again")
 
     monkeypatch.setattr(engine, "parse_recovering", refuse)
-    cells = ["import torch\n", "state = torch.load('x.pt')\n# kept on C:\\\\X"]
+    cells = ["import torch  # on C:\\\\ \n", "state = torch.load('x.pt')\n# kept on C:\\\\X"]
     raw = '{"cells": [' + ", ".join('{"cell_type": "code", "source": %s}' % json.dumps(c) for c in cells) + "]}"
     result = analyze_bytes(raw.encode(), "nb.ipynb", Config())
     assert ([f.rule_id for f in result.findings], result.notifications) == (["HG301"], [])
