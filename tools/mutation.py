@@ -75,7 +75,7 @@ GROUPS: dict[str, Group] = {
             "src/hubguard/hub/scanners.py",
             "src/hubguard/static/cache.py",
         ),
-        ("tests/hub", "tests/static", "tests/closure"),
+        ("tests/hub", "tests/static", "tests/closure", "tests/inspectors/test_allowlist_config.py"),
     ),
     "pickle-vm": Group(("src/hubguard/inspectors/pickle_vm.py",), _INSPECTOR_TESTS),
     "policy": Group(("src/hubguard/inspectors/policy.py",), _INSPECTOR_TESTS),
