@@ -329,8 +329,7 @@ def _finding(
         return None
     call = call_hit.call_range
     properties = dict(hit.properties)
-    call_start = Region(call.start_line, call.start_column + 1, call.start_line, call.start_column + 2)
-    call_at = _raw_region(call_start, source.notebook)  # in a notebook, where the call is written in the .ipynb
+    call_at = _raw_region(region_of(call), source.notebook)  # in a notebook, where the call is written in the .ipynb
     if call_at is not None:
         properties["call"] = {"line": call_at.start_line, "column": call_at.start_column}
     message = hit.message
