@@ -11,9 +11,10 @@ extras) unless the running interpreter already has both. Each group has its own 
 ``.mutation/groups/<group>`` (out of git), holding only that group's mutants: the first run measures which
 of the group's tests reach which function. ``--survivors`` reruns the mutants that survived, then every mutant
 without a verdict (those of functions changed since, which mutmut regenerates as it starts).
-Each mutant runs only the tests that reach its function, fastest first, two mutants at a time, so a group
-fits half an hour on two cores; past ``--time-limit`` (for all the groups asked for together) the run
-stops and the mutants not reached are reported as unchecked.
+Each mutant runs only the tests that reach its function, fastest first, two mutants at a time, so most
+groups fit half an hour on two cores (cache-keys, which meets the loopback hub suites, takes longer); past
+``--time-limit`` (for all the groups asked for together) the run stops and the mutants not reached are
+reported as unchecked, for ``--survivors`` to carry on.
 
 Score = killed / (total - equivalent). Timeouts count as killed (the suite noticed); "no tests" counts as
 survived. Equivalent mutants are listed with a reason in ``tools/equivalent-mutants.txt``.
