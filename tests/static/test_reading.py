@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import socket
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,18 @@ def hg001(result: ScanResult) -> list[tuple[str, str, Level]]:
 
 def flagged(reason: str) -> str:
     return f"Not analysed ({reason}); the file mentions a model loader, so findings may be hidden here."
+
+
+def before_opening(monkeypatch: pytest.MonkeyPatch, target: Path, change: Callable[[], object]) -> None:
+    """``change`` runs right before the scan opens ``target``: after its checks, as a tree changing mid-scan."""
+    real_open = os.open
+
+    def changed_then_open(path: str, flags: int, *args: int) -> int:
+        if path == str(target):
+            change()
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(reading.os, "open", changed_then_open)
 
 
 @pytest.mark.parametrize("named", [True, False], ids=["named", "walked"])
@@ -82,15 +95,12 @@ def test_a_fifo_swapped_in_after_the_check_is_neither_waited_on_nor_read(
 ) -> None:
     target = tmp_path / "swapped.py"
     target.write_text(LOADER)
-    real_open = os.open
 
-    def swap_then_open(path: str, flags: int, *args: int) -> int:
-        if path == str(target):
-            target.unlink()
-            os.mkfifo(target)  # no writer: a blocking open would wait forever
-        return real_open(path, flags, *args)
+    def swap() -> None:
+        target.unlink()
+        os.mkfifo(target)  # no writer: a blocking open would wait forever
 
-    monkeypatch.setattr(reading.os, "open", swap_then_open)
+    before_opening(monkeypatch, target, swap)
     result = scan(tmp_path, target)
     assert notices(result) == [("swapped.py", "a FIFO (named pipe), not a regular file; not read", Level.WARNING)]
 
@@ -100,14 +110,7 @@ def test_a_file_removed_between_the_check_and_the_open_is_a_notice(
 ) -> None:
     target = tmp_path / "vanishing.py"
     target.write_text(LOADER)
-    real_open = os.open
-
-    def remove_then_open(path: str, flags: int, *args: int) -> int:
-        if path == str(target):
-            target.unlink()  # a tree that changes while it is scanned
-        return real_open(path, flags, *args)
-
-    monkeypatch.setattr(reading.os, "open", remove_then_open)
+    before_opening(monkeypatch, target, target.unlink)  # a tree that changes while it is scanned
     result = scan(tmp_path, target)
     assert notices(result) == [("vanishing.py", "cannot read file: No such file or directory", Level.WARNING)]
     assert result.findings == []
