@@ -223,7 +223,8 @@ _register(
             "40-hex commit SHA (and `code_revision=` when the code lives in another repository), and "
             "add the repository to `allow-remote-code` in `[tool.hubguard]` to record the review. For "
             "diffusers `custom_pipeline=`, prefer a built-in pipeline, or pin `custom_revision=` to the "
-            "commit of the pipeline code you reviewed."
+            "commit of the pipeline code you reviewed; `allow-remote-code` is matched against the pipeline "
+            "(its repository, or a community pipeline's name), never against the model repository."
         ),
         cwe=(94, 829),
         level=Level.ERROR,
